@@ -1,0 +1,36 @@
+// Package checks holds preflight's gates, one file each, and the one
+// ordered list of them that the command line hands to the engine.
+//
+//   - configdiff: every staging-vs-production difference needs a sign-off
+//     bound to the exact values (the cost-explosion incident).
+//   - bulk: a bulk input's rows are counted, de-duplicated, checked for a
+//     header treated as data, previewed and approved (the bulk-send incident).
+//   - routes: every error route reaches a team alias of at least two
+//     members, never one person (the auth-cascade incident).
+package checks
+
+import "github.com/preflight-gate/preflight/preflight"
+
+// Gates returns every gate, in the order they run and report.
+func Gates() []preflight.Gate {
+	return []preflight.Gate{Configdiff{}, Bulk{}, Routes{}}
+}
+
+// Rules returns the metadata of every rule of every gate, in gate order.
+func Rules() []preflight.Rule {
+	var rules []preflight.Rule
+	for _, g := range Gates() {
+		rules = append(rules, g.Rules()...)
+	}
+	return rules
+}
+
+// Rule returns the metadata of the rule with the given id.
+func Rule(id string) (preflight.Rule, bool) {
+	for _, r := range Rules() {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return preflight.Rule{}, false
+}

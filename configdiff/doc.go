@@ -1,0 +1,59 @@
+// Package configdiff loads configuration files written in TOML, YAML, JSON
+// or .env into one keyed tree that keeps the file's own positions, and
+// compares two such trees leaf by leaf.
+//
+// A [Tree] is made of [Node] values addressed by a [Path] such as
+// `servers."eu.west".hosts[0]`; every node records where its key and its
+// value are written (1-based line and column, the column counted in Unicode
+// code points). [Glob] patterns (`*` one segment, `**` any number of
+// segments) select keys, [Diff] reports the differences between a staging
+// and a production tree per leaf, [IsSecret] tells which keys hold secrets,
+// [Digest] and [SecretDigest] bind a sign-off to an exact value without
+// revealing it, and [Show] renders a value for people.
+//
+// # Values
+//
+// Every scalar has a [Kind] and a canonical text ([Node.Text]): two values
+// are equal when both are equal, whatever format they were written in.
+//
+//   - integers: decimal, no leading '+' or zeros, any size ("4000", "-12");
+//     a number written without fraction or exponent is an integer in every
+//     format (JSON 1 is an integer, 1.0 and 1e3 are floats)
+//   - floats: strconv.FormatFloat(f, 'g', -1, 64) ("1000", "0.5", "1e+21"),
+//     with "inf", "-inf" and "nan" for the special values and "0" for -0
+//   - bools: "true", "false"; null: "null"
+//   - date-times with an offset: RFC 3339 with a 'T', an upper-case 'Z' for
+//     a zero offset and the fraction of a second without trailing zeros
+//     ("1979-05-27T07:32:00.5Z"); TOML local date-times (no offset) keep the
+//     same form without an offset ("1979-05-27T07:32:00"), so they never
+//     equal a date-time with an offset
+//   - dates: "2006-01-02"; times (TOML local times): "15:04:05" plus the
+//     fraction without trailing zeros
+//   - strings: their exact text; every .env value is a string
+//
+// # Canonical encoding
+//
+// The canonical encoding of a value is what [Digest] hashes (SHA-256) and
+// [SecretDigest] derives a key from (Argon2id). It is part of the sign-off
+// file format and must never change; a new encoding would get a new version
+// line. Version 1 is the bytes
+//
+//	"preflight-configdiff-v1\n" VALUE
+//
+// where VALUE, for a scalar or an empty map or list, is
+//
+//	KIND "\n" LEN "\n" TEXT
+//
+// KIND being the [Kind] name ("null", "bool", "integer", "float",
+// "string", "date-time", "date", "time", "map", "list"), TEXT the canonical
+// text ("" for maps and lists) and LEN its length in bytes in decimal. A
+// non-empty map is "map\n" N "\n" followed, for each of its N entries in
+// byte order of their names, by LEN "\n" NAME VALUE; a non-empty list is
+// "list\n" N "\n" followed by the VALUE of each element in order.
+//
+// # Positions and errors
+//
+// Load and Parse fail with an [*Error] carrying the file's own line and
+// column when known: syntax errors, a key repeated in one mapping or file,
+// several YAML documents in one file, or a top level that is not a mapping.
+package configdiff

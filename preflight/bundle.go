@@ -1,0 +1,231 @@
+package preflight
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/preflight-gate/preflight/configdiff"
+)
+
+// Bundle is a deployment bundle: a folder with a preflight.toml manifest.
+type Bundle struct {
+	Dir      string // the folder as the user reaches it from the working directory
+	Manifest *Manifest
+
+	root     string           // the folder's absolute path, symlinks resolved
+	tree     *configdiff.Tree // the manifest, for positions
+	teams    *Registry
+	signoffs *Signoffs
+}
+
+// LoadBundle reads and validates the manifest of the bundle in dir.
+func LoadBundle(dir string) (*Bundle, error) {
+	dir = displayDir(dir)
+	root, err := filepath.Abs(dir)
+	if err == nil {
+		root, err = filepath.EvalSymlinks(root)
+	}
+	if err != nil {
+		return nil, Errorf(dir, 0, 0, "cannot open bundle folder: %s", describeOSError(err))
+	}
+	b := &Bundle{Dir: dir, root: root}
+	file := b.Display(ManifestName)
+	data, err := os.ReadFile(filepath.Join(root, ManifestName))
+	if err != nil {
+		e := Errorf(file, 0, 0, "cannot read manifest: %s", describeOSError(err))
+		if errors.Is(err, fs.ErrNotExist) {
+			e.Hint = "run `preflight init " + dir + "` to write a starter manifest"
+		}
+		return nil, e
+	}
+	b.Manifest, b.tree, err = parseManifest(file, data)
+	if err != nil {
+		return nil, err
+	}
+	m := b.Manifest
+	if m.Name == "" {
+		m.Name = filepath.Base(root)
+	}
+	if m.Signoff == "" {
+		m.Signoff = "preflight.signoff.toml"
+	}
+	if m.Teams == "" {
+		if _, err := os.Stat(filepath.Join(root, "teams.toml")); err == nil {
+			m.Teams = "teams.toml"
+		}
+	}
+	return b, nil
+}
+
+// displayDir cleans a bundle folder and makes it relative to the working
+// directory when it lies inside it, so paths in reports match the repository.
+func displayDir(dir string) string {
+	dir = filepath.Clean(dir)
+	if !filepath.IsAbs(dir) {
+		return dir
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return dir
+	}
+	if rel, err := filepath.Rel(wd, dir); err == nil && filepath.IsLocal(rel) {
+		return rel
+	}
+	return dir
+}
+
+// Name is the bundle's name: the manifest's name, or the folder's.
+func (b *Bundle) Name() string { return b.Manifest.Name }
+
+// Display returns a bundle-relative path as the user reaches it from the
+// working directory, for messages.
+func (b *Bundle) Display(rel string) string {
+	if b.Dir == "." {
+		return filepath.ToSlash(filepath.Clean(rel))
+	}
+	return filepath.ToSlash(filepath.Join(b.Dir, rel))
+}
+
+// Pos returns the line and column in preflight.toml of a manifest key such
+// as "bulk[0].file" or "routes.keys[1]"; 0, 0 when it is not written there.
+func (b *Bundle) Pos(key string) (line, col int) { return position(b.tree, key) }
+
+// ManifestError returns an *Error that points at a key of the manifest.
+func (b *Bundle) ManifestError(key, format string, args ...any) *Error {
+	line, col := b.Pos(key)
+	return Errorf(b.Display(ManifestName), line, col, format, args...)
+}
+
+// Path resolves a path the manifest names under key (such as
+// "configdiff.staging") inside the bundle. The path must stay inside the
+// bundle, also through symlinks, and the file must exist; otherwise the
+// error points at the manifest line that names it.
+func (b *Bundle) Path(key, rel string) (string, error) {
+	p, err := b.inside(key, rel)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(p); err != nil {
+		return "", b.ManifestError(key, "%s %q: %s", key, rel, describeOSError(err))
+	}
+	return p, nil
+}
+
+// inside resolves rel inside the bundle without requiring it to exist; a
+// missing file's folder must still resolve inside the bundle.
+func (b *Bundle) inside(key, rel string) (string, error) {
+	if rel == "" {
+		return "", b.ManifestError(key, "%s is empty: expected a path inside the bundle", key)
+	}
+	if filepath.IsAbs(rel) || strings.HasPrefix(rel, "/") || !filepath.IsLocal(filepath.FromSlash(rel)) {
+		return "", b.ManifestError(key, "path %q leaves the bundle: expected a path relative to %s", rel, b.Dir)
+	}
+	p := filepath.Join(b.root, filepath.FromSlash(rel))
+	real, err := filepath.EvalSymlinks(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		// Check the deepest existing parent instead.
+		dir := filepath.Dir(p)
+		for {
+			if r, err := filepath.EvalSymlinks(dir); err == nil {
+				real = filepath.Join(r, strings.TrimPrefix(p, dir))
+				break
+			}
+			if dir == b.root || dir == filepath.Dir(dir) {
+				real = p
+				break
+			}
+			dir = filepath.Dir(dir)
+		}
+	} else if err != nil {
+		return "", b.ManifestError(key, "%s %q: %s", key, rel, describeOSError(err))
+	}
+	if r, err := filepath.Rel(b.root, real); err != nil || !filepath.IsLocal(r) {
+		return "", b.ManifestError(key, "path %q leaves the bundle through a symlink: expected a file inside %s", rel, b.Dir)
+	}
+	return p, nil
+}
+
+// Rel returns a bundle-relative, slash-separated form of a manifest path,
+// as findings carry it.
+func Rel(p string) string { return filepath.ToSlash(filepath.Clean(p)) }
+
+// Teams returns the team registry. It is an *Error when the bundle has none.
+func (b *Bundle) Teams() (*Registry, error) {
+	if b.teams != nil {
+		return b.teams, nil
+	}
+	if b.Manifest.Teams == "" {
+		return nil, &Error{File: b.Display(ManifestName), Msg: "no team registry: expected teams.toml in the bundle, or teams = \"FILE\" in the manifest", Hint: "a routes gate and approvers need the registry of team aliases"}
+	}
+	p, err := b.Path("teams", b.Manifest.Teams)
+	if err != nil {
+		return nil, err
+	}
+	r, err := LoadRegistry(p, b.Display(b.Manifest.Teams))
+	if err != nil {
+		return nil, err
+	}
+	b.teams = r
+	return r, nil
+}
+
+// Signoffs returns the sign-off file; an absent file is an empty one.
+func (b *Bundle) Signoffs() (*Signoffs, error) {
+	if b.signoffs != nil {
+		return b.signoffs, nil
+	}
+	p, err := b.SignoffPath()
+	if err != nil {
+		return nil, err
+	}
+	s, err := LoadSignoffs(p, b.Display(b.Manifest.Signoff))
+	if err != nil {
+		return nil, err
+	}
+	b.signoffs = s
+	return s, nil
+}
+
+// SignoffPath is where the sign-off file lives, whether or not it exists.
+func (b *Bundle) SignoffPath() (string, error) { return b.inside("signoff", b.Manifest.Signoff) }
+
+// Identity resolves a person (an email or a code-host login) through the
+// registry's [logins] when the bundle has one, lower-cased and trimmed.
+func (b *Bundle) Identity(id string) string {
+	if b.Manifest.Teams == "" {
+		return normalID(id)
+	}
+	r, err := b.Teams()
+	if err != nil {
+		return normalID(id)
+	}
+	return r.Resolve(id)
+}
+
+// Authorize says why a sign-off or approval by `by` does not count: not a
+// member of the approvers alias (when set), or the author of the change.
+// It returns "" when it counts, and an error when the registry is missing
+// or lacks the alias. approversKey is the manifest key naming the alias.
+func (b *Bundle) Authorize(by, approvers, approversKey, author string) (string, error) {
+	if approvers != "" {
+		r, err := b.Teams()
+		if err != nil {
+			return "", err
+		}
+		a := r.Alias(approvers)
+		if a == nil {
+			return "", b.ManifestError(approversKey, "approvers alias %q is not in the team registry %s", approvers, b.Display(b.Manifest.Teams))
+		}
+		if !r.IsMember(a, by) {
+			return fmt.Sprintf("signed by %s, who is not a member of the approvers alias %q", by, a.Name), nil
+		}
+	}
+	if author != "" && b.Identity(by) == b.Identity(author) {
+		return fmt.Sprintf("signed by %s, the author of the change: a second person must sign", by), nil
+	}
+	return "", nil
+}
