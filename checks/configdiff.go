@@ -1,13 +1,291 @@
 package checks
 
-import "github.com/preflight-gate/preflight/preflight"
+import (
+	"fmt"
 
-// Configdiff is being written: this placeholder only lets the package compile.
+	"github.com/preflight-gate/preflight/configdiff"
+	"github.com/preflight-gate/preflight/preflight"
+)
+
+const costIncident = "cost explosion: one config value (model_tier) differed between staging and production; production ran the expensive model for 72 hours and spent $47,000 before anyone compared the two"
+
+var (
+	unsignedChange = preflight.Rule{
+		ID:       "configdiff/unsigned-change",
+		Severity: preflight.SeverityError,
+		Title:    "a config key differs between staging and production and nobody signed off on it",
+		Why:      "Production should run what was tested in staging. Every difference is either declared as expected drift (allow) or signed off by a person, bound to the exact values.",
+		Incident: costIncident,
+		Fix:      "Make the values equal, add the key to [configdiff] allow when the drift is expected (hosts, URLs), or run `preflight signoff --key KEY --by YOU --reason \"why production differs\"` and get the sign-off file reviewed.",
+		Failing:  "staging.yaml:    llm: {model_tier: gpt-4o-mini}\nproduction.yaml: llm: {model_tier: gpt-4o}\n(no sign-off)",
+		Passing:  "[[change]]\nkey = \"llm.model_tier\"\nstaging = \"sha256:…\"\nproduction = \"sha256:…\"\nby = \"dara@example.com\"\nreason = \"production escalations need the large model\"",
+	}
+	staleSignoff = preflight.Rule{
+		ID:       "configdiff/stale-signoff",
+		Severity: preflight.SeverityError,
+		Title:    "a sign-off no longer matches the values it signed",
+		Why:      "A sign-off is bound to the digests of both values. When either value changes, the person approved something else: the new value needs a new look.",
+		Incident: costIncident,
+		Fix:      "Check the new value, then sign again: `preflight signoff --key KEY --by YOU --reason \"…\"` replaces the stale entry.",
+		Failing:  "signed: production model_tier = gpt-4o\nnow:    production model_tier = gpt-4o-2025",
+		Passing:  "the sign-off re-recorded for the current values",
+	}
+	expiredSignoff = preflight.Rule{
+		ID:       "configdiff/expired-signoff",
+		Severity: preflight.SeverityError,
+		Title:    "a sign-off has passed its expiry date",
+		Why:      "Temporary drift (a canary, an experiment) is signed with an expiry so it cannot quietly become permanent.",
+		Incident: costIncident,
+		Fix:      "Remove the drift, or sign again with a new --expires date and a reason for keeping it.",
+		Failing:  "expires = 2026-01-31T00:00:00Z (in the past)",
+		Passing:  "expires = 2027-01-31T00:00:00Z, or no expires",
+	}
+	unauthorizedSignoff = preflight.Rule{
+		ID:       "configdiff/unauthorized-signoff",
+		Severity: preflight.SeverityError,
+		Title:    "a sign-off is by someone who may not give it",
+		Why:      "A sign-off is a second pair of eyes: it must come from a member of the approvers alias when one is set, and never from the author of the change.",
+		Incident: costIncident,
+		Fix:      "Ask a member of the approvers alias (teams.toml) who did not make the change to run `preflight signoff`.",
+		Failing:  "by = \"dev@example.com\" with --author dev@example.com",
+		Passing:  "by = \"lead@example.com\", a member of approvers, not the author",
+	}
+	unusedSignoff = preflight.Rule{
+		ID:       "configdiff/unused-signoff",
+		Severity: preflight.SeverityWarning,
+		Title:    "a sign-off names a key that no longer differs",
+		Why:      "Stale waivers hide future drift: when the same key drifts again, an old sign-off with matching values would silently pass it.",
+		Incident: costIncident,
+		Fix:      "Delete the [[change]] entry from the sign-off file.",
+		Failing:  "[[change]] key = \"llm.model_tier\" while staging and production agree",
+		Passing:  "the entry removed",
+	}
+)
+
+// Configdiff is the gate for the cost-explosion incident: every difference
+// between the staging and production config needs a sign-off bound to the
+// exact values, unless the manifest allows it.
 type Configdiff struct{}
 
-func (Configdiff) Name() string                       { return "configdiff" }
-func (Configdiff) Rules() []preflight.Rule            { return nil }
-func (Configdiff) Enabled(m *preflight.Manifest) bool { return false }
-func (Configdiff) Check(b *preflight.Bundle, o *preflight.Options) (*preflight.Result, error) {
-	return &preflight.Result{}, nil
+func (Configdiff) Name() string { return "configdiff" }
+
+func (Configdiff) Rules() []preflight.Rule {
+	return []preflight.Rule{unsignedChange, staleSignoff, expiredSignoff, unauthorizedSignoff, unusedSignoff}
 }
+
+func (Configdiff) Enabled(m *preflight.Manifest) bool { return m.Configdiff != nil }
+
+func (Configdiff) Check(b *preflight.Bundle, opts *preflight.Options) (*preflight.Result, error) {
+	s, err := LoadDrift(b, opts)
+	if err != nil {
+		return nil, err
+	}
+	res := &preflight.Result{}
+	for _, d := range s.Drifts {
+		if d.Finding != nil {
+			res.Findings = append(res.Findings, *d.Finding)
+		}
+	}
+	for _, c := range s.Unused {
+		f := unusedSignoff.Finding(s.SignoffFile, c.Line, 1, fmt.Sprintf("sign-off for %s is unused: staging and production agree on it", c.Key))
+		f.Key = c.Key
+		res.Findings = append(res.Findings, f)
+	}
+	res.Items = []preflight.Item{{Gate: "configdiff", Name: s.StagingFile + " vs " + s.ProductionFile, File: s.ProductionFile, Findings: len(res.Findings)}}
+	return res, nil
+}
+
+// Drift is the state of the staging-vs-production comparison: every
+// difference with its sign-off status, and the sign-offs nothing uses.
+type Drift struct {
+	StagingFile, ProductionFile, SignoffFile string // bundle-relative
+	Drifts                                   []*KeyDrift
+	Unused                                   []*preflight.ChangeSignoff
+}
+
+// KeyDrift is one differing key.
+type KeyDrift struct {
+	configdiff.Change
+	Secret  bool
+	Allowed bool                     // declared drift: needs no sign-off
+	Signoff *preflight.ChangeSignoff // nil when unsigned
+	Status  string                   // allowed, signed, unsigned, stale, expired or unauthorized
+	Finding *preflight.Finding       // nil when the key passes
+}
+
+// LoadDrift loads both configs and the sign-off file and judges every
+// difference.
+func LoadDrift(b *preflight.Bundle, opts *preflight.Options) (*Drift, error) {
+	spec := b.Manifest.Configdiff
+	staging, err := loadConfig(b, "configdiff.staging", spec.Staging)
+	if err != nil {
+		return nil, err
+	}
+	production, err := loadConfig(b, "configdiff.production", spec.Production)
+	if err != nil {
+		return nil, err
+	}
+	allow, err := configdiff.CompileGlobs(spec.Allow)
+	if err != nil {
+		return nil, b.ManifestError("configdiff.allow", "%v", err)
+	}
+	secrets, err := configdiff.CompileGlobs(spec.Secrets)
+	if err != nil {
+		return nil, b.ManifestError("configdiff.secrets", "%v", err)
+	}
+	signoffs, err := b.Signoffs()
+	if err != nil {
+		return nil, err
+	}
+	changes, err := configdiff.Diff(staging, production)
+	if err != nil {
+		return nil, err
+	}
+	d := &Drift{StagingFile: preflight.Rel(spec.Staging), ProductionFile: preflight.Rel(spec.Production), SignoffFile: preflight.Rel(b.Manifest.Signoff)}
+	differs := map[string]bool{}
+	for _, c := range changes {
+		k := &KeyDrift{Change: c, Secret: configdiff.IsSecret(c.Path, secrets), Allowed: allow.Covers(c.Path)}
+		differs[c.Key] = true
+		if err := d.judge(b, opts, spec, k, signoffs.FindChange(c.Key)); err != nil {
+			return nil, err
+		}
+		d.Drifts = append(d.Drifts, k)
+	}
+	for _, c := range signoffs.Change {
+		p, _ := configdiff.ParsePath(c.Key)
+		if !differs[c.Key] && !allow.Covers(p) {
+			d.Unused = append(d.Unused, c)
+		}
+	}
+	return d, nil
+}
+
+func loadConfig(b *preflight.Bundle, key, rel string) (*configdiff.Tree, error) {
+	p, err := b.Path(key, rel)
+	if err != nil {
+		return nil, err
+	}
+	t, err := configdiff.Load(p)
+	if err != nil {
+		return nil, configError(b, rel, err)
+	}
+	return t, nil
+}
+
+// configError names a config file as the user reaches it in a load error.
+func configError(b *preflight.Bundle, rel string, err error) error {
+	if ce, ok := err.(*configdiff.Error); ok {
+		return preflight.Errorf(b.Display(rel), ce.Pos.Line, ce.Pos.Column, "%s", ce.Msg)
+	}
+	return preflight.Errorf(b.Display(rel), 0, 0, "%v", err)
+}
+
+// judge sets a key's status and finding. The order of sign-off problems is
+// the contract's: stale, then expired, then unauthorized.
+func (d *Drift) judge(b *preflight.Bundle, opts *preflight.Options, spec *preflight.ConfigdiffSpec, k *KeyDrift, so *preflight.ChangeSignoff) error {
+	k.Signoff = so
+	if k.Allowed {
+		k.Status = "allowed"
+		return nil
+	}
+	rule, msg := unsignedChange, fmt.Sprintf("%s: no sign-off", k.describe())
+	switch {
+	case so == nil:
+		k.Status = "unsigned"
+	default:
+		sides, err := changedSides(so, k.Change)
+		if err != nil {
+			return preflight.Errorf(b.Display(b.Manifest.Signoff), so.Line, 1, "sign-off for %q: %v", so.Key, err)
+		}
+		why, err := b.Authorize(so.By, spec.Approvers, "configdiff.approvers", opts.Author)
+		if err != nil {
+			return err
+		}
+		switch {
+		case sides != "":
+			k.Status = "stale"
+			rule, msg = staleSignoff, fmt.Sprintf("sign-off for %s is stale: the %s changed since %s signed it (%s)", k.Key, sides, so.By, k.describe())
+		case preflight.Expired(so.Expires, opts.Now):
+			k.Status = "expired"
+			rule, msg = expiredSignoff, fmt.Sprintf("sign-off for %s by %s expired at %s", k.Key, so.By, so.Expires.UTC().Format("2006-01-02 15:04 MST"))
+		case why != "":
+			k.Status = "unauthorized"
+			rule, msg = unauthorizedSignoff, fmt.Sprintf("sign-off for %s does not count: %s", k.Key, why)
+		default:
+			k.Status = "signed"
+			return nil
+		}
+	}
+	file, n := d.ProductionFile, k.Production
+	if n == nil {
+		file, n = d.StagingFile, k.Staging
+	}
+	f := rule.Finding(file, n.KeyPos.Line, n.KeyPos.Column, msg)
+	f.Key = k.Key
+	k.Finding = &f
+	return nil
+}
+
+// changedSides names the sides whose value no longer matches the sign-off:
+// "", "staging value", "production value" or "staging and production values".
+func changedSides(so *preflight.ChangeSignoff, c configdiff.Change) (string, error) {
+	okS, err := configdiff.MatchDigest(so.Staging, c.Staging)
+	if err != nil {
+		return "", err
+	}
+	okP, err := configdiff.MatchDigest(so.Production, c.Production)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case !okS && !okP:
+		return "staging and production values", nil
+	case !okS:
+		return "staging value", nil
+	case !okP:
+		return "production value", nil
+	}
+	return "", nil
+}
+
+// describe says how a key differs, never showing a secret value.
+func (k *KeyDrift) describe() string {
+	switch k.Kind {
+	case configdiff.OnlyStaging:
+		return fmt.Sprintf("%s is only in staging (%s)", k.Key, k.Show(k.Staging))
+	case configdiff.OnlyProduction:
+		return fmt.Sprintf("%s is only in production (%s)", k.Key, k.Show(k.Production))
+	}
+	if k.Secret {
+		return k.Key + " differs (secret, changed)"
+	}
+	return fmt.Sprintf("%s differs: staging %s, production %s", k.Key, k.Show(k.Staging), k.Show(k.Production))
+}
+
+// Show displays one side's value, "(secret)" for a secret.
+func (k *KeyDrift) Show(n *configdiff.Node) string {
+	if k.Secret && n != nil {
+		return "secret"
+	}
+	return configdiff.Show(n)
+}
+
+// Digests returns the digests a sign-off of the key's current values
+// records: a slow, salted digest for a secret.
+func (k *KeyDrift) Digests() (staging, production string, err error) {
+	digest := func(n *configdiff.Node) (string, error) {
+		if k.Secret {
+			return configdiff.SecretDigest(n)
+		}
+		return configdiff.Digest(n), nil
+	}
+	if staging, err = digest(k.Staging); err != nil {
+		return "", "", err
+	}
+	production, err = digest(k.Production)
+	return staging, production, err
+}
+
+// NeedsSignoff reports whether the key needs a (new) sign-off.
+func (k *KeyDrift) NeedsSignoff() bool { return !k.Allowed && k.Status != "signed" }
+

@@ -32,6 +32,9 @@ func LoadBundle(dir string) (*Bundle, error) {
 	if err != nil {
 		return nil, Errorf(dir, 0, 0, "cannot open bundle folder: %s", describeOSError(err))
 	}
+	if fi, err := os.Stat(root); err == nil && !fi.IsDir() {
+		return nil, Errorf(dir, 0, 0, "not a folder: expected a bundle folder with a %s", ManifestName)
+	}
 	b := &Bundle{Dir: dir, root: root}
 	file := b.Display(ManifestName)
 	data, err := os.ReadFile(filepath.Join(root, ManifestName))

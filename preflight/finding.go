@@ -12,14 +12,14 @@ type Severity string
 // The two severities. An error blocks the deployment by default; a warning
 // blocks it only with --fail-on warning.
 const (
-	Error   Severity = "error"
-	Warning Severity = "warning"
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
 )
 
 // ParseSeverity reads a --fail-on value.
 func ParseSeverity(s string) (Severity, error) {
 	switch Severity(s) {
-	case Error, Warning:
+	case SeverityError, SeverityWarning:
 		return Severity(s), nil
 	}
 	return "", Usagef("invalid severity %q: expected error or warning", s)
@@ -27,7 +27,7 @@ func ParseSeverity(s string) (Severity, error) {
 
 // AtLeast reports whether s is as severe as min or more.
 func (s Severity) AtLeast(min Severity) bool {
-	return s == Error || min == Warning
+	return s == SeverityError || min == SeverityWarning
 }
 
 // Finding is one problem a gate found.

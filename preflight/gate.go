@@ -64,16 +64,16 @@ type Execution struct {
 
 // Report is the outcome of a run, as every format renders it.
 type Report struct {
-	Schema   int         `json:"schema"`
-	Bundle   string      `json:"bundle"`
-	Passed   bool        `json:"passed"`
-	Findings []Finding   `json:"findings"`
-	Previews []Preview   `json:"previews"`
-	Dir      string      `json:"-"` // the bundle folder as the user named it
-	FailOn   Severity    `json:"-"`
-	Gates    []string    `json:"-"` // the gates that ran, in order
-	Rules    []Rule      `json:"-"` // the rules of the gates that ran
-	Items    []Item      `json:"-"`
+	Schema   int       `json:"schema"`
+	Bundle   string    `json:"bundle"`
+	Passed   bool      `json:"passed"`
+	Findings []Finding `json:"findings"`
+	Previews []Preview `json:"previews"`
+	Dir      string    `json:"-"` // the bundle folder as the user named it
+	FailOn   Severity  `json:"-"`
+	Gates    []string  `json:"-"` // the gates that ran, in order
+	Rules    []Rule    `json:"-"` // the rules of the gates that ran
+	Items    []Item    `json:"-"`
 }
 
 // Check runs every gate the manifest enables, in order, and returns the
@@ -110,7 +110,7 @@ func Check(b *Bundle, gates []Gate, opts *Options) (*Report, error) {
 // Count returns the number of findings of each severity.
 func (r *Report) Count() (errors, warnings int) {
 	for _, f := range r.Findings {
-		if f.Severity == Error {
+		if f.Severity == SeverityError {
 			errors++
 		} else {
 			warnings++

@@ -266,9 +266,19 @@ func fromConfigError(err error) error {
 func describeOSError(err error) string {
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		return "no such file"
+		return "no such file or folder"
 	case errors.Is(err, os.ErrPermission):
 		return "permission denied"
 	}
 	return err.Error()
+}
+
+// HasBulk reports whether the manifest has a bulk input of that name.
+func (m *Manifest) HasBulk(name string) bool {
+	for _, s := range m.Bulk {
+		if s.Name == name {
+			return true
+		}
+	}
+	return false
 }

@@ -7,9 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
-
-	"github.com/pelletier/go-toml/v2"
 
 	"github.com/preflight-gate/preflight/configdiff"
 )
@@ -193,8 +192,43 @@ func (s *Signoffs) PutBulk(a *BulkApproval) {
 const signoffHeader = `# preflight sign-offs: written by ` + "`preflight signoff`" + `, reviewed in pull requests.
 # Each entry is bound to the exact values it signs; a changed value voids it.
 # Guard this file with CODEOWNERS and required review.
-
 `
+
+func writeField(buf *bytes.Buffer, name, value string) {
+	fmt.Fprintf(buf, "%s = %s\n", name, tomlString(value))
+}
+
+func writeSigner(buf *bytes.Buffer, by, reason string, at time.Time, expires *time.Time) {
+	writeField(buf, "by", by)
+	writeField(buf, "reason", reason)
+	fmt.Fprintf(buf, "at = %s\n", at.UTC().Format(time.RFC3339))
+	if expires != nil {
+		fmt.Fprintf(buf, "expires = %s\n", expires.UTC().Format(time.RFC3339))
+	}
+}
+
+// tomlString quotes s as a TOML basic string.
+func tomlString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
 
 // Write writes the file atomically (a temporary file, then a rename), with
 // entries sorted: changes by key, then bulk inputs by name.
@@ -203,10 +237,19 @@ func (s *Signoffs) Write(path string) error {
 	slices.SortFunc(s.Bulk, func(a, b *BulkApproval) int { return cmp.Compare(a.Name, b.Name) })
 	var buf bytes.Buffer
 	buf.WriteString(signoffHeader)
-	enc := toml.NewEncoder(&buf)
-	enc.SetIndentTables(false)
-	if err := enc.Encode(s); err != nil {
-		return err
+	for _, c := range s.Change {
+		buf.WriteString("\n[[change]]\n")
+		writeField(&buf, "key", c.Key)
+		writeField(&buf, "staging", c.Staging)
+		writeField(&buf, "production", c.Production)
+		writeSigner(&buf, c.By, c.Reason, c.At, c.Expires)
+	}
+	for _, a := range s.Bulk {
+		buf.WriteString("\n[[bulk]]\n")
+		writeField(&buf, "name", a.Name)
+		writeField(&buf, "digest", a.Digest)
+		fmt.Fprintf(&buf, "rows = %d\n", a.Rows)
+		writeSigner(&buf, a.By, a.Reason, a.At, a.Expires)
 	}
 	mode := os.FileMode(0o644)
 	if fi, err := os.Stat(path); err == nil {

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/preflight-gate/preflight/checks"
+	"github.com/preflight-gate/preflight/preflight"
+)
+
+func newCheckCmd(a *app) *cobra.Command {
+	var (
+		formats []string
+		output  string
+		failOn  string
+		author  string
+		inputs  []string
+	)
+	cmd := &cobra.Command{
+		Use:   "check [DIR]",
+		Short: "Run every gate the manifest enables (DIR defaults to .)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sev, err := preflight.ParseSeverity(failOn)
+			if err != nil {
+				return err
+			}
+			in, err := parseInputs(inputs)
+			if err != nil {
+				return err
+			}
+			outs, err := a.outputs(formats, output)
+			if err != nil {
+				return err
+			}
+			b, err := preflight.LoadBundle(bundleDir(args))
+			if err != nil {
+				return err
+			}
+			for name := range in {
+				if !b.Manifest.HasBulk(name) {
+					return preflight.Usagef("--input %s: no [[bulk]] input named %q in the manifest", name, name)
+				}
+			}
+			opts := &preflight.Options{Author: author, Inputs: in, Now: a.now(), FailOn: sev}
+			r, err := preflight.Check(b, checks.Gates(), opts)
+			if err != nil {
+				return err
+			}
+			if err := outs.write(r, a.stdout); err != nil {
+				return err
+			}
+			if !r.Passed {
+				return preflight.ErrFailed
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&formats, "format", nil, "output format F or F=FILE, repeatable; F one of "+strings.Join(preflight.Formats, ", ")+" (default text)")
+	f.StringVar(&output, "output", "", "write formats given without =FILE to `FILE` instead of stdout")
+	f.StringVar(&failOn, "fail-on", "error", "the least severity that fails the gate: error or warning")
+	f.StringVar(&author, "author", "", "the person who made the change (email or code-host login): their own sign-offs do not count")
+	f.StringArrayVar(&inputs, "input", nil, "read bulk input NAME from PATH instead of its manifest file (`NAME=PATH`), repeatable")
+	return cmd
+}
+
+// parseInputs reads --input NAME=PATH flags.
+func parseInputs(flags []string) (map[string]string, error) {
+	in := map[string]string{}
+	for _, f := range flags {
+		name, path, ok := strings.Cut(f, "=")
+		if !ok || name == "" || path == "" {
+			return nil, preflight.Usagef("invalid --input %q: expected NAME=PATH", f)
+		}
+		if _, dup := in[name]; dup {
+			return nil, preflight.Usagef("--input %s given twice", name)
+		}
+		in[name] = path
+	}
+	return in, nil
+}
+
+// output is one requested format and where it goes.
+type output struct {
+	formatter preflight.Formatter
+	file      string // "" for stdout
+}
+
+type outputs []output
+
+// outputs parses --format flags; formats without =FILE go to --output, or
+// stdout. Every format name is checked before anything runs.
+func (a *app) outputs(formats []string, defaultFile string) (outputs, error) {
+	if len(formats) == 0 {
+		formats = []string{"text"}
+	}
+	var outs outputs
+	for _, spec := range formats {
+		name, file, hasFile := strings.Cut(spec, "=")
+		if hasFile && file == "" {
+			return nil, preflight.Usagef("invalid --format %q: expected F or F=FILE", spec)
+		}
+		if !hasFile {
+			file = defaultFile
+		}
+		fo := preflight.FormatOptions{
+			Color:       file == "" && isTerminal(a.stdout) && a.getenv("NO_COLOR") == "",
+			StepSummary: a.getenv("GITHUB_STEP_SUMMARY"),
+			Version:     version(),
+		}
+		f, err := preflight.NewFormatter(name, fo)
+		if err != nil {
+			return nil, err
+		}
+		outs = append(outs, output{formatter: f, file: file})
+	}
+	return outs, nil
+}
+
+// write renders the report in every requested format.
+func (outs outputs) write(r *preflight.Report, stdout io.Writer) error {
+	opened := map[string]*os.File{}
+	defer func() {
+		for _, f := range opened {
+			f.Close()
+		}
+	}()
+	for _, o := range outs {
+		w := stdout
+		if o.file != "" {
+			f, ok := opened[o.file]
+			if !ok {
+				var err error
+				f, err = os.Create(o.file)
+				if err != nil {
+					return preflight.Errorf(o.file, 0, 0, "cannot write output: %v", err)
+				}
+				opened[o.file] = f
+			}
+			w = f
+		}
+		if err := o.formatter.Format(w, r); err != nil {
+			return err
+		}
+	}
+	for name, f := range opened {
+		delete(opened, name)
+		if err := f.Close(); err != nil {
+			return preflight.Errorf(name, 0, 0, "cannot write output: %v", err)
+		}
+	}
+	return nil
+}

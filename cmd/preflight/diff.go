@@ -1,0 +1,69 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/preflight-gate/preflight/checks"
+	"github.com/preflight-gate/preflight/configdiff"
+	"github.com/preflight-gate/preflight/preflight"
+)
+
+func newDiffCmd(a *app) *cobra.Command {
+	var author string
+	cmd := &cobra.Command{
+		Use:   "diff [DIR]",
+		Short: "Show staging vs production, key by key, with each key's sign-off status",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			b, err := preflight.LoadBundle(bundleDir(args))
+			if err != nil {
+				return err
+			}
+			if b.Manifest.Configdiff == nil {
+				return &preflight.Error{File: b.Display(preflight.ManifestName), Msg: "no [configdiff] section: nothing to compare", Hint: "add [configdiff] with staging and production files"}
+			}
+			d, err := checks.LoadDrift(b, &preflight.Options{Author: author, Now: a.now()})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "staging:    %s\nproduction: %s\n\n", b.Display(d.StagingFile), b.Display(d.ProductionFile))
+			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			need := 0
+			for _, k := range d.Drifts {
+				var change string
+				switch {
+				case k.Kind == configdiff.OnlyStaging:
+					change = "only in staging: " + k.Show(k.Staging)
+				case k.Kind == configdiff.OnlyProduction:
+					change = "only in production: " + k.Show(k.Production)
+				case k.Secret:
+					change = "(secret, changed)"
+				default:
+					change = k.Show(k.Staging) + " → " + k.Show(k.Production)
+				}
+				status := k.Status
+				if k.Signoff != nil && k.Status != "allowed" {
+					status += " (by " + k.Signoff.By + ")"
+				}
+				if k.NeedsSignoff() {
+					need++
+				}
+				fmt.Fprintf(tw, "  %s\t%s\t%s\n", k.Key, change, status)
+			}
+			tw.Flush()
+			for _, c := range d.Unused {
+				fmt.Fprintf(a.stdout, "  %s\tunused sign-off (%s:%d): staging and production agree\n", c.Key, b.Display(d.SignoffFile), c.Line)
+			}
+			if len(d.Drifts) == 0 {
+				fmt.Fprintln(a.stdout, "  staging and production agree")
+			}
+			fmt.Fprintf(a.stdout, "\n%d differences, %d need a sign-off\n", len(d.Drifts), need)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&author, "author", "", "the person who made the change: their own sign-offs show as unauthorized")
+	return cmd
+}

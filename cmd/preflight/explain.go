@@ -1,0 +1,47 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/preflight-gate/preflight/checks"
+	"github.com/preflight-gate/preflight/preflight"
+)
+
+func newExplainCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "explain [RULE]",
+		Short: "What a rule checks, why (the incident), how to fix it; no RULE: list all",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+				for _, r := range checks.Rules() {
+					fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, r.Severity, r.Title)
+				}
+				return tw.Flush()
+			}
+			r, ok := checks.Rule(args[0])
+			if !ok {
+				return &preflight.Error{Msg: fmt.Sprintf("unknown rule %q", args[0]), Hint: "run `preflight explain` to list every rule"}
+			}
+			fmt.Fprintf(a.stdout, "%s (%s)\n  %s\n\n", r.ID, r.Severity, r.Title)
+			section := func(title, text string) {
+				fmt.Fprintf(a.stdout, "%s:\n", title)
+				for _, l := range strings.Split(text, "\n") {
+					fmt.Fprintf(a.stdout, "  %s\n", l)
+				}
+				fmt.Fprintln(a.stdout)
+			}
+			section("Why", r.Why)
+			section("Incident", r.Incident)
+			section("How to fix", r.Fix)
+			section("Fails", r.Failing)
+			section("Passes", r.Passing)
+			return nil
+		},
+	}
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/preflight-gate/preflight/preflight"
+)
+
+// app carries what every command reads and writes, so commands run
+// in-process in tests.
+type app struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+	now    func() time.Time
+}
+
+// run runs the command line and returns the exit code; it never exits.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, now: time.Now}
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(stderr, "preflight: internal error: %v\nhint: this is a bug; please report it with the command you ran\n", p)
+			if getenv("PREFLIGHT_DEBUG") != "" {
+				stderr.Write(debug.Stack())
+			}
+			code = preflight.ExitInternal
+		}
+	}()
+	if t := getenv("PREFLIGHT_NOW"); t != "" {
+		// Tests pin the clock: sign-off times and expiry are judged against it.
+		fixed, err := time.Parse(time.RFC3339, t)
+		if err != nil {
+			fmt.Fprintf(stderr, "preflight: PREFLIGHT_NOW %q: expected an RFC 3339 timestamp\n", t)
+			return preflight.ExitCannot
+		}
+		a.now = func() time.Time { return fixed }
+	}
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil || errors.Is(err, preflight.ErrFailed) {
+		return preflight.ExitCode(err)
+	}
+	var pe *preflight.Error
+	if !errors.As(err, &pe) && isUsageError(err) {
+		err = preflight.Usagef("%s", err.Error())
+		pe = err.(*preflight.Error)
+	}
+	fmt.Fprintf(stderr, "preflight: %s\n", err)
+	if pe != nil && pe.Hint != "" {
+		fmt.Fprintf(stderr, "hint: %s\n", pe.Hint)
+	}
+	return preflight.ExitCode(err)
+}
+
+// isUsageError recognises cobra's and pflag's errors for a bad command line.
+func isUsageError(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "flag needs", "invalid argument", "accepts ", "requires ", "required flag", "if any flags in the group", "none of the others can be"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func newRootCmd(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "preflight",
+		Short: "Stop a bad deployment in CI before it reaches customers",
+		Long: `preflight reads a deployment bundle (a folder with a preflight.toml manifest),
+runs the gates the manifest enables and exits non-zero when the deployment
+must not ship.
+
+Exit codes: 0 passed, 1 the deployment must not ship, 2 preflight could not
+judge (bad usage, a missing or malformed file), 3 internal error.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &preflight.Error{Msg: err.Error(), Hint: "run `" + c.CommandPath() + " --help` for usage"}
+	})
+	root.AddCommand(
+		newCheckCmd(a),
+		newDiffCmd(a),
+		newPreviewCmd(a),
+		newSignoffCmd(a),
+		newExplainCmd(a),
+		newInitCmd(a),
+		newVersionCmd(a),
+	)
+	root.CompletionOptions.DisableDefaultCmd = true
+	return root
+}
+
+// bundleDir is the optional DIR argument, "." by default.
+func bundleDir(args []string) string {
+	if len(args) == 0 {
+		return "."
+	}
+	return args[0]
+}
+
+// version is the module version when built with go install, "devel" otherwise.
+func version() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return "devel"
+}
+
+func newVersionCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print preflight's version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fmt.Fprintf(a.stdout, "preflight %s\n", version())
+			return nil
+		},
+	}
+}
+
+// isTerminal reports whether w is a terminal, for colour.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

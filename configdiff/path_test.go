@@ -1,0 +1,195 @@
+package configdiff
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func name(s string) Segment { return Segment{Name: s} }
+func index(i int) Segment   { return Segment{Index: i, IsIndex: true} }
+
+func TestParsePathRoundTrip(t *testing.T) {
+	tests := []struct {
+		text string
+		want Path
+	}{
+		{"a", Path{name("a")}},
+		{"a.b[0].c", Path{name("a"), name("b"), index(0), name("c")}},
+		{`servers."eu.west".host`, Path{name("servers"), name("eu.west"), name("host")}},
+		{`"café"`, Path{name("café")}},
+		{`""`, Path{name("")}},
+		{`a."with \"quote\""`, Path{name("a"), name(`with "quote"`)}},
+		{`a."tab\there"`, Path{name("a"), name("tab\there")}},
+		{"[3].x", Path{index(3), name("x")}},
+		{"m[10][2]", Path{name("m"), index(10), index(2)}},
+		{"0.max-tokens_1", Path{name("0"), name("max-tokens_1")}},
+	}
+	for _, tt := range tests {
+		got, err := ParsePath(tt.text)
+		if err != nil {
+			t.Errorf("ParsePath(%q): %v", tt.text, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("ParsePath(%q) (-want +got):\n%s", tt.text, diff)
+		}
+		if s := got.String(); s != tt.text {
+			t.Errorf("ParsePath(%q).String() = %q", tt.text, s)
+		}
+	}
+}
+
+func TestParsePathErrors(t *testing.T) {
+	for _, s := range []string{"", ".a", "a.", "a..b", "a[", "a[x]", "a[-1]", "a b", `a."open`, "a[0]b", "*", "a.*", "[99999999999]"} {
+		if p, err := ParsePath(s); err == nil {
+			t.Errorf("ParsePath(%q) = %v, want an error", s, p)
+		}
+	}
+}
+
+func mustPath(t *testing.T, s string) Path {
+	t.Helper()
+	p, err := ParsePath(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestGlob(t *testing.T) {
+	tests := []struct {
+		glob, path    string
+		match, covers bool
+	}{
+		{"a.b", "a.b", true, true},
+		{"a.b", "a.b.c", false, true},
+		{"a.b", "a", false, false},
+		{"a.*", "a.b", true, true},
+		{"a.*", "a[3]", true, true},
+		{"a.*", "a", false, false},
+		{"a[*]", "a[3]", true, true},
+		{"a[*]", "a.b", false, false},
+		{"urls.*", "urls.api.v2", false, true},
+		{"**", "x.y[0].z", true, true},
+		{"**.notify", "notify", true, true},
+		{"**.on_error.notify", "jobs.a.on_error.notify", true, true},
+		{"**.on_error.notify", "on_error.notify", true, true},
+		{"**.on_error.notify", "jobs.on_error.notify.x", false, true},
+		{"**.on_error.notify", "jobs.on_error", false, false},
+		{"a.**.z", "a.z", true, true},
+		{"a.**.z", "a.b.c.z", true, true},
+		{"a.**.z", "a.b.c", false, false},
+		{`servers."eu.west".*`, `servers."eu.west".host`, true, true},
+		{`servers."eu.west".*`, `servers.eu.host`, false, false},
+		{"list[0]", "list[0].x", false, true},
+		{"list[0]", "list.0", false, false},
+		{`"*"`, `"*"`, true, true},
+		{`"*"`, "x", false, false},
+		{"payments.*", "payments", false, false},
+	}
+	for _, tt := range tests {
+		g, err := CompileGlob(tt.glob)
+		if err != nil {
+			t.Errorf("CompileGlob(%q): %v", tt.glob, err)
+			continue
+		}
+		p := mustPath(t, tt.path)
+		if got := g.Match(p); got != tt.match {
+			t.Errorf("%q.Match(%q) = %v, want %v", tt.glob, tt.path, got, tt.match)
+		}
+		if got := g.Covers(p); got != tt.covers {
+			t.Errorf("%q.Covers(%q) = %v, want %v", tt.glob, tt.path, got, tt.covers)
+		}
+		if g.String() != tt.glob {
+			t.Errorf("String() = %q, want %q", g.String(), tt.glob)
+		}
+	}
+}
+
+func TestGlobErrors(t *testing.T) {
+	for _, s := range []string{"", "a.***", "a*", "a.*b", "a.", "[x]"} {
+		if _, err := CompileGlob(s); err == nil {
+			t.Errorf("CompileGlob(%q): want an error", s)
+		}
+	}
+	if _, err := CompileGlobs([]string{"a.*", "b..c"}); err == nil {
+		t.Error("CompileGlobs with a bad pattern: want an error")
+	}
+}
+
+func TestGlobSet(t *testing.T) {
+	s, err := CompileGlobs([]string{"database.host", "urls.*"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]bool{"database.host": true, "database.port": false, "urls.api.v2": true, "urls": false} {
+		if got := s.Covers(mustPath(t, path)); got != want {
+			t.Errorf("Covers(%q) = %v, want %v", path, got, want)
+		}
+	}
+	if s.Match(mustPath(t, "urls.api.v2")) {
+		t.Error("Match(urls.api.v2) = true, want false")
+	}
+	if !s.Match(mustPath(t, "urls.api")) {
+		t.Error("Match(urls.api) = false, want true")
+	}
+}
+
+func TestIsSecret(t *testing.T) {
+	extra, err := CompileGlobs([]string{"payments.*"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path string
+		want bool
+	}{
+		{"llm.max_tokens", false},
+		{"tokens", false},
+		{"token", true},
+		{"apiKey", true},
+		{"APIKey", true},
+		{"API_KEY", true},
+		{"apikey", true},
+		{"api-key", true},
+		{"private_key", true},
+		{"privateKeyPath", true},
+		{"db.password.hint", true},
+		{"db.PASSWORD", true},
+		{"db.passwd", true},
+		{"aws.credentials[0].id", true},
+		{"github_token", true},
+		{"oauth2Token", true},
+		{`x."client.secret"`, true},
+		{"keyboard", false},
+		{"api", false},
+		{"key", false},
+		{"public_key", false},
+		{"secretary", false},
+		{"payments.provider", true},
+		{"payments", false},
+		{"list[0]", false},
+	}
+	for _, tt := range tests {
+		if got := IsSecret(mustPath(t, tt.path), extra); got != tt.want {
+			t.Errorf("IsSecret(%q) = %v, want %v", tt.path, got, tt.want)
+		}
+	}
+}
+
+func TestSplitWords(t *testing.T) {
+	tests := map[string][]string{
+		"apiKey":         {"api", "key"},
+		"APIKey":         {"api", "key"},
+		"privateKeyPath": {"private", "key", "path"},
+		"max_tokens":     {"max", "tokens"},
+		"a-b.c":          {"a", "b", "c"},
+		"HTTPServer2Url": {"http", "server2", "url"},
+	}
+	for in, want := range tests {
+		if diff := cmp.Diff(want, splitWords(in)); diff != "" {
+			t.Errorf("splitWords(%q) (-want +got):\n%s", in, diff)
+		}
+	}
+}

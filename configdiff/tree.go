@@ -1,0 +1,256 @@
+package configdiff
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Pos is a 1-based position in a file; 0 means unknown. Column counts
+// Unicode code points.
+type Pos struct{ Line, Column int }
+
+// Kind is the type of a value.
+type Kind uint8
+
+// The kinds of values.
+const (
+	Null Kind = iota
+	Bool
+	Int
+	Float
+	String
+	DateTime
+	Date
+	Time
+	Map
+	List
+)
+
+var kindNames = [...]string{"null", "bool", "integer", "float", "string", "date-time", "date", "time", "map", "list"}
+
+// String returns the kind's name as the contract spells it: "null", "bool",
+// "integer", "float", "string", "date-time", "date", "time", "map", "list".
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("kind(%d)", uint8(k))
+}
+
+// Node is a key of a tree with its value.
+type Node struct {
+	Path     Path
+	Key      string // Path.String()
+	Kind     Kind
+	Text     string // canonical text of a scalar; "" for a map or list
+	KeyPos   Pos    // where the key is written; for a list element, where the element starts
+	ValuePos Pos    // where the value starts
+	Children []*Node
+}
+
+// IsLeaf reports whether n is a scalar, or an empty map or list.
+func (n *Node) IsLeaf() bool {
+	return (n.Kind != Map && n.Kind != List) || len(n.Children) == 0
+}
+
+// Tree is a loaded configuration file.
+type Tree struct {
+	File string
+	Root *Node
+
+	index  map[string]*Node
+	nodes  []*Node
+	leaves []*Node
+}
+
+// Error is a load error with the file's own position.
+type Error struct {
+	File string
+	Pos  Pos
+	Msg  string
+}
+
+// Error returns "FILE:LINE:COL: msg", or "FILE: msg" when the position is
+// unknown.
+func (e *Error) Error() string {
+	switch {
+	case e.Pos.Line > 0 && e.Pos.Column > 0:
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Pos.Line, e.Pos.Column, e.Msg)
+	case e.Pos.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Pos.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// Load reads and parses the file at path; its format is chosen by its
+// extension: .toml, .yaml, .yml, .json or .env.
+func Load(path string) (*Tree, error) {
+	if _, err := parserFor(path); err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &Error{File: path, Msg: readErrorText(err)}
+	}
+	return Parse(path, data)
+}
+
+func readErrorText(err error) string {
+	switch {
+	case os.IsNotExist(err):
+		return "file not found"
+	case os.IsPermission(err):
+		return "permission denied"
+	}
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+type parseFunc func(b *builder) error
+
+func parserFor(file string) (parseFunc, error) {
+	ext := strings.ToLower(filepath.Ext(file))
+	switch ext {
+	case ".toml":
+		return parseTOML, nil
+	case ".yaml", ".yml":
+		return parseYAML, nil
+	case ".json":
+		return parseJSON, nil
+	case ".env":
+		return parseEnv, nil
+	}
+	if ext == "" && strings.HasPrefix(filepath.Base(file), ".env") {
+		return parseEnv, nil
+	}
+	return nil, &Error{File: file, Msg: fmt.Sprintf("unsupported config format %q (use .toml, .yaml, .yml, .json or .env)", ext)}
+}
+
+// Parse parses data as the content of file; the format is chosen by the
+// file's extension as in [Load]. Tree.File is file.
+func Parse(file string, data []byte) (*Tree, error) {
+	parse, err := parserFor(file)
+	if err != nil {
+		return nil, err
+	}
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	b := &builder{file: file, data: data}
+	b.root = &Node{Kind: Map, KeyPos: Pos{1, 1}, ValuePos: Pos{1, 1}}
+	if err := parse(b); err != nil {
+		return nil, err
+	}
+	t := &Tree{File: file, Root: b.root, index: map[string]*Node{}}
+	var walk func(n *Node)
+	walk = func(n *Node) {
+		for _, c := range n.Children {
+			t.index[c.Key] = c
+			t.nodes = append(t.nodes, c)
+			if c.IsLeaf() {
+				t.leaves = append(t.leaves, c)
+			}
+			walk(c)
+		}
+	}
+	walk(t.Root)
+	return t, nil
+}
+
+// Get returns the node (a leaf or not) whose key is key, or nil.
+func (t *Tree) Get(key string) *Node {
+	if n, ok := t.index[key]; ok {
+		return n
+	}
+	if p, err := ParsePath(key); err == nil {
+		return t.index[p.String()]
+	}
+	return nil
+}
+
+// Leaves returns every leaf in document order.
+func (t *Tree) Leaves() []*Node { return append([]*Node(nil), t.leaves...) }
+
+// Nodes returns every node but the root in document order, parents before
+// their children.
+func (t *Tree) Nodes() []*Node { return append([]*Node(nil), t.nodes...) }
+
+// builder holds what the format parsers share.
+type builder struct {
+	file  string
+	data  []byte
+	root  *Node
+	lines []int // byte offset of the start of each line
+	count int   // nodes made so far
+	names map[*Node]map[string]*Node
+}
+
+// maxNodes bounds the size of a tree (it stops YAML alias bombs).
+const maxNodes = 1_000_000
+
+// pos converts a byte offset in b.data to a position.
+func (b *builder) pos(off int) Pos {
+	if off < 0 {
+		return Pos{}
+	}
+	if off > len(b.data) {
+		off = len(b.data)
+	}
+	if b.lines == nil {
+		b.lines = []int{0}
+		for i, c := range b.data {
+			if c == '\n' {
+				b.lines = append(b.lines, i+1)
+			}
+		}
+	}
+	line := sort.Search(len(b.lines), func(i int) bool { return b.lines[i] > off }) - 1
+	return Pos{Line: line + 1, Column: utf8.RuneCount(b.data[b.lines[line]:off]) + 1}
+}
+
+func (b *builder) errAt(p Pos, format string, args ...any) *Error {
+	return &Error{File: b.file, Pos: p, Msg: fmt.Sprintf(format, args...)}
+}
+
+// newChild appends a new node named by seg under parent.
+func (b *builder) newChild(parent *Node, seg Segment, kind Kind, text string, keyPos, valuePos Pos) (*Node, error) {
+	b.count++
+	if b.count > maxNodes {
+		return nil, b.errAt(valuePos, "too many values (more than %d); aliases expanding without bound?", maxNodes)
+	}
+	p := parent.Path.child(seg)
+	n := &Node{Path: p, Key: p.String(), Kind: kind, Text: text, KeyPos: keyPos, ValuePos: valuePos}
+	parent.Children = append(parent.Children, n)
+	if !seg.IsIndex {
+		if b.names == nil {
+			b.names = map[*Node]map[string]*Node{}
+		}
+		m := b.names[parent]
+		if m == nil {
+			m = map[string]*Node{}
+			b.names[parent] = m
+		}
+		m[seg.Name] = n
+	}
+	return n, nil
+}
+
+// lookup returns parent's child named name, or nil.
+func (b *builder) lookup(parent *Node, name string) *Node {
+	return b.names[parent][name]
+}
+
+func describe(n *Node) string {
+	switch n.Kind {
+	case Map:
+		return "a map"
+	case List:
+		return "a list"
+	}
+	return "a " + n.Kind.String()
+}

@@ -1,0 +1,114 @@
+package preflight
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// foldAfter is how many findings of one rule in one file the text format
+// shows before folding the rest into a count. Machine formats carry all.
+const foldAfter = 10
+
+// textFormatter writes findings for people: grouped by file, one
+// `file:line:col: message [rule]` line each, then the bulk previews, then a
+// one-line verdict.
+type textFormatter struct {
+	color bool
+}
+
+func (t *textFormatter) paint(code, s string) string {
+	if !t.color {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+func (t *textFormatter) Format(w io.Writer, r *Report) error {
+	var b strings.Builder
+	for i := 0; i < len(r.Findings); {
+		file := r.Findings[i].File
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		shown := map[string]int{}
+		folded := map[string]int{}
+		var order []string
+		for ; i < len(r.Findings) && r.Findings[i].File == file; i++ {
+			f := r.Findings[i]
+			if shown[f.Rule] == foldAfter {
+				if folded[f.Rule] == 0 {
+					order = append(order, f.Rule)
+				}
+				folded[f.Rule]++
+				continue
+			}
+			shown[f.Rule]++
+			sev := t.paint("31", "error")
+			if f.Severity == SeverityWarning {
+				sev = t.paint("33", "warning")
+			}
+			fmt.Fprintf(&b, "%s: %s: %s %s\n", t.paint("1", location(r.Path(f.File), f.Line, f.Column)), sev, f.Message, t.paint("2", "["+f.Rule+"]"))
+		}
+		for _, rule := range order {
+			fmt.Fprintf(&b, "%s: ... and %d more %s findings (every one is in --format json)\n", r.Path(file), folded[rule], rule)
+		}
+	}
+	for _, p := range r.Previews {
+		b.WriteString("\n")
+		WritePreview(&b, p)
+	}
+	errs, warns := r.Count()
+	b.WriteString("\n")
+	verdict := t.paint("1;32", "PASS")
+	if !r.Passed {
+		verdict = t.paint("1;31", "FAIL")
+	}
+	fmt.Fprintf(&b, "%s %s: %s, %s (%s)", verdict, r.Bundle, plural(errs, "error"), plural(warns, "warning"), strings.Join(r.Gates, ", "))
+	if !r.Passed {
+		fmt.Fprintf(&b, ": the deployment must not ship")
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// location renders file:line:col, leaving out what is unknown.
+func location(file string, line, col int) string {
+	switch {
+	case line == 0:
+		return file
+	case col == 0:
+		return fmt.Sprintf("%s:%d", file, line)
+	}
+	return fmt.Sprintf("%s:%d:%d", file, line, col)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// WritePreview writes a bulk preview for people: the counts, then the first
+// intended executions as the automation will run them.
+func WritePreview(w io.Writer, p Preview) {
+	fmt.Fprintf(w, "preview of %s (%s): %s, %s", p.Bulk, p.File, plural(p.Rows, "data row"), plural(p.Unique, "unique key"))
+	if p.Repeated > 0 {
+		fmt.Fprintf(w, "; %s repeat, %s", plural(p.Repeated, "key"), plural(p.Extra, "extra send"))
+	}
+	fmt.Fprintf(w, "\nfirst %d intended executions:\n", len(p.First))
+	for _, e := range p.First {
+		fields := make([]string, 0, len(p.Columns))
+		for _, c := range p.Columns {
+			fields = append(fields, fmt.Sprintf("%s=%q", c, e.Fields[c]))
+		}
+		fmt.Fprintf(w, "  line %d: %s\n", e.Line, strings.Join(fields, " "))
+		if e.Rendered != "" {
+			for _, l := range strings.Split(strings.TrimRight(e.Rendered, "\n"), "\n") {
+				fmt.Fprintf(w, "    | %s\n", l)
+			}
+		}
+	}
+}
