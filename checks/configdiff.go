@@ -288,4 +288,3 @@ func (k *KeyDrift) Digests() (staging, production string, err error) {
 
 // NeedsSignoff reports whether the key needs a (new) sign-off.
 func (k *KeyDrift) NeedsSignoff() bool { return !k.Allowed && k.Status != "signed" }
-

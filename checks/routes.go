@@ -1,13 +1,362 @@
 package checks
 
-import "github.com/preflight-gate/preflight/preflight"
+import (
+	"errors"
+	"fmt"
+	"path"
+	"path/filepath"
+	"strings"
 
-// Routes is being written: this placeholder only lets the package compile.
+	"github.com/preflight-gate/preflight/configdiff"
+	"github.com/preflight-gate/preflight/preflight"
+)
+
+// DefaultRouteKeys are the key globs whose values are error routes when the
+// manifest's [routes] section has no keys.
+var DefaultRouteKeys = []string{
+	"**.on_error.notify",
+	"**.on_error.email",
+	"**.on_failure.notify",
+	"**.on_failure.email",
+	"**.error_email",
+	"**.alert_email",
+	"**.notify_on_error",
+	"**.notify_on_failure",
+	"**.error_notifications",
+	"**.failure_notifications",
+}
+
+const routesIncident = "Auth cascade: 14 workflows sent their error notifications to one employee's own address. " +
+	"The employee left, the mailbox was closed, and every failure went unseen for 4 days."
+
+var (
+	ruleNotTeamAlias = preflight.Rule{
+		ID:       "routes/not-team-alias",
+		Severity: preflight.SeverityError,
+		Title:    "an error route is not a registered team alias",
+		Why: "An error route that names a person stops working the day that person leaves, changes team or is on holiday, " +
+			"and nothing tells anyone: the failures still go somewhere, just not to someone who will act. " +
+			"Only a team alias from the registry (teams.toml) outlives one person.",
+		Incident: routesIncident,
+		Fix: "Route the errors to a team alias of the registry, by its address or its name. When the value is a member's own " +
+			"address, the message names the member's alias. When no alias fits, add one to teams.toml with at least two members.",
+		Failing: "# teams.toml\n[aliases.ops-oncall]\naddress = \"ops-oncall@example.com\"\nmembers = [\"maria.santos@example.com\", \"bo@example.com\"]\n\n" +
+			"# config/production.yaml\nworkflows:\n  nightly-sync:\n    on_error:\n      notify: maria.santos@example.com",
+		Passing: "# config/production.yaml\nworkflows:\n  nightly-sync:\n    on_error:\n      notify: ops-oncall@example.com",
+	}
+	ruleSmallAlias = preflight.Rule{
+		ID:       "routes/small-alias",
+		Severity: preflight.SeverityError,
+		Title:    "an error route's alias has fewer members than min_members",
+		Why: "An alias with one member is a person with extra steps: when that member leaves, the alias reaches no one. " +
+			"An error route needs an alias that still reaches someone after one person leaves (min_members in [routes], default 2).",
+		Incident: routesIncident,
+		Fix:      "Add members to the alias in teams.toml, or route the errors to a larger alias.",
+		Failing: "# teams.toml\n[aliases.billing-alerts]\naddress = \"billing-alerts@example.com\"\nmembers = [\"lee@example.com\"]\n\n" +
+			"# config/production.yaml\nworkflows:\n  invoices:\n    on_error:\n      notify: billing-alerts@example.com",
+		Passing: "# teams.toml\n[aliases.billing-alerts]\naddress = \"billing-alerts@example.com\"\nmembers = [\"lee@example.com\", \"kim@example.com\"]",
+	}
+	ruleNoRoute = preflight.Rule{
+		ID:       "routes/no-route",
+		Severity: preflight.SeverityError,
+		Title:    "a route key glob matches nothing, or a route value is empty or not a string",
+		Why: "A gate that finds no route checks nothing: a renamed key or a typo in a glob would let every route through unchecked. " +
+			"An empty route, a null or a number sends the errors nowhere. " +
+			"Each glob listed in [routes] keys must match a key in some route file; with the built-in globs, at least one of them must. " +
+			"A matched value must be a non-empty string (one route) or a list of non-empty strings (one route each).\n" +
+			"The built-in globs, used when [routes] has no keys:\n  " + strings.Join(DefaultRouteKeys, "\n  "),
+		Incident: routesIncident,
+		Fix: "Point the glob at the keys that hold your error routes (see `preflight diff` for the keys as preflight writes them), " +
+			"or list them in [routes] keys; give every route a team alias address.",
+		Failing: "# preflight.toml\n[routes]\nfiles = [\"config/production.yaml\"]\nkeys = [\"jobs.*.on_error.email\"]\n\n" +
+			"# config/production.yaml\njobs:\n  sync:\n    on_error:\n      notify: \"\"",
+		Passing: "# preflight.toml\n[routes]\nfiles = [\"config/production.yaml\"]\nkeys = [\"jobs.*.on_error.notify\"]\n\n" +
+			"# config/production.yaml\njobs:\n  sync:\n    on_error:\n      notify: ops-oncall@example.com",
+	}
+)
+
+// Routes is the routes gate: every error route in the route files must
+// point to a registered team alias with at least min_members members,
+// never to a person (the auth-cascade incident).
 type Routes struct{}
 
-func (Routes) Name() string                       { return "routes" }
-func (Routes) Rules() []preflight.Rule            { return nil }
-func (Routes) Enabled(m *preflight.Manifest) bool { return false }
-func (Routes) Check(b *preflight.Bundle, o *preflight.Options) (*preflight.Result, error) {
-	return &preflight.Result{}, nil
+// Name is "routes".
+func (Routes) Name() string { return "routes" }
+
+// Rules returns the metadata of the routes rules.
+func (Routes) Rules() []preflight.Rule {
+	return []preflight.Rule{ruleNotTeamAlias, ruleSmallAlias, ruleNoRoute}
+}
+
+// Enabled reports whether the manifest has a [routes] section.
+func (Routes) Enabled(m *preflight.Manifest) bool { return m.Routes != nil }
+
+// routeFile is a config file that holds error routes.
+type routeFile struct {
+	key  string // the manifest key that names it
+	rel  string // bundle-relative, slash-separated
+	tree *configdiff.Tree
+}
+
+// Check finds every error route in the route files and checks it against
+// the team registry.
+func (Routes) Check(b *preflight.Bundle, _ *preflight.Options) (*preflight.Result, error) {
+	spec := b.Manifest.Routes
+	files, err := routeFiles(b, spec)
+	if err != nil {
+		return nil, err
+	}
+	reg, err := b.Teams()
+	if err != nil {
+		return nil, err
+	}
+	keys := spec.Keys
+	custom := len(keys) > 0
+	if !custom {
+		if line, _ := b.Pos("routes.keys"); line > 0 {
+			return nil, b.ManifestError("routes.keys", "routes.keys is empty: list the key globs of your error routes, or omit keys to use the built-in ones")
+		}
+		keys = DefaultRouteKeys
+	}
+	globs := make([]*configdiff.Glob, len(keys))
+	for i, k := range keys {
+		g, err := configdiff.CompileGlob(k)
+		if err != nil {
+			return nil, b.ManifestError(fmt.Sprintf("routes.keys[%d]", i), "invalid glob %q: %v", k, err)
+		}
+		globs[i] = g
+	}
+	minMembers := 2
+	if spec.MinMembers != nil {
+		minMembers = *spec.MinMembers
+	}
+
+	res := &preflight.Result{}
+	matched := make([]bool, len(globs))
+	for _, f := range files {
+		c := &routeChecker{reg: reg, teams: b.Manifest.Teams, file: f.rel, minMembers: minMembers}
+		for _, n := range f.tree.Nodes() {
+			hit := false
+			for i, g := range globs {
+				if g.Match(n.Path) {
+					matched[i] = true
+					hit = true
+				}
+			}
+			if hit {
+				c.node(n)
+			}
+		}
+		res.Findings = append(res.Findings, c.findings...)
+		res.Items = append(res.Items, preflight.Item{Gate: "routes", Name: f.rel, File: f.rel, Findings: len(c.findings)})
+	}
+
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = f.rel
+	}
+	in := strings.Join(names, ", ")
+	if custom {
+		for i, ok := range matched {
+			if ok {
+				continue
+			}
+			line, col := b.Pos(fmt.Sprintf("routes.keys[%d]", i))
+			res.Findings = append(res.Findings, ruleNoRoute.Finding(preflight.ManifestName, line, col,
+				fmt.Sprintf("key glob %q matches no key in %s: no error route found; correct the glob or remove it", keys[i], in)))
+		}
+	} else if !anyTrue(matched) {
+		line, col := b.Pos("routes")
+		res.Findings = append(res.Findings, ruleNoRoute.Finding(preflight.ManifestName, line, col,
+			fmt.Sprintf("no error route found in %s: none of the built-in key globs matches (see `preflight explain routes/no-route`); list the keys of your error routes in [routes] keys", in)))
+	}
+	return res, nil
+}
+
+// routeFiles resolves and loads the route files: [routes] files, or the
+// [configdiff] production file when files is omitted.
+func routeFiles(b *preflight.Bundle, spec *preflight.RoutesSpec) ([]routeFile, error) {
+	var named []routeFile
+	written, _ := b.Pos("routes.files")
+	switch {
+	case len(spec.Files) > 0:
+		for i, f := range spec.Files {
+			named = append(named, routeFile{key: fmt.Sprintf("routes.files[%d]", i), rel: f})
+		}
+	case written > 0: // files = []
+		return nil, b.ManifestError("routes.files", "routes.files is empty: list the config files that hold error routes")
+	case b.Manifest.Configdiff != nil && b.Manifest.Configdiff.Production != "":
+		named = append(named, routeFile{key: "configdiff.production", rel: b.Manifest.Configdiff.Production})
+	default:
+		return nil, b.ManifestError("routes", "[routes] needs files: the config files that hold error routes (or a [configdiff] production file to use)")
+	}
+	var files []routeFile
+	seen := map[string]bool{}
+	for _, f := range named {
+		p, err := b.Path(f.key, f.rel)
+		if err != nil {
+			return nil, err
+		}
+		f.rel = path.Clean(filepath.ToSlash(f.rel))
+		if seen[f.rel] {
+			continue
+		}
+		seen[f.rel] = true
+		t, err := configdiff.Load(p)
+		if err != nil {
+			return nil, loadError(b, f.rel, err)
+		}
+		f.tree = t
+		files = append(files, f)
+	}
+	return files, nil
+}
+
+// loadError turns a config load error into an *Error naming the file as
+// the user reaches it.
+func loadError(b *preflight.Bundle, rel string, err error) error {
+	var ce *configdiff.Error
+	if errors.As(err, &ce) {
+		return preflight.Errorf(b.Display(rel), ce.Pos.Line, ce.Pos.Column, "%s", ce.Msg)
+	}
+	return preflight.Errorf(b.Display(rel), 0, 0, "cannot read route file: %v", err)
+}
+
+func anyTrue(bs []bool) bool {
+	for _, b := range bs {
+		if b {
+			return true
+		}
+	}
+	return false
+}
+
+// routeChecker checks the routes of one file.
+type routeChecker struct {
+	reg        *preflight.Registry
+	teams      string // the registry's bundle-relative path, for messages
+	file       string
+	minMembers int
+	done       map[*configdiff.Node]bool // list elements already checked as routes
+	findings   []preflight.Finding
+}
+
+func (c *routeChecker) report(r preflight.Rule, n *configdiff.Node, format string, args ...any) {
+	f := r.Finding(c.file, n.ValuePos.Line, n.ValuePos.Column, fmt.Sprintf(format, args...))
+	f.Key = n.Key
+	c.findings = append(c.findings, f)
+}
+
+// node checks a node a route glob matched: a string is one route, a list
+// of strings one route per element; anything else is no route.
+func (c *routeChecker) node(n *configdiff.Node) {
+	if c.done[n] {
+		return
+	}
+	switch n.Kind {
+	case configdiff.String:
+		c.route(n, "route "+n.Key)
+	case configdiff.List:
+		if len(n.Children) == 0 {
+			c.report(ruleNoRoute, n, "route %s is an empty list: errors go nowhere; expected a team alias address", n.Key)
+			return
+		}
+		if c.done == nil {
+			c.done = map[*configdiff.Node]bool{}
+		}
+		for i, e := range n.Children {
+			c.done[e] = true
+			subject := fmt.Sprintf("element %d of route %s", i+1, n.Key)
+			if e.Kind != configdiff.String {
+				c.report(ruleNoRoute, e, "%s is %s: expected a team alias address", subject, describeValue(e))
+				continue
+			}
+			c.route(e, subject)
+		}
+	default:
+		c.report(ruleNoRoute, n, "route %s is %s: expected a team alias address or a list of them", n.Key, describeValue(n))
+	}
+}
+
+// route checks one string route; subject names it in messages.
+func (c *routeChecker) route(n *configdiff.Node, subject string) {
+	value := strings.TrimSpace(n.Text)
+	if value == "" {
+		c.report(ruleNoRoute, n, "%s is empty: errors go nowhere; expected a team alias address", subject)
+		return
+	}
+	a := c.reg.Alias(value)
+	if a == nil {
+		c.report(ruleNotTeamAlias, n, "%s", c.notAlias(value, subject))
+		return
+	}
+	if len(a.Members) < c.minMembers {
+		c.report(ruleSmallAlias, n, "%s reaches alias %q, which has %s (%s): expected at least %d so errors still reach someone when one person leaves",
+			subject, a.Name, plural(len(a.Members), "member"), memberList(a.Members), c.minMembers)
+	}
+}
+
+// notAlias explains why a route value is not a team alias.
+func (c *routeChecker) notAlias(value, subject string) string {
+	if as := c.reg.AliasesOf(value); len(as) > 0 {
+		best := as[0]
+		for _, a := range as {
+			if len(a.Members) >= c.minMembers {
+				best = a
+				break
+			}
+		}
+		also := ""
+		if len(as) > 1 {
+			var others []string
+			for _, a := range as {
+				if a != best {
+					others = append(others, fmt.Sprintf("%q", a.Name))
+				}
+			}
+			also = " (also a member of " + strings.Join(others, ", ") + ")"
+		}
+		small := ""
+		if len(best.Members) < c.minMembers {
+			small = fmt.Sprintf(" (it has only %s: add members to it too)", plural(len(best.Members), "member"))
+		}
+		return fmt.Sprintf("%s is %q, a person: a member of alias %q%s; route it to the alias, %s%s, so errors still reach the team when that person leaves",
+			subject, value, best.Name, also, best.Address, small)
+	}
+	if preflight.IsEmail(value) {
+		return fmt.Sprintf("%s is %q, which looks like a person's own address: it is not a team alias in %s; route errors to a registered team alias",
+			subject, value, c.teams)
+	}
+	return fmt.Sprintf("%s is %q, which is not a team alias in %s: expected an alias name or address from the registry",
+		subject, value, c.teams)
+}
+
+func describeValue(n *configdiff.Node) string {
+	switch n.Kind {
+	case configdiff.Null:
+		return "null"
+	case configdiff.Map:
+		return "a map"
+	case configdiff.List:
+		return "a list"
+	case configdiff.Int:
+		return "an integer (" + n.Text + ")"
+	case configdiff.String:
+		return "a string"
+	}
+	return "a " + n.Kind.String() + " (" + n.Text + ")"
+}
+
+func memberList(ms []string) string {
+	if len(ms) == 0 {
+		return "none"
+	}
+	return strings.Join(ms, ", ")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -29,6 +29,14 @@ func NewFormatter(name string, o FormatOptions) (Formatter, error) {
 		return &textFormatter{color: o.Color}, nil
 	case "json":
 		return jsonFormatter{}, nil
+	case "sarif":
+		return sarifFormatter{version: o.Version}, nil
+	case "junit":
+		return junitFormatter{}, nil
+	case "github":
+		return githubFormatter{stepSummary: o.StepSummary}, nil
+	case "markdown":
+		return markdownFormatter{}, nil
 	}
 	return nil, Usagef("unknown format %q: expected one of %s", name, strings.Join(Formats, ", "))
 }

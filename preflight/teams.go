@@ -1,10 +1,9 @@
 package preflight
 
 import (
-	"fmt"
+	"errors"
 	"os"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/preflight-gate/preflight/configdiff"
@@ -12,28 +11,33 @@ import (
 
 // Registry is the team registry (teams.toml): the aliases error routes and
 // approvers name, and the code-host logins of their members.
+//
+//	[aliases.ops-oncall]
+//	address = "ops-oncall@example.com"
+//	members = ["ana@example.com", "bo@example.com"]
+//
+//	[logins]
+//	ana-k = "ana@example.com"
+//
+// Loading is strict: a syntax error, an unknown key, a value of the wrong
+// type, an alias without an address, an address or member that is not an
+// email, an alias or address defined twice (case-insensitively), a member
+// listed twice in one alias, or a login mapped twice is an [*Error] with the
+// registry's line and column.
 type Registry struct {
 	File    string   // as the user reaches it, for messages
-	Aliases []*Alias // sorted by name
+	Aliases []*Alias // in the order the file defines them
 
 	logins map[string]string // lower-case login -> lower-case address
 }
 
 // Alias is a team alias: an address that reaches every member.
 type Alias struct {
-	Name    string
-	Address string
-	Members []string
-	Line    int // where its table starts in the registry
+	Name    string   // the table name, as written
+	Address string   // lower-cased and trimmed
+	Members []string // lower-cased and trimmed, in file order
+	Line    int      // where its table starts in the registry
 	Column  int
-}
-
-type registryFile struct {
-	Aliases map[string]struct {
-		Address string   `toml:"address"`
-		Members []string `toml:"members"`
-	} `toml:"aliases"`
-	Logins map[string]string `toml:"logins"`
 }
 
 // LoadRegistry reads a team registry from path; file names it in messages.
@@ -42,67 +46,160 @@ func LoadRegistry(path, file string) (*Registry, error) {
 	if err != nil {
 		return nil, Errorf(file, 0, 0, "cannot read team registry: %s", describeOSError(err))
 	}
-	return parseRegistry(file, data)
+	return ParseRegistry(file, data)
 }
 
-func parseRegistry(file string, data []byte) (*Registry, error) {
+// ParseRegistry parses the content of a team registry; file names it in
+// messages.
+func ParseRegistry(file string, data []byte) (*Registry, error) {
 	tree, err := parseTOML(file, data)
 	if err != nil {
+		var pe *Error
+		if errors.As(err, &pe) {
+			pe.File = file // the parser may have seen the name with a .toml suffix added
+		}
 		return nil, err
 	}
-	var rf registryFile
-	if err := decodeStrict(file, data, &rf); err != nil {
-		return nil, err
+	at := func(n *configdiff.Node, format string, args ...any) error {
+		return Errorf(file, n.KeyPos.Line, n.KeyPos.Column, format, args...)
 	}
-	fail := func(key, format string, args ...any) error {
-		line, col := position(tree, key)
-		return Errorf(file, line, col, format, args...)
+	atValue := func(n *configdiff.Node, format string, args ...any) error {
+		return Errorf(file, n.ValuePos.Line, n.ValuePos.Column, format, args...)
 	}
 	r := &Registry{File: file, logins: map[string]string{}}
-	seenName := map[string]string{}
-	seenAddr := map[string]string{}
-	names := make([]string, 0, len(rf.Aliases))
-	for name := range rf.Aliases {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		a := rf.Aliases[name]
-		key := "aliases." + configdiff.Path{{Name: name}}.String()
-		if prev, ok := seenName[strings.ToLower(name)]; ok {
-			return nil, fail(key, "alias %q defined twice (also as %q): names compare case-insensitively", name, prev)
-		}
-		seenName[strings.ToLower(name)] = name
-		addr := normalID(a.Address)
-		if addr == "" {
-			return nil, fail(key, "alias %q has no address: expected address = \"team@example.com\"", name)
-		}
-		if !IsEmail(addr) {
-			return nil, fail(key+".address", "alias %q address %q is not an email address", name, a.Address)
-		}
-		if prev, ok := seenAddr[addr]; ok {
-			return nil, fail(key+".address", "address %q is used by aliases %q and %q: expected one alias per address", a.Address, prev, name)
-		}
-		seenAddr[addr] = name
-		al := &Alias{Name: name, Address: addr}
-		al.Line, al.Column = position(tree, key)
-		for i, m := range a.Members {
-			if !IsEmail(strings.TrimSpace(m)) {
-				return nil, fail(fmt.Sprintf("%s.members[%d]", key, i), "member %q of alias %q is not an email address", m, name)
+	for _, top := range tree.Root.Children {
+		switch name := lastName(top); name {
+		case "aliases":
+			if top.Kind != configdiff.Map {
+				return nil, atValue(top, "aliases is %s: expected tables [aliases.NAME] with address and members", describeNode(top))
 			}
-			if id := normalID(m); !slices.Contains(al.Members, id) {
-				al.Members = append(al.Members, id)
+			for _, n := range top.Children {
+				if err := r.addAlias(n, at, atValue); err != nil {
+					return nil, err
+				}
 			}
+		case "logins":
+			if top.Kind != configdiff.Map {
+				return nil, atValue(top, "logins is %s: expected a table [logins] of login = \"address\"", describeNode(top))
+			}
+			for _, n := range top.Children {
+				if err := r.addLogin(n, at, atValue); err != nil {
+					return nil, err
+				}
+			}
+		default:
+			return nil, at(top, "unknown key %q: expected [aliases.NAME] tables and an optional [logins] table", name)
 		}
-		r.Aliases = append(r.Aliases, al)
-	}
-	for login, addr := range rf.Logins {
-		if !IsEmail(strings.TrimSpace(addr)) {
-			return nil, fail("logins."+configdiff.Path{{Name: login}}.String(), "login %q maps to %q: expected an email address", login, addr)
-		}
-		r.logins[normalID(login)] = normalID(addr)
 	}
 	return r, nil
+}
+
+type errorAt func(n *configdiff.Node, format string, args ...any) error
+
+func (r *Registry) addAlias(n *configdiff.Node, at, atValue errorAt) error {
+	name := lastName(n)
+	if n.Kind != configdiff.Map {
+		return atValue(n, "alias %q is %s: expected a table with address and members", name, describeNode(n))
+	}
+	if strings.TrimSpace(name) == "" {
+		return at(n, "alias name is empty: expected [aliases.NAME]")
+	}
+	for _, prev := range r.Aliases {
+		if strings.EqualFold(prev.Name, name) {
+			return at(n, "alias %q defined twice: also as %q at line %d (names compare case-insensitively)", name, prev.Name, prev.Line)
+		}
+	}
+	a := &Alias{Name: name, Line: n.KeyPos.Line, Column: n.KeyPos.Column}
+	var addr *configdiff.Node
+	for _, c := range n.Children {
+		switch lastName(c) {
+		case "address":
+			if c.Kind != configdiff.String {
+				return atValue(c, "address of alias %q is %s: expected a string such as \"team@example.com\"", name, describeNode(c))
+			}
+			addr = c
+		case "members":
+			if c.Kind != configdiff.List {
+				return atValue(c, "members of alias %q is %s: expected a list of email addresses", name, describeNode(c))
+			}
+			for _, m := range c.Children {
+				if m.Kind != configdiff.String {
+					return atValue(m, "member of alias %q is %s: expected an email address", name, describeNode(m))
+				}
+				if !IsEmail(m.Text) {
+					return atValue(m, "member %q of alias %q is not an email address", m.Text, name)
+				}
+				id := normalID(m.Text)
+				if slices.Contains(a.Members, id) {
+					return atValue(m, "member %q listed twice in alias %q", m.Text, name)
+				}
+				a.Members = append(a.Members, id)
+			}
+		default:
+			return at(c, "unknown key %q in alias %q: expected address and members", lastName(c), name)
+		}
+	}
+	if addr == nil || normalID(addr.Text) == "" {
+		if addr != nil {
+			n = addr
+		}
+		return at(n, "alias %q has no address: expected address = \"team@example.com\"", name)
+	}
+	if !IsEmail(addr.Text) {
+		return atValue(addr, "address %q of alias %q is not an email address", addr.Text, name)
+	}
+	a.Address = normalID(addr.Text)
+	for _, prev := range r.Aliases {
+		switch {
+		case prev.Address == a.Address:
+			return atValue(addr, "address %q is used by aliases %q (line %d) and %q: expected one alias per address", addr.Text, prev.Name, prev.Line, name)
+		case strings.EqualFold(prev.Name, a.Address):
+			return atValue(addr, "address %q of alias %q is the name of alias %q (line %d): a route naming it would be ambiguous", addr.Text, name, prev.Name, prev.Line)
+		case strings.EqualFold(name, prev.Address):
+			return at(n, "alias name %q is the address of alias %q (line %d): a route naming it would be ambiguous", name, prev.Name, prev.Line)
+		}
+	}
+	r.Aliases = append(r.Aliases, a)
+	return nil
+}
+
+func (r *Registry) addLogin(n *configdiff.Node, at, atValue errorAt) error {
+	login := lastName(n)
+	if n.Kind != configdiff.String {
+		return atValue(n, "login %q maps to %s: expected an email address", login, describeNode(n))
+	}
+	id := normalID(login)
+	if id == "" {
+		return at(n, "login name is empty")
+	}
+	if _, ok := r.logins[id]; ok {
+		return at(n, "login %q mapped twice (logins compare case-insensitively)", login)
+	}
+	if !IsEmail(n.Text) {
+		return atValue(n, "login %q maps to %q: expected an email address", login, n.Text)
+	}
+	r.logins[id] = normalID(n.Text)
+	return nil
+}
+
+// lastName returns the name of a node's last key segment.
+func lastName(n *configdiff.Node) string {
+	if len(n.Path) == 0 {
+		return ""
+	}
+	return n.Path[len(n.Path)-1].Name
+}
+
+func describeNode(n *configdiff.Node) string {
+	switch n.Kind {
+	case configdiff.Map:
+		return "a table"
+	case configdiff.List:
+		return "a list"
+	case configdiff.Int:
+		return "an integer"
+	}
+	return "a " + n.Kind.String()
 }
 
 // normalID trims and lower-cases an identity or address.
@@ -135,7 +232,7 @@ func (r *Registry) IsMember(a *Alias, id string) bool {
 	return slices.Contains(a.Members, r.Resolve(id))
 }
 
-// AliasesOf returns the aliases the identity is a member of.
+// AliasesOf returns the aliases the identity is a member of, in file order.
 func (r *Registry) AliasesOf(id string) []*Alias {
 	var as []*Alias
 	for _, a := range r.Aliases {

@@ -66,7 +66,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 // isUsageError recognises cobra's and pflag's errors for a bad command line.
 func isUsageError(err error) bool {
 	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "flag needs", "invalid argument", "accepts ", "requires ", "required flag", "if any flags in the group", "none of the others can be"} {
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "flag needs", "invalid argument", "accepts ", "requires ", "required flag", "if any flags in the group", "none of the others can be", "at least one of the flags in the group"} {
 		if strings.Contains(msg, p) {
 			return true
 		}

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -39,6 +42,7 @@ func TestScript(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"cpdir": cpdir,
+			"exits": exits,
 		},
 	})
 }
@@ -50,6 +54,28 @@ func cpdir(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: cpdir SRC DST")
 	}
 	ts.Check(copyDir(ts.MkAbs(args[0]), ts.MkAbs(args[1])))
+}
+
+// exits CODE COMMAND [ARGS...] runs a command like exec and checks its exit
+// code exactly: `! exec` only tells that it failed, and preflight's exit
+// codes are a contract (1 blocked, 2 could not judge).
+func exits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits CODE COMMAND [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
 }
 
 // copyDir copies a folder tree.

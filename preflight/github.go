@@ -1,0 +1,95 @@
+package preflight
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// githubFormatter writes one GitHub Actions workflow command per finding,
+// which GitHub shows as an annotation on the file and line:
+//
+//	::error file=PATH,line=L,col=C,title=RULE::MESSAGE
+//
+// GitHub shows only ten annotations of each kind per step, so when
+// stepSummary names a file ($GITHUB_STEP_SUMMARY) the markdown report, with
+// every finding and the bulk previews, is appended to it as well.
+type githubFormatter struct {
+	stepSummary string
+}
+
+// ghAnnotationLimit is how many annotations of each kind GitHub shows per step.
+const ghAnnotationLimit = 10
+
+func (g githubFormatter) Format(w io.Writer, r *Report) error {
+	var b strings.Builder
+	for _, f := range r.Findings {
+		b.WriteString(ghCommand(r.Path(f.File), f))
+	}
+	errs, warns := r.Count()
+	if errs > ghAnnotationLimit || warns > ghAnnotationLimit {
+		where := "run with --format json or --format markdown to see them all"
+		if g.stepSummary != "" {
+			where = "the job summary lists them all"
+		}
+		fmt.Fprintf(&b, "::notice title=preflight::%s\n", ghEscapeData(fmt.Sprintf(
+			"%s and %s; GitHub shows %d annotations of each kind per step: %s",
+			plural(errs, "error"), plural(warns, "warning"), ghAnnotationLimit, where)))
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	if g.stepSummary == "" {
+		return nil
+	}
+	return appendStepSummary(g.stepSummary, r)
+}
+
+// ghCommand is the workflow command for one finding.
+func ghCommand(path string, f Finding) string {
+	kind := "error"
+	if f.Severity == SeverityWarning {
+		kind = "warning"
+	}
+	props := []string{"file=" + ghEscapeProperty(path)}
+	if f.Line > 0 {
+		props = append(props, "line="+strconv.Itoa(f.Line))
+		if f.Column > 0 {
+			props = append(props, "col="+strconv.Itoa(f.Column))
+		}
+	}
+	props = append(props, "title="+ghEscapeProperty(f.Rule))
+	return "::" + kind + " " + strings.Join(props, ",") + "::" + ghEscapeData(f.Message) + "\n"
+}
+
+// appendStepSummary appends the markdown report to the job summary file.
+func appendStepSummary(file string, r *Report) error {
+	var buf bytes.Buffer
+	buf.WriteString("\n")
+	if err := (markdownFormatter{}).Format(&buf, r); err != nil {
+		return err
+	}
+	fh, err := os.OpenFile(file, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return Errorf(file, 0, 0, "cannot write the GitHub step summary: %s", describeOSError(err))
+	}
+	if _, err := fh.Write(buf.Bytes()); err != nil {
+		fh.Close()
+		return Errorf(file, 0, 0, "cannot write the GitHub step summary: %v", err)
+	}
+	if err := fh.Close(); err != nil {
+		return Errorf(file, 0, 0, "cannot write the GitHub step summary: %v", err)
+	}
+	return nil
+}
+
+// ghEscapeData escapes a command's message as actions/toolkit's
+// escapeData does (command.ts).
+var ghEscapeData = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace
+
+// ghEscapeProperty escapes a command property value as actions/toolkit's
+// escapeProperty does: the data escapes, plus ":" and ",".
+var ghEscapeProperty = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace

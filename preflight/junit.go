@@ -1,0 +1,137 @@
+package preflight
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// junitFormatter writes the report as JUnit XML, the test report CI
+// systems (GitLab, Jenkins, Azure, CircleCI) show next to a pipeline: one
+// <testsuite> per gate; each finding a failed <testcase> named after its
+// rule and location; each checked item without findings a passing one.
+//
+// A warning is a failed test case too, as the contract says of every
+// finding: JUnit has no "passed with a warning", and <skipped> would say
+// the check did not run. The failure's text says the severity and whether
+// it blocks the deployment at the run's --fail-on.
+type junitFormatter struct{}
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	File      string        `xml:"file,attr,omitempty"`
+	Line      int           `xml:"line,attr,omitempty"`
+	Failure   *junitFailure `xml:"failure,omitempty"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+func (junitFormatter) Format(w io.Writer, r *Report) error {
+	rules := map[string]Rule{}
+	for _, rule := range r.Rules {
+		rules[rule.ID] = rule
+	}
+	failOn := failOnOf(r)
+	suites := map[string]*junitSuite{}
+	var order []string
+	suite := func(gate string) *junitSuite {
+		if s, ok := suites[gate]; ok {
+			return s
+		}
+		suites[gate] = &junitSuite{Name: gate, Cases: []junitCase{}}
+		order = append(order, gate)
+		return suites[gate]
+	}
+	for _, g := range r.Gates {
+		suite(g)
+	}
+	for _, f := range r.Findings {
+		s := suite(f.Gate())
+		path := r.Path(f.File)
+		s.Cases = append(s.Cases, junitCase{
+			Name:      f.Rule + " " + location(path, f.Line, f.Column),
+			Classname: "preflight." + s.Name,
+			File:      path,
+			Line:      f.Line,
+			Failure: &junitFailure{
+				Message: f.Message,
+				Type:    f.Rule,
+				Text:    junitFailureText(f, path, rules[f.Rule], failOn),
+			},
+		})
+		s.Failures++
+	}
+	for _, it := range r.Items {
+		if it.Findings > 0 {
+			continue
+		}
+		s := suite(it.Gate)
+		c := junitCase{Name: it.Name, Classname: "preflight." + s.Name}
+		if it.File != "" {
+			c.File = r.Path(it.File)
+		}
+		s.Cases = append(s.Cases, c)
+	}
+	out := junitSuites{Name: "preflight " + r.Bundle}
+	for _, g := range order {
+		s := suites[g]
+		s.Tests = len(s.Cases)
+		out.Tests += s.Tests
+		out.Failures += s.Failures
+		out.Suites = append(out.Suites, *s)
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func junitFailureText(f Finding, path string, rule Rule, failOn Severity) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s [%s]\n", location(path, f.Line, f.Column), f.Message, f.Rule)
+	if f.Severity.AtLeast(failOn) {
+		fmt.Fprintf(&b, "severity: %s (blocks the deployment)\n", f.Severity)
+	} else {
+		fmt.Fprintf(&b, "severity: %s (does not block the deployment: --fail-on %s)\n", f.Severity, failOn)
+	}
+	if f.Key != "" {
+		fmt.Fprintf(&b, "key: %s\n", f.Key)
+	}
+	if f.Bulk != "" {
+		fmt.Fprintf(&b, "bulk: %s\n", f.Bulk)
+	}
+	if rule.Fix != "" {
+		fmt.Fprintf(&b, "fix: %s\n", rule.Fix)
+	}
+	fmt.Fprintf(&b, "more: preflight explain %s", f.Rule)
+	return b.String()
+}

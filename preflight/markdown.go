@@ -1,0 +1,345 @@
+package preflight
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// markdownFormatter writes the report for a person to read in a pull
+// request comment or a GitHub job summary: the verdict, the findings by
+// gate, the bulk previews and what to do next.
+//
+// Everything that comes from the bundle (messages, paths, keys, preview
+// fields) is escaped so that it cannot break the table or turn into markup.
+// Preview fields arrive already masked by the bulk gate; nothing else here
+// shows customer data.
+type markdownFormatter struct{}
+
+// mdMaxRun is how many findings of one rule in one file the tables show
+// before folding the rest into a count: a run of thousands of duplicate
+// rows would exceed GitHub's size limits for comments (64 KB) and job
+// summaries (1 MB). The json and sarif outputs carry every finding.
+const mdMaxRun = 100
+
+func (markdownFormatter) Format(w io.Writer, r *Report) error {
+	var b strings.Builder
+	mdVerdict(&b, r)
+	mdFindings(&b, r)
+	mdPreviews(&b, r)
+	mdNext(&b, r)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func mdVerdict(b *strings.Builder, r *Report) {
+	errs, warns := r.Count()
+	failOn := failOnOf(r)
+	if r.Passed {
+		fmt.Fprintf(b, "## ✅ preflight passed: %s\n\n", mdLiteral(r.Bundle))
+	} else {
+		fmt.Fprintf(b, "## ❌ preflight blocked the deployment: %s\n\n", mdLiteral(r.Bundle))
+	}
+	counts := "no findings"
+	if errs+warns > 0 {
+		counts = plural(errs, "error") + ", " + plural(warns, "warning")
+	}
+	where := ""
+	if r.Dir != "" && r.Dir != "." {
+		where = " in " + mdCode(r.Dir, false)
+	}
+	gates := make([]string, len(r.Gates))
+	for i, g := range r.Gates {
+		gates[i] = mdLiteral(g)
+	}
+	fmt.Fprintf(b, "**%s** (failing on %s)%s; gates run: %s.\n", counts, failOn, where, strings.Join(gates, ", "))
+}
+
+func mdFindings(b *strings.Builder, r *Report) {
+	gates := slices.Clone(r.Gates)
+	for _, f := range r.Findings {
+		if !slices.Contains(gates, f.Gate()) {
+			gates = append(gates, f.Gate())
+		}
+	}
+	for _, g := range gates {
+		var fs []Finding
+		for _, f := range r.Findings {
+			if f.Gate() == g {
+				fs = append(fs, f)
+			}
+		}
+		var passing []string
+		for _, it := range r.Items {
+			if it.Gate == g && it.Findings == 0 {
+				passing = append(passing, mdCode(it.Name, false))
+			}
+		}
+		if len(fs) == 0 {
+			fmt.Fprintf(b, "\n### ✅ %s: no findings\n", mdLiteral(g))
+		} else {
+			fmt.Fprintf(b, "\n### %s: %s\n\n", mdLiteral(g), plural(len(fs), "finding"))
+			mdTable(b, r, fs)
+		}
+		if len(passing) > 0 {
+			fmt.Fprintf(b, "\nPassed: %s.\n", strings.Join(passing, ", "))
+		}
+	}
+}
+
+// mdTable writes findings as a table, folding long runs (see mdMaxRun).
+func mdTable(b *strings.Builder, r *Report, fs []Finding) {
+	type run struct{ file, rule string }
+	shown := map[run]int{}
+	var folded []run
+	b.WriteString("| where | rule | message |\n| --- | --- | --- |\n")
+	for _, f := range fs {
+		k := run{f.File, f.Rule}
+		if shown[k] >= mdMaxRun {
+			if shown[k] == mdMaxRun {
+				folded = append(folded, k)
+			}
+			shown[k]++
+			continue
+		}
+		shown[k]++
+		icon := "❌"
+		if f.Severity == SeverityWarning {
+			icon = "⚠️"
+		}
+		fmt.Fprintf(b, "| %s %s | [%s](%s) | %s |\n", icon, mdCode(location(r.Path(f.File), f.Line, f.Column), true),
+			mdCode(f.Rule, true), RuleHelpURI(f.Rule), mdText(f.Message))
+	}
+	for _, k := range folded {
+		fmt.Fprintf(b, "| %s | [%s](%s) | … and %d more in this file (the json and sarif formats list every finding) |\n",
+			mdCode(r.Path(k.file), true), mdCode(k.rule, true), RuleHelpURI(k.rule), shown[k]-mdMaxRun)
+	}
+}
+
+func mdPreviews(b *strings.Builder, r *Report) {
+	if len(r.Previews) == 0 {
+		return
+	}
+	b.WriteString("\n## Bulk previews\n")
+	for _, p := range r.Previews {
+		fmt.Fprintf(b, "\n### %s", mdCode(p.Bulk, false))
+		if p.File != "" {
+			fmt.Fprintf(b, " (%s)", mdCode(r.Path(p.File), false))
+		}
+		fmt.Fprintf(b, "\n\n%s, %s", plural(p.Rows, "data row"), plural(p.Unique, "unique key"))
+		if p.Repeated > 0 {
+			fmt.Fprintf(b, "; %s repeated, %s (rows beyond the first of each repeated key)",
+				plural(p.Repeated, "key"), plural(p.Extra, "extra execution"))
+		}
+		b.WriteString(".\n")
+		if len(p.First) == 0 {
+			continue
+		}
+		cols := p.Columns
+		if len(cols) == 0 {
+			cols = mdFieldNames(p.First)
+		}
+		fmt.Fprintf(b, "\nThe first %s, as the automation will run them:\n\n| line |", plural(len(p.First), "execution"))
+		for _, c := range cols {
+			fmt.Fprintf(b, " %s |", mdLiteral(c))
+		}
+		b.WriteString("\n| ---: |" + strings.Repeat(" --- |", len(cols)) + "\n")
+		for _, e := range p.First {
+			fmt.Fprintf(b, "| %d |", e.Line)
+			for _, c := range cols {
+				fmt.Fprintf(b, " %s |", mdLiteral(e.Fields[c]))
+			}
+			b.WriteString("\n")
+		}
+		var rendered []Execution
+		for _, e := range p.First {
+			if e.Rendered != "" {
+				rendered = append(rendered, e)
+			}
+		}
+		if len(rendered) == 0 {
+			continue
+		}
+		fmt.Fprintf(b, "\n<details><summary>Rendered template (%s)</summary>\n", plural(len(rendered), "execution"))
+		for _, e := range rendered {
+			fence := mdFence(e.Rendered)
+			fmt.Fprintf(b, "\nLine %d:\n\n%stext\n%s\n%s\n", e.Line, fence, strings.TrimRight(e.Rendered, "\n"), fence)
+		}
+		b.WriteString("\n</details>\n")
+	}
+}
+
+// mdFieldNames lists the fields of the executions, sorted, when the preview
+// does not name its columns.
+func mdFieldNames(es []Execution) []string {
+	var names []string
+	for _, e := range es {
+		for k := range e.Fields {
+			if !slices.Contains(names, k) {
+				names = append(names, k)
+			}
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// mdSignoffRules are the configdiff rules a new, valid sign-off resolves.
+var mdSignoffRules = []string{
+	"configdiff/unsigned-change", "configdiff/stale-signoff",
+	"configdiff/expired-signoff", "configdiff/unauthorized-signoff",
+}
+
+func mdNext(b *strings.Builder, r *Report) {
+	if len(r.Findings) == 0 {
+		return
+	}
+	b.WriteString("\n## What to do next\n\n")
+	dir := ""
+	if r.Dir != "" && r.Dir != "." {
+		dir = " " + mdShellQuote(r.Dir)
+	}
+	var keys, bulks []string
+	for _, f := range r.Findings {
+		switch {
+		case f.Key != "" && slices.Contains(mdSignoffRules, f.Rule) && !slices.Contains(keys, f.Key):
+			keys = append(keys, f.Key)
+		case f.Rule == "bulk/unapproved-run" && f.Bulk != "" && !slices.Contains(bulks, f.Bulk):
+			bulks = append(bulks, f.Bulk)
+		}
+	}
+	if len(keys) > 0 {
+		var args strings.Builder
+		for _, k := range keys {
+			args.WriteString(" --key " + mdShellQuote(k))
+		}
+		fmt.Fprintf(b, "- **Config differences**: review each one; when it is intended, a person other than its author signs it off (the sign-off binds the exact values):\n  %s\n",
+			mdCode("preflight signoff"+dir+args.String()+` --by YOU --reason "…"`, false))
+	}
+	if len(bulks) > 0 {
+		var args strings.Builder
+		for _, n := range bulks {
+			args.WriteString(" --bulk " + mdShellQuote(n))
+		}
+		fmt.Fprintf(b, "- **Bulk runs**: check the preview above row by row; when it is what should run, approve it:\n  %s\n",
+			mdCode("preflight signoff"+dir+args.String()+` --by YOU --reason "…"`, false))
+	}
+	rules := map[string]Rule{}
+	for _, rule := range r.Rules {
+		rules[rule.ID] = rule
+	}
+	// The rules that fired, in the order the gates declare them.
+	count := map[string]int{}
+	var ids []string
+	for _, f := range r.Findings {
+		count[f.Rule]++
+	}
+	for _, rule := range r.Rules {
+		if count[rule.ID] > 0 && !slices.Contains(ids, rule.ID) {
+			ids = append(ids, rule.ID)
+		}
+	}
+	for _, f := range r.Findings {
+		if !slices.Contains(ids, f.Rule) {
+			ids = append(ids, f.Rule)
+		}
+	}
+	for _, id := range ids {
+		fmt.Fprintf(b, "- [%s](%s) (%s): ", mdCode(id, false), RuleHelpURI(id), plural(count[id], "finding"))
+		if fix := rules[id].Fix; fix != "" {
+			b.WriteString(mdText(fix) + " ")
+		}
+		fmt.Fprintf(b, "More: %s.\n", mdCode("preflight explain "+id, false))
+	}
+}
+
+// failOnOf is the report's --fail-on severity; error when unset.
+func failOnOf(r *Report) Severity {
+	if r.FailOn == "" {
+		return SeverityError
+	}
+	return r.FailOn
+}
+
+// mdLiteral escapes text so that markdown shows it as written: the inline
+// punctuation that could start markup is backslash-escaped (GitHub also
+// renders $…$ as math) and line breaks become <br>, so that it stays in
+// its table cell.
+func mdLiteral(s string) string {
+	var b strings.Builder
+	for _, c := range strings.ReplaceAll(s, "\r\n", "\n") {
+		switch c {
+		case '\\', '`', '*', '_', '[', ']', '<', '>', '|', '~', '&', '$', '#', '!':
+			b.WriteByte('\\')
+			b.WriteRune(c)
+		case '\n', '\r':
+			b.WriteString("<br>")
+		default:
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
+// mdText is mdLiteral for a message that may quote commands or values
+// between backticks: those spans stay code spans.
+func mdText(s string) string {
+	parts := strings.Split(s, "`")
+	if len(parts)%2 == 0 { // an unpaired backtick: all literal
+		return mdLiteral(s)
+	}
+	for i, p := range parts {
+		if i%2 == 0 {
+			parts[i] = mdLiteral(p)
+		} else {
+			parts[i] = mdCode(p, true)
+		}
+	}
+	return strings.Join(parts, "")
+}
+
+// mdCode returns s as a code span, fenced with more backticks than it
+// holds; line breaks become spaces. In a table cell, "|" must be escaped
+// even inside code.
+func mdCode(s string, inTable bool) string {
+	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+	if inTable {
+		s = strings.ReplaceAll(s, "|", `\|`)
+	}
+	fence := strings.Repeat("`", mdLongestRun(s, '`')+1)
+	switch {
+	case s == "":
+		s = " "
+	case strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`"):
+		s = " " + s + " "
+	}
+	return fence + s + fence
+}
+
+// mdFence returns a code-block fence longer than any backtick run in s.
+func mdFence(s string) string {
+	return strings.Repeat("`", max(3, mdLongestRun(s, '`')+1))
+}
+
+func mdLongestRun(s string, c rune) int {
+	longest, n := 0, 0
+	for _, r := range s {
+		if r == c {
+			n++
+			longest = max(longest, n)
+		} else {
+			n = 0
+		}
+	}
+	return longest
+}
+
+// mdShellQuote quotes an argument for a POSIX shell when it holds anything
+// but plain characters.
+func mdShellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./@:=+,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
