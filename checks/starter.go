@@ -1,0 +1,774 @@
+package checks
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/preflight-gate/preflight/configdiff"
+	"github.com/preflight-gate/preflight/preflight"
+)
+
+// Starter is a starter manifest guessed from a folder's contents by
+// [GuessStarter]. Every guess is the user's to confirm: [Starter.Manifest]
+// marks each with a "# guessed: confirm" comment and [Starter.Guesses] says
+// in one line each what was guessed and what to confirm.
+type Starter struct {
+	Name       string        // the folder's name
+	Teams      string        // the team registry, "" when there is none
+	Configdiff *StarterPair  // the staging/production pair to compare, or nil
+	OtherPairs []StarterPair // further pairs: one manifest compares one pair
+	Bulk       []StarterBulk // one per CSV file
+	Routes     []StarterRoutes
+	Notes      []string // what was noticed but not guessed
+}
+
+// StarterPair is a staging and a production config file, bundle-relative.
+type StarterPair struct{ Staging, Production string }
+
+// StarterBulk is a guessed bulk input.
+type StarterBulk struct {
+	Name      string
+	File      string // bundle-relative
+	Key       string // the key column's header name; with Header false, its 1-based number
+	Email     bool   // the key column looks like an email column: format = "email"
+	Header    bool   // the first row is a header row
+	Delimiter rune   // ',' unless the file uses another
+	Why       string // how the key and header were guessed
+}
+
+// StarterRoutes is a config file holding keys that match the built-in route
+// globs.
+type StarterRoutes struct {
+	File string   // bundle-relative
+	Keys []string // the matching keys, in document order
+}
+
+// Limits of the folder walk, so init stays quick on a large repository.
+const (
+	starterMaxEntries = 50_000
+	starterMaxBulk    = 20
+	starterMaxConfig  = 4 << 20 // bytes; larger config files are not searched for routes
+	csvHeaderLimit    = 64 << 10
+)
+
+// Words that mark a config file as the staging or the production one.
+var (
+	stagingWords    = []string{"staging", "stage", "stg"}
+	productionWords = []string{"production", "prod", "prd"}
+)
+
+// skipDir reports whether init looks inside a sub-folder: never in hidden
+// folders (.git), dependencies or test fixtures.
+func skipDir(name string) bool {
+	return strings.HasPrefix(name, ".") || name == "node_modules" || name == "vendor" || name == "testdata" || name == "__pycache__"
+}
+
+// isConfigFile reports whether configdiff reads the file.
+func isConfigFile(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".toml", ".yaml", ".yml", ".json", ".env":
+		return true
+	}
+	return name == ".env"
+}
+
+// GuessStarter looks at the folder dir and guesses a starter manifest:
+// a staging/production pair of config files, a bulk input per CSV file,
+// the config files that hold error routes, and the team registry. It reads
+// files but writes nothing. dir must be an existing folder.
+func GuessStarter(dir string) (*Starter, error) {
+	root, err := openFolder(dir)
+	if err != nil {
+		return nil, err
+	}
+	s := &Starter{Name: filepath.Base(root)}
+	var configs, csvs, teams, dotenvs []string
+	entries := 0
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if err != nil {
+			if p == root {
+				return err
+			}
+			s.Notes = append(s.Notes, fmt.Sprintf("skipped %s: %s", rel, describeErr(err)))
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if p == root {
+			return nil
+		}
+		if entries++; entries > starterMaxEntries {
+			s.Notes = append(s.Notes, fmt.Sprintf("stopped looking after %d files: run init on the deployment's own folder", starterMaxEntries))
+			return fs.SkipAll
+		}
+		if d.IsDir() {
+			if skipDir(d.Name()) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		// Symlinks may leave the folder, and names that are not UTF-8
+		// cannot be written in TOML: neither is guessed.
+		if !d.Type().IsRegular() || !utf8.ValidString(rel) {
+			return nil
+		}
+		name := d.Name()
+		switch {
+		case name == preflight.ManifestName || name == "preflight.signoff.toml":
+		case name == "teams.toml":
+			teams = append(teams, rel)
+		case strings.EqualFold(path.Ext(name), ".csv"):
+			csvs = append(csvs, rel)
+		case isConfigFile(name):
+			configs = append(configs, rel)
+		case strings.HasPrefix(name, ".env."):
+			if env, _ := envOf(name); env != "" {
+				dotenvs = append(dotenvs, rel)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, preflight.Errorf(dir, 0, 0, "cannot read folder: %s", describeErr(err))
+	}
+
+	if len(teams) > 0 {
+		slices.SortStableFunc(teams, byDepth)
+		s.Teams = teams[0]
+	}
+	pairs := findPairs(configs)
+	if len(pairs) > 0 {
+		s.Configdiff = &pairs[0]
+		s.OtherPairs = pairs[1:]
+		for _, o := range s.OtherPairs {
+			s.Notes = append(s.Notes, fmt.Sprintf("also found %s and %s, left out: a manifest compares one pair; give them a bundle of their own if they deploy", o.Staging, o.Production))
+		}
+		for _, f := range []string{pairs[0].Staging, pairs[0].Production} {
+			if _, err := configdiff.Load(filepath.Join(root, filepath.FromSlash(f))); err != nil {
+				s.Notes = append(s.Notes, fmt.Sprintf("%s cannot be read (%s): fix it before `preflight check`", f, loadErrText(err)))
+			}
+		}
+	}
+	if len(dotenvs) > 0 {
+		s.Notes = append(s.Notes, fmt.Sprintf("not compared: %s: configdiff reads a .env file by its extension, so name them like staging.env and production.env", strings.Join(dotenvs, ", ")))
+	}
+	routes, err := findRoutes(root, configs)
+	if err != nil {
+		return nil, err
+	}
+	s.Routes = routes
+	if len(routes) > 0 && s.Teams == "" {
+		s.Notes = append(s.Notes, "no teams.toml found: the routes gate needs one; write it with your team aliases (see `preflight explain routes/not-team-alias`)")
+	}
+	names := map[string]bool{}
+	for i, f := range csvs {
+		if i == starterMaxBulk {
+			s.Notes = append(s.Notes, fmt.Sprintf("guessed a bulk input for the first %d CSV files only, of %d", starterMaxBulk, len(csvs)))
+			break
+		}
+		s.Bulk = append(s.Bulk, guessBulk(root, f, names))
+	}
+	return s, nil
+}
+
+// openFolder checks that dir is an existing folder and returns its absolute
+// path, symlinks resolved, as LoadBundle names the bundle.
+func openFolder(dir string) (string, error) {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", preflight.Errorf(dir, 0, 0, "no such folder: init needs an existing folder")
+		}
+		return "", preflight.Errorf(dir, 0, 0, "cannot open folder: %s", describeErr(err))
+	}
+	if !fi.IsDir() {
+		return "", preflight.Errorf(dir, 0, 0, "not a folder: init writes preflight.toml into the deployment's folder")
+	}
+	root, err := filepath.Abs(dir)
+	if err == nil {
+		root, err = filepath.EvalSymlinks(root)
+	}
+	if err != nil {
+		return "", preflight.Errorf(dir, 0, 0, "cannot open folder: %s", describeErr(err))
+	}
+	return root, nil
+}
+
+func describeErr(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file or folder"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	}
+	return err.Error()
+}
+
+func loadErrText(err error) string {
+	var ce *configdiff.Error
+	if errors.As(err, &ce) {
+		if ce.Pos.Line > 0 {
+			return fmt.Sprintf("line %d: %s", ce.Pos.Line, ce.Msg)
+		}
+		return ce.Msg
+	}
+	return describeErr(err)
+}
+
+// byDepth orders slash paths by folder depth, then by name.
+func byDepth(a, b string) int {
+	return cmp.Or(cmp.Compare(strings.Count(a, "/"), strings.Count(b, "/")), strings.Compare(a, b))
+}
+
+// envOf tells whether a config file's path names staging or production:
+// one of the words, between non-alphanumeric characters (config/staging.yaml,
+// app-prod.env, stg/app.json). rest is the path with each such word replaced
+// by one marker, so a staging and a production file with the same rest are
+// a pair. A path naming both environments is neither.
+func envOf(p string) (env, rest string) {
+	var b strings.Builder
+	i := 0
+	for i < len(p) {
+		if !isAlnum(p[i]) {
+			b.WriteByte(p[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(p) && isAlnum(p[j]) {
+			j++
+		}
+		word := strings.ToLower(p[i:j])
+		e := ""
+		switch {
+		case slices.Contains(stagingWords, word):
+			e = "staging"
+		case slices.Contains(productionWords, word):
+			e = "production"
+		}
+		switch {
+		case e == "":
+			b.WriteString(p[i:j])
+		case env != "" && env != e:
+			return "", ""
+		default:
+			env = e
+			b.WriteString("\x00")
+		}
+		i = j
+	}
+	if env == "" {
+		return "", ""
+	}
+	return env, b.String()
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// findPairs pairs staging and production config files with the same rest,
+// the shallowest pair first.
+func findPairs(configs []string) []StarterPair {
+	type sides struct{ staging, production []string }
+	byRest := map[string]*sides{}
+	var rests []string
+	for _, f := range configs {
+		env, rest := envOf(f)
+		if env == "" {
+			continue
+		}
+		s := byRest[rest]
+		if s == nil {
+			s = &sides{}
+			byRest[rest] = s
+			rests = append(rests, rest)
+		}
+		if env == "staging" {
+			s.staging = append(s.staging, f)
+		} else {
+			s.production = append(s.production, f)
+		}
+	}
+	var pairs []StarterPair
+	for _, r := range rests {
+		s := byRest[r]
+		if len(s.staging) == 0 || len(s.production) == 0 {
+			continue
+		}
+		slices.SortFunc(s.staging, byDepth)
+		slices.SortFunc(s.production, byDepth)
+		pairs = append(pairs, StarterPair{Staging: s.staging[0], Production: s.production[0]})
+	}
+	slices.SortStableFunc(pairs, func(a, b StarterPair) int { return byDepth(a.Staging, b.Staging) })
+	return pairs
+}
+
+// findRoutes loads each config file and keeps those with a key that matches
+// a built-in route glob. Files that do not load are skipped: init guesses,
+// it does not judge.
+func findRoutes(root string, configs []string) ([]StarterRoutes, error) {
+	globs, err := configdiff.CompileGlobs(DefaultRouteKeys)
+	if err != nil {
+		return nil, fmt.Errorf("built-in route globs: %w", err)
+	}
+	var routes []StarterRoutes
+	for _, f := range configs {
+		p := filepath.Join(root, filepath.FromSlash(f))
+		if fi, err := os.Stat(p); err != nil || fi.Size() > starterMaxConfig {
+			continue
+		}
+		t, err := configdiff.Load(p)
+		if err != nil {
+			continue
+		}
+		var keys []string
+		for _, n := range t.Nodes() {
+			if globs.Match(n.Path) {
+				keys = append(keys, n.Key)
+			}
+		}
+		if len(keys) > 0 {
+			routes = append(routes, StarterRoutes{File: f, Keys: keys})
+		}
+	}
+	return routes, nil
+}
+
+// guessBulk reads a CSV file's first record and guesses its key column and
+// whether that record is a header.
+func guessBulk(root, file string, names map[string]bool) StarterBulk {
+	b := StarterBulk{Name: bulkName(file, names), File: file, Header: true, Delimiter: ','}
+	first, delim, err := readFirstRecord(filepath.Join(root, filepath.FromSlash(file)))
+	b.Delimiter = delim
+	if err != nil || len(first) == 0 {
+		b.Header, b.Key = false, "1"
+		b.Why = "the key: could not read a first row"
+		if err != nil {
+			b.Why += " (" + describeErr(err) + ")"
+		}
+		return b
+	}
+	// A first row holding an email address is data, not a header.
+	for i, cell := range first {
+		if looksLikeAddress(cell) {
+			b.Header, b.Key, b.Email = false, strconv.Itoa(i+1), true
+			b.Why = fmt.Sprintf("the key: column %d, which holds an address in the first row", i+1)
+			return b
+		}
+	}
+	// The gate finds the key column by name: a name that is blank, not
+	// UTF-8 or repeated cannot be the key.
+	usable := func(cell string) bool {
+		if !utf8.ValidString(cell) || strings.TrimSpace(cell) == "" {
+			return false
+		}
+		n := 0
+		for _, c := range first {
+			if strings.EqualFold(strings.TrimSpace(c), strings.TrimSpace(cell)) {
+				n++
+			}
+		}
+		return n == 1
+	}
+	for _, cell := range first {
+		if usable(cell) && isEmailLabel(cell) {
+			b.Key, b.Email = cell, true
+			b.Why = fmt.Sprintf("the key: column %q, which names email addresses", cell)
+			return b
+		}
+	}
+	for _, cell := range first {
+		if usable(cell) {
+			b.Key = cell
+			b.Why = fmt.Sprintf("the key: the first named column, %q", cell)
+			return b
+		}
+	}
+	b.Header, b.Key = false, "1"
+	b.Why = "the key: the first row has no usable column names"
+	return b
+}
+
+// bulkName names a bulk input after its file's base name, made unique.
+func bulkName(file string, used map[string]bool) string {
+	clean := func(s string) string {
+		var b strings.Builder
+		dash := false
+		for _, r := range strings.ToLower(s) {
+			if r < utf8.RuneSelf && (isAlnum(byte(r)) || r == '_') {
+				b.WriteRune(r)
+				dash = false
+			} else if !dash && b.Len() > 0 {
+				b.WriteByte('-')
+				dash = true
+			}
+		}
+		return strings.TrimRight(b.String(), "-")
+	}
+	name := clean(strings.TrimSuffix(path.Base(file), path.Ext(file)))
+	if name == "" || used[name] {
+		name = clean(strings.TrimSuffix(file, path.Ext(file)))
+	}
+	if name == "" {
+		name = "bulk"
+	}
+	for n, base := 2, name; used[name]; n++ {
+		name = base + "-" + strconv.Itoa(n)
+	}
+	used[name] = true
+	return name
+}
+
+// readFirstRecord reads the first non-blank record of a CSV file, after a
+// BOM, with its delimiter guessed from that line: a comma unless a
+// semicolon, tab or bar is more frequent. Only the file's start is read.
+func readFirstRecord(p string) ([]string, rune, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, ',', err
+	}
+	defer f.Close()
+	buf, err := io.ReadAll(io.LimitReader(f, csvHeaderLimit))
+	if err != nil {
+		return nil, ',', err
+	}
+	buf = bytes.TrimPrefix(buf, []byte("\ufeff"))
+	// An Excel "sep=X" first line names the delimiter; the bulk gate reads
+	// it too, so the manifest need not repeat it.
+	sep := rune(0)
+	if line := firstLine(buf); len(line) >= 5 && bytes.EqualFold(line[:4], []byte("sep=")) {
+		if r, n := utf8.DecodeRune(line[4:]); r != utf8.RuneError && r != '"' && 4+n == len(line) {
+			sep, buf = r, buf[len(line):]
+		}
+	}
+	buf = bytes.TrimLeft(buf, "\r\n")
+	line := firstLine(buf)
+	delim := guessDelimiter(line)
+	if sep != 0 {
+		delim = sep
+	}
+	r := csv.NewReader(bytes.NewReader(line))
+	r.Comma = delim
+	r.LazyQuotes = true
+	r.FieldsPerRecord = -1
+	rec, err := r.Read()
+	if sep != 0 {
+		delim = ','
+	}
+	if errors.Is(err, io.EOF) {
+		return nil, delim, nil
+	}
+	return rec, delim, err
+}
+
+// firstLine returns data up to the first line end outside quotes; CR-only
+// line ends count too.
+func firstLine(data []byte) []byte {
+	quoted := false
+	for i, c := range data {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case (c == '\n' || c == '\r') && !quoted:
+			return data[:i]
+		}
+	}
+	return data
+}
+
+func guessDelimiter(line []byte) rune {
+	best, most := ',', 0
+	for _, d := range []rune{',', ';', '\t', '|'} {
+		n, quoted := 0, false
+		for _, c := range line {
+			if c == '"' {
+				quoted = !quoted
+			} else if !quoted && rune(c) == d {
+				n++
+			}
+		}
+		if n > most {
+			best, most = d, n
+		}
+	}
+	return best
+}
+
+// looksLikeAddress reports whether a cell is an email address rather than a
+// column name.
+func looksLikeAddress(cell string) bool {
+	local, domain, ok := strings.Cut(strings.TrimSpace(cell), "@")
+	return ok && local != "" && strings.Contains(domain, ".") && !strings.ContainsAny(cell, " <>")
+}
+
+// isEmailLabel reports whether a column name says it holds email addresses:
+// one of its words is email or mail ("Email Address", "customer_email",
+// "E-mail", "emailAddress").
+func isEmailLabel(name string) bool {
+	for _, w := range words(name) {
+		switch w {
+		case "email", "mail", "emails", "emailaddress":
+			return true
+		}
+	}
+	return false
+}
+
+// words splits a name into lower-case words at non-letters and camelCase
+// boundaries.
+func words(s string) []string {
+	var out []string
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, strings.ToLower(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	prev := rune(0)
+	for _, r := range s {
+		switch {
+		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
+			flush()
+		case unicode.IsUpper(r) && unicode.IsLower(prev):
+			flush()
+			cur = append(cur, r)
+		default:
+			cur = append(cur, r)
+		}
+		prev = r
+	}
+	flush()
+	return out
+}
+
+// Guesses returns one line per guess: what was guessed and what the user
+// must confirm.
+func (s *Starter) Guesses() []string {
+	var out []string
+	if p := s.Configdiff; p != nil {
+		out = append(out, fmt.Sprintf("configdiff compares %s (staging) with %s (production): confirm these are the files each environment deploys", p.Staging, p.Production))
+	}
+	for _, b := range s.Bulk {
+		var what string
+		switch {
+		case b.Header:
+			what = fmt.Sprintf("key column %q", b.Key)
+		default:
+			what = fmt.Sprintf("key column %s, no header row", b.Key)
+		}
+		if b.Email {
+			what += ", email format"
+		}
+		header := "that the automation skips the first row as a header"
+		if !b.Header {
+			header = "that the automation treats the first row as data"
+		}
+		out = append(out, fmt.Sprintf("bulk %q reads %s (%s): confirm the key column, %s, and set rows.max to the largest run you expect", b.Name, b.File, what, header))
+	}
+	if len(s.Routes) > 0 {
+		var files []string
+		for _, r := range s.Routes {
+			files = append(files, fmt.Sprintf("%s (%s)", r.File, keyList(r.Keys)))
+		}
+		out = append(out, fmt.Sprintf("routes checks the error routes in %s: confirm every file that routes errors is listed", strings.Join(files, ", ")))
+	}
+	if s.Teams != "" {
+		out = append(out, fmt.Sprintf("teams = %s: confirm it registers the team aliases your error routes and approvers name", s.Teams))
+	}
+	return out
+}
+
+func keyList(keys []string) string {
+	const most = 3
+	if len(keys) <= most {
+		return strings.Join(keys, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(keys[:most], ", "), len(keys)-most)
+}
+
+// Empty reports whether nothing was guessed: the manifest enables no gate.
+func (s *Starter) Empty() bool {
+	return s.Configdiff == nil && len(s.Bulk) == 0 && len(s.Routes) == 0
+}
+
+const confirm = "# guessed: confirm "
+
+// Manifest renders the starter as preflight.toml text. It loads with
+// [preflight.LoadBundle]; sections with no guess are written as comments.
+func (s *Starter) Manifest() []byte {
+	var w bytes.Buffer
+	line := func(format string, args ...any) { fmt.Fprintf(&w, format+"\n", args...) }
+	line("# preflight.toml: the deployment gate's manifest, written by `preflight init`.")
+	line("# Each \"guessed: confirm\" line marks a guess from the folder's contents:")
+	line("# check the setting below it, then delete the marker. Every path is")
+	line("# relative to this folder. Run `preflight explain` for the rules.")
+	line("version = 1")
+	line("name = %s", tomlString(s.Name))
+	if s.Teams != "" {
+		line(confirm + "the team registry: aliases that error routes and approvers name")
+		line("teams = %s", tomlString(s.Teams))
+	}
+
+	line("")
+	line("# configdiff: every staging-vs-production difference needs a sign-off.")
+	if p := s.Configdiff; p != nil {
+		line(confirm + "the config files deployed to staging and to production")
+		line("[configdiff]")
+		line("staging = %s", tomlString(p.Staging))
+		line("production = %s", tomlString(p.Production))
+		line("# allow = [\"database.host\"]  # expected drift: no sign-off needed")
+		line("# approvers = \"platform-leads\"  # a team alias: only its members may sign")
+		for _, o := range s.OtherPairs {
+			line("# also found: %s and %s (one pair per manifest)", o.Staging, o.Production)
+		}
+	} else {
+		line("# [configdiff]")
+		line("# staging = \"config/staging.yaml\"")
+		line("# production = \"config/production.yaml\"")
+	}
+
+	line("")
+	line("# bulk: a CSV the automation runs once per row is counted, de-duplicated and")
+	line("# previewed; a run over approve_over rows needs an approval.")
+	if len(s.Bulk) == 0 {
+		line("# [[bulk]]")
+		line("# name = \"recipients\"")
+		line("# file = \"data/recipients.csv\"")
+		line("# key = [\"email\"]")
+		line("# format = \"email\"")
+	}
+	for i, b := range s.Bulk {
+		if i > 0 {
+			line("")
+		}
+		line(confirm+"%s", b.Why)
+		line("[[bulk]]")
+		line("name = %s", tomlString(b.Name))
+		line("file = %s", tomlString(b.File))
+		if b.Header {
+			line("key = [%s]", tomlString(b.Key))
+		} else {
+			line("key = [%s]", b.Key)
+		}
+		if b.Email {
+			line("format = \"email\"")
+		}
+		if b.Delimiter != ',' {
+			line("delimiter = %s", tomlString(string(b.Delimiter)))
+		}
+		if b.Header {
+			line(confirm + "the automation skips the first row as a header")
+			line("header = true")
+		} else {
+			line(confirm + "the automation treats the first row as data")
+			line("header = false")
+		}
+		line("# rows = { min = 1, max = 1000 }  # the largest run you expect")
+	}
+
+	line("")
+	line("# routes: every error route must reach a team alias of two or more members.")
+	if len(s.Routes) > 0 {
+		line(confirm + "the config files whose error routes are checked (built-in key globs)")
+		line("[routes]")
+		var files []string
+		for _, r := range s.Routes {
+			files = append(files, tomlString(r.File))
+		}
+		line("files = [%s]", strings.Join(files, ", "))
+		if s.Teams == "" {
+			line("# needs a team registry: write teams.toml next to this file")
+		}
+	} else {
+		line("# [routes]")
+		line("# files = [\"config/production.yaml\"]")
+	}
+	return w.Bytes()
+}
+
+// tomlString quotes s as a TOML basic string.
+func tomlString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// WriteStarter guesses a starter manifest for the folder dir and writes it
+// to dir/preflight.toml. It never overwrites: an existing manifest is an
+// *preflight.Error and the file is left as it was. It returns the starter
+// and the manifest's path as the user reaches it.
+func WriteStarter(dir string) (*Starter, string, error) {
+	file := filepath.ToSlash(filepath.Join(dir, preflight.ManifestName))
+	exists := func() error {
+		return &preflight.Error{File: file, Msg: "already exists: init never overwrites a manifest",
+			Hint: "edit it by hand, or move it away and run `preflight init " + dir + "` again"}
+	}
+	if _, err := openFolder(dir); err != nil {
+		return nil, "", err
+	}
+	if _, err := os.Lstat(filepath.Join(dir, preflight.ManifestName)); err == nil {
+		return nil, "", exists()
+	}
+	s, err := GuessStarter(dir)
+	if err != nil {
+		return nil, "", err
+	}
+	// O_EXCL: a manifest written meanwhile, or a symlink in its place, is
+	// never overwritten.
+	f, err := os.OpenFile(filepath.Join(dir, preflight.ManifestName), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return nil, "", exists()
+	}
+	if err != nil {
+		return nil, "", preflight.Errorf(file, 0, 0, "cannot write manifest: %s", describeErr(err))
+	}
+	_, err = f.Write(s.Manifest())
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return nil, "", preflight.Errorf(file, 0, 0, "cannot write manifest: %s", describeErr(err))
+	}
+	return s, file, nil
+}

@@ -1,0 +1,369 @@
+package checks
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/preflight-gate/preflight/preflight"
+)
+
+var updateStarter = flag.Bool("update-starter", false, "rewrite checks/testdata/starter/*.golden from the current output")
+
+const starterDemo = "testdata/starter/demo"
+
+// copyStarter copies a sample folder into a temporary one, so a test can
+// write its manifest.
+func copyStarter(t *testing.T, src string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), filepath.Base(src))
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func TestGuessStarter(t *testing.T) {
+	s, err := GuessStarter(starterDemo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "demo" {
+		t.Errorf("Name = %q, want demo", s.Name)
+	}
+	if s.Teams != "teams.toml" {
+		t.Errorf("Teams = %q, want teams.toml", s.Teams)
+	}
+	// The shallowest pair is compared; node_modules and hidden folders are
+	// never searched.
+	if want := (&StarterPair{"config/staging.yaml", "config/production.yaml"}); !reflect.DeepEqual(s.Configdiff, want) {
+		t.Errorf("Configdiff = %+v, want %+v", s.Configdiff, want)
+	}
+	if want := []StarterPair{{"deploy/eu/app.stg.json", "deploy/eu/app.prd.json"}}; !reflect.DeepEqual(s.OtherPairs, want) {
+		t.Errorf("OtherPairs = %+v, want %+v", s.OtherPairs, want)
+	}
+	wantBulk := []StarterBulk{
+		{Name: "no-header", File: "data/no-header.csv", Key: "1", Email: true, Header: false, Delimiter: ';'},
+		{Name: "orders", File: "data/orders.csv", Key: "order_id", Header: true, Delimiter: ','},
+		{Name: "recipients", File: "data/recipients.csv", Key: "Email Address", Email: true, Header: true, Delimiter: ','},
+	}
+	if len(s.Bulk) != len(wantBulk) {
+		t.Fatalf("Bulk = %+v, want %d inputs", s.Bulk, len(wantBulk))
+	}
+	for i, want := range wantBulk {
+		got := s.Bulk[i]
+		got.Why = ""
+		if got != want {
+			t.Errorf("Bulk[%d] = %+v, want %+v", i, got, want)
+		}
+	}
+	wantRoutes := []StarterRoutes{
+		{File: "config/production.yaml", Keys: []string{"jobs.nightly.on_error.notify"}},
+		{File: "config/staging.yaml", Keys: []string{"jobs.nightly.on_error.notify"}},
+	}
+	if !reflect.DeepEqual(s.Routes, wantRoutes) {
+		t.Errorf("Routes = %+v, want %+v", s.Routes, wantRoutes)
+	}
+	if len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "deploy/eu/app.stg.json and deploy/eu/app.prd.json, left out") {
+		t.Errorf("Notes = %q, want one about the pair left out", s.Notes)
+	}
+	if s.Empty() {
+		t.Error("Empty() = true, want false")
+	}
+	// One line per guess, each saying what to confirm.
+	guesses := s.Guesses()
+	if len(guesses) != 6 {
+		t.Errorf("Guesses() has %d lines, want 6:\n%s", len(guesses), strings.Join(guesses, "\n"))
+	}
+	for _, g := range guesses {
+		if !strings.Contains(g, "confirm") {
+			t.Errorf("guess %q does not say what to confirm", g)
+		}
+	}
+}
+
+// TestStarterManifestGolden compares the written manifest with a golden
+// file; go test ./checks -run Golden -update-starter rewrites it.
+func TestStarterManifestGolden(t *testing.T) {
+	s, err := GuessStarter(starterDemo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := s.Manifest()
+	golden := "testdata/starter/demo.preflight.toml.golden"
+	if *updateStarter {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("manifest differs from %s (run with -update-starter to accept):\n%s", golden, got)
+	}
+}
+
+func TestWriteStarterLoads(t *testing.T) {
+	dir := copyStarter(t, starterDemo)
+	s, file, err := WriteStarter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.ToSlash(filepath.Join(dir, "preflight.toml")); file != want {
+		t.Errorf("file = %q, want %q", file, want)
+	}
+	b, err := preflight.LoadBundle(dir)
+	if err != nil {
+		t.Fatalf("the written manifest does not load: %v", err)
+	}
+	m := b.Manifest
+	if m.Name != "demo" || m.Teams != "teams.toml" {
+		t.Errorf("name, teams = %q, %q", m.Name, m.Teams)
+	}
+	if m.Configdiff == nil || m.Configdiff.Staging != "config/staging.yaml" || m.Configdiff.Production != "config/production.yaml" {
+		t.Errorf("configdiff = %+v", m.Configdiff)
+	}
+	if len(m.Bulk) != len(s.Bulk) {
+		t.Fatalf("%d bulk inputs, want %d", len(m.Bulk), len(s.Bulk))
+	}
+	for i, bs := range m.Bulk {
+		want := s.Bulk[i]
+		if bs.Name != want.Name || bs.File != want.File || bs.HasHeader() != want.Header || !reflect.DeepEqual(bs.Columns, []string{want.Key}) {
+			t.Errorf("bulk[%d] = %+v, want %+v", i, bs, want)
+		}
+		if format := map[bool]string{true: "email", false: "any"}[want.Email]; bs.Format != format {
+			t.Errorf("bulk[%d].format = %q, want %q", i, bs.Format, format)
+		}
+		if bs.Delimiter != string(want.Delimiter) {
+			t.Errorf("bulk[%d].delimiter = %q, want %q", i, bs.Delimiter, want.Delimiter)
+		}
+	}
+	if m.Routes == nil || !reflect.DeepEqual(m.Routes.Files, []string{"config/production.yaml", "config/staging.yaml"}) {
+		t.Errorf("routes = %+v", m.Routes)
+	}
+	// Every path the manifest names resolves inside the bundle.
+	for key, rel := range map[string]string{"configdiff.staging": m.Configdiff.Staging, "configdiff.production": m.Configdiff.Production, "teams": m.Teams} {
+		if _, err := b.Path(key, rel); err != nil {
+			t.Errorf("%s: %v", key, err)
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "preflight.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(data), "# guessed: confirm"); n < 5 {
+		t.Errorf("manifest has %d guessed: confirm markers, want one per guess:\n%s", n, data)
+	}
+}
+
+func TestWriteStarterNeverOverwrites(t *testing.T) {
+	dir := t.TempDir()
+	manifest := filepath.Join(dir, "preflight.toml")
+	const mine = "version = 1 # mine\n"
+	if err := os.WriteFile(manifest, []byte(mine), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := WriteStarter(dir)
+	var pe *preflight.Error
+	if !errors.As(err, &pe) || preflight.ExitCode(err) != preflight.ExitCannot {
+		t.Fatalf("err = %v, want a *preflight.Error (exit 2)", err)
+	}
+	if want := filepath.ToSlash(manifest) + ": already exists: "; !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("err = %q, want prefix %q", err, want)
+	}
+	if data, _ := os.ReadFile(manifest); string(data) != mine {
+		t.Errorf("manifest changed to %q", data)
+	}
+
+	// A dangling symlink in the manifest's place is not followed either.
+	dir = t.TempDir()
+	target := filepath.Join(t.TempDir(), "elsewhere.toml")
+	if err := os.Symlink(target, filepath.Join(dir, "preflight.toml")); err != nil {
+		t.Skip("symlinks not supported:", err)
+	}
+	if _, _, err := WriteStarter(dir); preflight.ExitCode(err) != preflight.ExitCannot {
+		t.Errorf("over a dangling symlink: err = %v, want exit 2", err)
+	}
+	if _, err := os.Stat(target); err == nil {
+		t.Error("init wrote through a symlink")
+	}
+}
+
+func TestWriteStarterFolder(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file.txt")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{filepath.Join(t.TempDir(), "missing"), file} {
+		_, _, err := WriteStarter(dir)
+		var pe *preflight.Error
+		if !errors.As(err, &pe) || pe.File != dir {
+			t.Errorf("WriteStarter(%q) = %v, want a *preflight.Error naming the folder", dir, err)
+		}
+	}
+}
+
+// An empty folder gets a manifest that loads and enables no gate; a folder
+// name that needs escaping in TOML survives the round trip.
+func TestWriteStarterEmpty(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), `we"ird\ñame`)
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s, _, err := WriteStarter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Empty() || len(s.Guesses()) != 0 {
+		t.Errorf("Empty() = %v, Guesses() = %q; want nothing guessed", s.Empty(), s.Guesses())
+	}
+	b, err := preflight.LoadBundle(dir)
+	if err != nil {
+		t.Fatalf("the written manifest does not load: %v", err)
+	}
+	if b.Manifest.Name != `we"ird\ñame` {
+		t.Errorf("name = %q", b.Manifest.Name)
+	}
+	if m := b.Manifest; m.Configdiff != nil || len(m.Bulk) != 0 || m.Routes != nil || m.Teams != "" {
+		t.Errorf("manifest enables something: %+v", m)
+	}
+}
+
+// Routes without a team registry are still guessed, and the user is told
+// to write one.
+func TestGuessStarterRoutesWithoutTeams(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "app.toml"), []byte("[alerts]\nerror_email = \"dara@example.com\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := GuessStarter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []StarterRoutes{{File: "app.toml", Keys: []string{"alerts.error_email"}}}; !reflect.DeepEqual(s.Routes, want) {
+		t.Errorf("Routes = %+v, want %+v", s.Routes, want)
+	}
+	g := strings.Join(append(s.Guesses(), s.Notes...), "\n")
+	if len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "no teams.toml found") {
+		t.Errorf("notes do not ask for a registry: %q", s.Notes)
+	}
+	// The route's value, a person's address, appears nowhere.
+	if strings.Contains(g, "dara") || strings.Contains(string(s.Manifest()), "dara") {
+		t.Error("a route value leaked into the output")
+	}
+}
+
+func TestEnvOf(t *testing.T) {
+	tests := []struct{ path, env, rest string }{
+		{"config/staging.yaml", "staging", "config/\x00.yaml"},
+		{"config/production.yaml", "production", "config/\x00.yaml"},
+		{"app-stg.env", "staging", "app-\x00.env"},
+		{"PROD/app.json", "production", "\x00/app.json"},
+		{"staging/app-staging.toml", "staging", "\x00/app-\x00.toml"},
+		{"products.json", "", ""},
+		{"backstage.yaml", "", ""},
+		{"stage-to-prod.yaml", "", ""}, // names both: neither
+		{"config.yaml", "", ""},
+	}
+	for _, tt := range tests {
+		env, rest := envOf(tt.path)
+		if env != tt.env || rest != tt.rest {
+			t.Errorf("envOf(%q) = %q, %q; want %q, %q", tt.path, env, rest, tt.env, tt.rest)
+		}
+	}
+}
+
+func TestFindPairs(t *testing.T) {
+	got := findPairs([]string{
+		"a/b/stage.yaml", "a/b/prod.yaml",
+		"staging.toml", "production.toml",
+		"staging.yaml", "production.yml", // different extensions: no pair
+		"x/staging.json",
+	})
+	want := []StarterPair{{"staging.toml", "production.toml"}, {"a/b/stage.yaml", "a/b/prod.yaml"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("findPairs = %+v, want %+v", got, want)
+	}
+}
+
+func TestGuessBulk(t *testing.T) {
+	tests := []struct {
+		name, data string
+		key        string
+		header     bool
+		email      bool
+		delim      rune
+	}{
+		{"email column", "id,Customer E-mail\n1,a@example.com\n", "Customer E-mail", true, true, ','},
+		{"camel case", "name,emailAddress\n", "emailAddress", true, true, ','},
+		{"not email", "emailed_at,user\n", "emailed_at", true, false, ','},
+		{"bom", "\ufeffEmail\na@example.com\n", "Email", true, true, ','},
+		{"cr only", "user;mail\rx;a@example.com\r", "mail", true, true, ';'},
+		{"tabs", "a\tb\tc\n", "a", true, false, '\t'},
+		{"quoted newline", "\"first\nname\",email\n", "email", true, true, ','},
+		{"leading blank lines", "\n\nsku,qty\n", "sku", true, false, ','},
+		{"no header", "Ana,ana@example.com\n", "2", false, true, ','},
+		{"empty", "", "1", false, false, ','},
+		{"blank names", ",,\n1,2,3\n", "1", false, false, ','},
+		{"repeated names", "Email,email,id\n", "id", true, false, ','},
+		{"excel sep line", "sep=;\r\nid;Mail\r\n1;a@example.com\r\n", "Mail", true, true, ','},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "in.csv"), []byte(tt.data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			b := guessBulk(dir, "in.csv", map[string]bool{})
+			if b.Key != tt.key || b.Header != tt.header || b.Email != tt.email || b.Delimiter != tt.delim {
+				t.Errorf("guessBulk = key %q header %v email %v delim %q; want %q %v %v %q (%s)",
+					b.Key, b.Header, b.Email, b.Delimiter, tt.key, tt.header, tt.email, tt.delim, b.Why)
+			}
+			if b.Why == "" {
+				t.Error("no reason given for the guess")
+			}
+		})
+	}
+}
+
+func TestBulkName(t *testing.T) {
+	used := map[string]bool{}
+	for _, tt := range []struct{ file, want string }{
+		{"data/Recipients 2026.csv", "recipients-2026"},
+		{"other/recipients 2026.CSV", "other-recipients-2026"},
+		{"other/recipients-2026.csv", "other-recipients-2026-2"},
+		{"ü.csv", "bulk"},
+	} {
+		if got := bulkName(tt.file, used); got != tt.want {
+			t.Errorf("bulkName(%q) = %q, want %q", tt.file, got, tt.want)
+		}
+	}
+}
+
+// .env.staging-style files are not read by configdiff: the user is told how
+// to name them instead of silently getting no pair.
+func TestGuessStarterDotenvNote(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{".env.staging", ".env.production"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("A=1\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := GuessStarter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Configdiff != nil {
+		t.Errorf("Configdiff = %+v, want none", s.Configdiff)
+	}
+	if len(s.Notes) != 1 || !strings.Contains(s.Notes[0], ".env.production, .env.staging: configdiff reads") {
+		t.Errorf("Notes = %q", s.Notes)
+	}
+}

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/preflight-gate/preflight/checks"
+)
+
+func newInitCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "init [DIR]",
+		Short: "Write a starter preflight.toml for a folder",
+		Long: `init looks at the folder DIR (default .) and writes a starter preflight.toml:
+a staging/production pair of config files to compare, a bulk input per CSV
+file, the config files that hold error routes, and the team registry. Each
+guess is marked "guessed: confirm" in the file and listed on stdout.
+
+init never overwrites an existing manifest.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := bundleDir(args)
+			s, file, err := checks.WriteStarter(dir)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "wrote %s\n", file)
+			guesses := s.Guesses()
+			for _, g := range guesses {
+				fmt.Fprintf(a.stdout, "guessed: %s\n", g)
+			}
+			for _, n := range s.Notes {
+				fmt.Fprintf(a.stdout, "note: %s\n", n)
+			}
+			if s.Empty() {
+				fmt.Fprintf(a.stdout, "guessed nothing: no staging/production config pair, CSV file or error route found\n")
+				fmt.Fprintf(a.stdout, "next: enable a gate in %s (the commented sections show how), then run `preflight check %s`\n", file, shellQuote(dir))
+				return nil
+			}
+			fmt.Fprintf(a.stdout, "next: confirm each guess in %s, then run `preflight check %s`\n", file, shellQuote(dir))
+			return nil
+		},
+	}
+}
+
+// shellQuote quotes a path for a command line the user copies.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
