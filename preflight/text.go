@@ -96,7 +96,11 @@ func plural(n int, word string) string {
 func WritePreview(w io.Writer, p Preview) {
 	fmt.Fprintf(w, "preview of %s (%s): %s, %s", p.Bulk, p.File, plural(p.Rows, "data row"), plural(p.Unique, "unique key"))
 	if p.Repeated > 0 {
-		fmt.Fprintf(w, "; %s repeat, %s", plural(p.Repeated, "key"), plural(p.Extra, "extra send"))
+		verb := "repeat"
+		if p.Repeated == 1 {
+			verb = "repeats"
+		}
+		fmt.Fprintf(w, "; %s %s, %s", plural(p.Repeated, "key"), verb, plural(p.Extra, "extra send"))
 	}
 	fmt.Fprintf(w, "\nfirst %d intended executions:\n", len(p.First))
 	for _, e := range p.First {
