@@ -1,0 +1,739 @@
+package checks
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/preflight-gate/preflight/preflight"
+)
+
+var bulkNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+// writeBulkBundle writes a bundle folder with the given files and loads it.
+func writeBulkBundle(t testing.TB, files map[string]string) *preflight.Bundle {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := preflight.LoadBundle(dir)
+	if err != nil {
+		t.Fatalf("LoadBundle: %v", err)
+	}
+	return b
+}
+
+// bulkManifest is a manifest with one [[bulk]] input "in"; extra lines go
+// into its table.
+func bulkManifest(extra string) string {
+	return "version = 1\nname = \"t\"\n\n[[bulk]]\nname = \"in\"\nfile = \"in.csv\"\n" + extra + "\n"
+}
+
+// bulkShort renders findings as "rule line:col" for comparison.
+func bulkShort(fs []preflight.Finding) []string {
+	fs = preflight.SortFindings(fs)
+	var out []string
+	if len(fs) > 0 {
+		out = make([]string, len(fs))
+	}
+	for i, f := range fs {
+		out[i] = fmt.Sprintf("%s %d:%d", f.Rule, f.Line, f.Column)
+	}
+	return out
+}
+
+func TestBulkFixtures(t *testing.T) {
+	const email = "key = [\"email\"]\nformat = \"email\"\n"
+	tests := []struct {
+		file     string
+		spec     string
+		want     []string
+		messages []string // substrings of the findings' messages, in order
+	}{
+		{file: "quoted-newlines.csv", spec: email,
+			want:     []string{"bulk/duplicate-key 7:1"},
+			messages: []string{"repeats the key of line 2"}},
+		{file: "bom-crlf.csv", spec: email,
+			want: []string{"bulk/duplicate-key 4:1"}, messages: []string{"line 2"}},
+		{file: "cr-only.csv", spec: email,
+			want: []string{"bulk/duplicate-key 5:1"}, messages: []string{"line 4"}},
+		{file: "sep.csv", spec: email,
+			want: []string{"bulk/duplicate-key 4:1"}, messages: []string{"line 3"}},
+		{file: "ragged.csv", spec: email,
+			want:     []string{"bulk/malformed 3:0", "bulk/malformed 4:0"},
+			messages: []string{"ragged row: 3 fields, expected 2", "ragged row: 1 fields, expected 2"}},
+		{file: "invalid-utf8.csv", spec: email,
+			want: []string{"bulk/malformed 3:17"}, messages: []string{"invalid UTF-8 at byte offset 47"}},
+		{file: "nul.csv", spec: email,
+			want: []string{"bulk/malformed 2:18"}, messages: []string{"NUL byte at byte offset 28"}},
+		{file: "empty.csv", spec: email,
+			want: []string{"bulk/row-count 0:0"}, messages: []string{"found 0 data rows, at least 1 expected: the file is empty"}},
+		{file: "header-only.csv", spec: email,
+			want: []string{"bulk/row-count 0:0"}, messages: []string{"found 0 data rows, at least 1 expected: the file has only its header row"}},
+		{file: "header-as-data.csv", spec: "key = [1]\nformat = \"email\"\nheader = false\nrows = { max = 2 }\n",
+			want:     []string{"bulk/row-count 0:0", "bulk/header-as-data 1:1"},
+			messages: []string{"found 3 data rows, at most 2 expected: line 1 looks like a header", "first row looks like a header"}},
+		{file: "header-repeated.csv", spec: email,
+			want: []string{"bulk/header-as-data 4:1"}, messages: []string{"repeats the header row"}},
+		{file: "invalid-key.csv", spec: email,
+			want:     []string{"bulk/invalid-key 3:1", "bulk/invalid-key 4:1", "bulk/duplicate-key 6:1"},
+			messages: []string{"is not an email address", "", "line 5"}},
+		{file: "invalid-key.csv", spec: "key = [\"email\"]\n", // format "any": case matters, NFC still applies
+			want: nil},
+		{file: "blank-key.csv", spec: email,
+			want: []string{"bulk/blank-key 3:1", "bulk/blank-key 4:1"}, messages: []string{`key "email" is blank`}},
+		{file: "formula.csv", spec: email,
+			want: []string{"bulk/formula-cell 2:17", "bulk/formula-cell 3:1", "bulk/invalid-key 3:1", "bulk/formula-cell 4:16", "bulk/formula-cell 4:23"}},
+		{file: "unterminated.csv", spec: email,
+			want: []string{"bulk/malformed 3:16"}, messages: []string{"unterminated quoted field"}},
+		{file: "stray-quote.csv", spec: email,
+			want: []string{"bulk/malformed 2:19"}, messages: []string{"a quote inside an unquoted field"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			b := writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest(tt.spec)})
+			in := filepath.ToSlash(filepath.Join("testdata", "bulk", tt.file))
+			res, err := Bulk{}.Check(b, &preflight.Options{Now: bulkNow, Inputs: map[string]string{"in": in}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fs := preflight.SortFindings(res.Findings)
+			if diff := cmp.Diff(tt.want, bulkShort(fs)); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+			for i, m := range tt.messages {
+				if i < len(fs) && !strings.Contains(fs[i].Message, m) {
+					t.Errorf("finding %d: message %q does not contain %q", i, fs[i].Message, m)
+				}
+			}
+			// --input: the file relative to the bundle, as every finding's
+			fi, _ := os.Stat(in)
+			for _, f := range fs {
+				got, err := os.Stat(filepath.Join(b.Dir, f.File))
+				if err != nil || !os.SameFile(fi, got) || f.Bulk != "in" {
+					t.Errorf("finding at file %q, bulk %q: want %s relative to the bundle, bulk %q", f.File, f.Bulk, in, "in")
+				}
+			}
+			if len(res.Items) != 1 || res.Items[0].Findings != len(fs) || res.Items[0].Name != "in" {
+				t.Errorf("items: %+v", res.Items)
+			}
+		})
+	}
+}
+
+// TestBulkNoCustomerData checks that no message carries a key value.
+func TestBulkNoCustomerData(t *testing.T) {
+	files, _ := filepath.Glob("testdata/bulk/*.csv")
+	for _, name := range files {
+		b := writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest("key = [\"email\"]\nformat = \"email\"\nrows = { max = 1 }\napprove_over = 0\n")})
+		res, err := Bulk{}.Check(b, &preflight.Options{Now: bulkNow, Inputs: map[string]string{"in": name}})
+		var pe *preflight.Error
+		if errors.As(err, &pe) {
+			continue // no "email" column
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, f := range res.Findings {
+			for _, data := range []string{"ana", "bo@", "cy@", "Ana", "HYPERLINK"} {
+				if strings.Contains(f.Message, data) {
+					t.Errorf("%s: %s message carries %q: %s", name, f.Rule, data, f.Message)
+				}
+			}
+		}
+	}
+}
+
+func TestBulkErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		opts  preflight.Options
+		want  string // the error's text, a substring
+	}{
+		{
+			name:  "key column not in the header",
+			files: map[string]string{"in.csv": "mail,name\na@example.com,A\n", "preflight.toml": bulkManifest(`key = ["email"]`)},
+			want:  `preflight.toml:7:8: key column "email" is not in the header of in.csv: found "mail", "name"`,
+		},
+		{
+			name:  "no header row: no customer data in the message",
+			files: map[string]string{"in.csv": "ana@example.com,Ana\n", "preflight.toml": bulkManifest(`key = ["email"]`)},
+			want:  `key column "email" is not in the header of in.csv: its first record holds an email address, so the file seems to have no header row`,
+		},
+		{
+			name:  "key column number out of range",
+			files: map[string]string{"in.csv": "a@example.com,A\n", "preflight.toml": bulkManifest("key = [3]\nheader = false")},
+			want:  "key column 3 is out of range",
+		},
+		{
+			name:  "missing file",
+			files: map[string]string{"preflight.toml": bulkManifest(`key = ["email"]`)},
+			want:  `preflight.toml:6:1: bulk[0].file "in.csv": no such file`,
+		},
+		{
+			name:  "missing --input",
+			files: map[string]string{"preflight.toml": bulkManifest(`key = ["email"]`)},
+			opts:  preflight.Options{Inputs: map[string]string{"in": "nowhere/x.csv"}},
+			want:  `nowhere/x.csv: cannot read bulk input "in": no such file`,
+		},
+		{
+			name:  "--input for an unknown name",
+			files: map[string]string{"in.csv": "email\n", "preflight.toml": bulkManifest(`key = ["email"]`)},
+			opts:  preflight.Options{Inputs: map[string]string{"other": "x.csv"}},
+			want:  `unknown bulk input "other": expected one of in`,
+		},
+		{
+			name: "template does not parse",
+			files: map[string]string{"in.csv": "email\na@example.com\n", "t.txt": "Hello\n{{.email}\n",
+				"preflight.toml": bulkManifest("key = [\"email\"]\ntemplate = \"t.txt\"")},
+			want: "t.txt:2: template does not parse: ",
+		},
+		{
+			name: "mask names no column",
+			files: map[string]string{"in.csv": "email\na@example.com\n",
+				"preflight.toml": bulkManifest("key = [\"email\"]\nmask = [\"mail\"]")},
+			want: `mask column "mail" is not a column of in.csv`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := writeBulkBundle(t, tt.files)
+			_, err := Bulk{}.Check(b, &tt.opts)
+			var pe *preflight.Error
+			if !errors.As(err, &pe) {
+				t.Fatalf("got %v, want a *preflight.Error", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %q, want it to contain %q", err.Error(), tt.want)
+			}
+		})
+	}
+}
+
+func TestBulkPreview(t *testing.T) {
+	b := writeBulkBundle(t, map[string]string{
+		"preflight.toml": bulkManifest("key = [1]\nheader = false\nformat = \"email\"\npreview = 3\nmask = [\"1\"]\ntemplate = \"t.txt\""),
+		"t.txt":          `Dear {{index . "2"}}, thanks ({{index . "1"}})`,
+		"in.csv":         "Email Address,First Name\nana@example.com,Ana\nbo@example.org,Bo\nana@example.com,Ana\ncy@example.com,Cy\n",
+	})
+	digest, p, err := BulkApprovalState(b, &preflight.Options{Now: bulkNow}, "in")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(digest, "sha256:") || len(digest) != 7+64 {
+		t.Errorf("digest %q", digest)
+	}
+	want := preflight.Preview{
+		Bulk: "in", File: "in.csv", Rows: 5, Unique: 3, Repeated: 1, Extra: 1,
+		Columns: []string{"1", "2"},
+		First: []preflight.Execution{
+			{Line: 1, Fields: map[string]string{"1": "E***", "2": "First Name"}, Rendered: "Dear First Name, thanks (E***)"},
+			{Line: 2, Fields: map[string]string{"1": "a***@example.com", "2": "Ana"}, Rendered: "Dear Ana, thanks (a***@example.com)"},
+			{Line: 3, Fields: map[string]string{"1": "b***@example.org", "2": "Bo"}, Rendered: "Dear Bo, thanks (b***@example.org)"},
+		},
+	}
+	if diff := cmp.Diff(want, p); diff != "" {
+		t.Errorf("preview (-want +got):\n%s", diff)
+	}
+
+	// With a header row: fields by name; a missing field is reported in
+	// the rendering, not as a failure.
+	b = writeBulkBundle(t, map[string]string{
+		"preflight.toml": bulkManifest("key = [\"email\"]\npreview = 1\ntemplate = \"t.txt\""),
+		"t.txt":          `Dear {{.name}} {{.missing}}`,
+		"in.csv":         "email,name\nana@example.com,Ana\n",
+	})
+	_, p, err = BulkApprovalState(b, nil, "in")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.First[0]; got.Fields["name"] != "Ana" || !strings.Contains(got.Rendered, `cannot render`) || !strings.Contains(got.Rendered, "missing") {
+		t.Errorf("execution: %+v", got)
+	}
+	if _, _, err := BulkApprovalState(b, nil, "nope"); err == nil || !strings.Contains(err.Error(), `unknown bulk input "nope": expected one of in`) {
+		t.Errorf("unknown name: %v", err)
+	}
+}
+
+// TestBulkDigest checks what the approval digest covers.
+func TestBulkDigest(t *testing.T) {
+	base := map[string]string{
+		"preflight.toml": bulkManifest("key = [\"email\"]\ntemplate = \"t.txt\""),
+		"t.txt":          "Hi {{.email}}",
+		"in.csv":         "email\nana@example.com\n",
+	}
+	digest := func(change map[string]string) string {
+		files := map[string]string{}
+		for k, v := range base {
+			files[k] = v
+		}
+		for k, v := range change {
+			files[k] = v
+		}
+		d, _, err := BulkApprovalState(writeBulkBundle(t, files), nil, "in")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	d0 := digest(nil)
+	if d := digest(nil); d != d0 {
+		t.Errorf("digest not stable: %s, %s", d0, d)
+	}
+	for name, change := range map[string]map[string]string{
+		"file":        {"in.csv": "email\nbo@example.com\n"},
+		"template":    {"t.txt": "Hello {{.email}}"},
+		"key":         {"preflight.toml": bulkManifest("key = [\"Email\"]\ntemplate = \"t.txt\"")},
+		"delimiter":   {"preflight.toml": bulkManifest("key = [\"email\"]\ntemplate = \"t.txt\"\ndelimiter = \";\"")},
+		"header":      {"preflight.toml": bulkManifest("key = [1]\nheader = false\ntemplate = \"t.txt\"")},
+		"no template": {"preflight.toml": bulkManifest("key = [\"email\"]")},
+	} {
+		if d := digest(change); d == d0 {
+			t.Errorf("changing the %s keeps the digest", name)
+		}
+	}
+	// Not covered: the preview length, the row bounds.
+	if d := digest(map[string]string{"preflight.toml": bulkManifest("key = [\"email\"]\ntemplate = \"t.txt\"\npreview = 2\nrows = { max = 9 }")}); d != d0 {
+		t.Errorf("changing preview and rows changes the digest")
+	}
+}
+
+func TestBulkApproval(t *testing.T) {
+	csv := "email\n"
+	for i := range 12 {
+		csv += fmt.Sprintf("u%d@example.com\n", i)
+	}
+	files := map[string]string{
+		"preflight.toml": bulkManifest("key = [\"email\"]\napprovers = \"marketing-leads\""),
+		"in.csv":         csv,
+		"teams.toml":     "[aliases.marketing-leads]\naddress = \"marketing-leads@example.com\"\nmembers = [\"dara@example.com\", \"li@example.com\"]\n",
+	}
+	b := writeBulkBundle(t, files)
+	digest, _, err := BulkApprovalState(b, nil, "in")
+	if err != nil {
+		t.Fatal(err)
+	}
+	past := bulkNow.Add(-time.Hour)
+	tests := []struct {
+		name     string
+		approval *preflight.BulkApproval
+		author   string
+		want     string // "" passes
+	}{
+		{"none", nil, "", "12 rows, over approve_over 10, and no approval"},
+		{"valid", &preflight.BulkApproval{Digest: digest, By: "dara@example.com"}, "", ""},
+		{"other content", &preflight.BulkApproval{Digest: "sha256:" + strings.Repeat("0", 64), By: "dara@example.com"}, "", "is for other content (approved with 12 rows)"},
+		{"expired", &preflight.BulkApproval{Digest: digest, By: "dara@example.com", Expires: &past}, "", "expired on 2026-11-27 11:00 UTC"},
+		{"not an approver", &preflight.BulkApproval{Digest: digest, By: "eve@example.com"}, "", `not a member of the approvers alias "marketing-leads"`},
+		{"self-approved", &preflight.BulkApproval{Digest: digest, By: "dara@example.com"}, "Dara@example.com", "the author of the change"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := writeBulkBundle(t, files)
+			if a := tt.approval; a != nil {
+				a.Name, a.Rows, a.Reason, a.At = "in", 12, "checked the preview", bulkNow.Add(-2*time.Hour)
+				s := &preflight.Signoffs{Bulk: []*preflight.BulkApproval{a}}
+				if err := s.Write(filepath.Join(b.Dir, "preflight.signoff.toml")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res, err := Bulk{}.Check(b, &preflight.Options{Now: bulkNow, Author: tt.author})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.want == "" {
+				if len(res.Findings) != 0 {
+					t.Errorf("findings: %v", res.Findings)
+				}
+				return
+			}
+			if len(res.Findings) != 1 || res.Findings[0].Rule != "bulk/unapproved-run" || res.Findings[0].Line != 0 || !strings.Contains(res.Findings[0].Message, tt.want) {
+				t.Errorf("findings: %v, want one bulk/unapproved-run containing %q", res.Findings, tt.want)
+			}
+		})
+	}
+}
+
+func TestBulkRules(t *testing.T) {
+	rules := Bulk{}.Rules()
+	want := []string{"bulk/header-as-data", "bulk/duplicate-key", "bulk/invalid-key", "bulk/blank-key", "bulk/row-count", "bulk/malformed", "bulk/unapproved-run", "bulk/formula-cell"}
+	var got []string
+	for _, r := range rules {
+		got = append(got, r.ID)
+		if r.Title == "" || r.Why == "" || r.Incident == "" || r.Fix == "" || r.Failing == "" || r.Passing == "" || r.Severity == "" {
+			t.Errorf("%s: incomplete metadata: %+v", r.ID, r)
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("rules (-want +got):\n%s", diff)
+	}
+}
+
+func TestNormalizeKey(t *testing.T) {
+	tests := []struct {
+		in    string
+		lower bool
+		want  string
+	}{
+		{"  Ana@Example.com\t", true, "ana@example.com"},
+		{"  Ana@Example.com\t", false, "Ana@Example.com"},
+		{"re\u0301ne@x.org", false, "r\u00e9ne@x.org"},
+		{"R\u00c9NE@X.org", true, "r\u00e9ne@x.org"},
+		{"\u00a0x\u00a0", false, "x"},
+		{"", true, ""},
+	}
+	for _, tt := range tests {
+		if got := string(normalizeKey(nil, []byte(tt.in), tt.lower)); got != tt.want {
+			t.Errorf("normalizeKey(%q, %v) = %q, want %q", tt.in, tt.lower, got, tt.want)
+		}
+	}
+}
+
+func TestIsEmailKey(t *testing.T) {
+	cases := []string{"", "@", "a@", "@b.c", "a@b", "a@b.c", "a@.b.c", "a@b.c.", "a@b..c", "a b@c.d", "a@b c.d", "a@b@c.d",
+		"<a>@b.c", "a@<b>.c", "a\t@b.c", "a@b.c\t", "ä@ö.de", "a@b.", "a.@b.c", ".a@b.c", "a@@b.c", "a@b.c@", "Email Address", "a@-.x"}
+	// and every short string over a small alphabet
+	alphabet := "a@. <"
+	var gen func(prefix string, n int)
+	gen = func(prefix string, n int) {
+		cases = append(cases, prefix)
+		if n == 0 {
+			return
+		}
+		for _, c := range alphabet {
+			gen(prefix+string(c), n-1)
+		}
+	}
+	gen("", 6)
+	for _, c := range cases {
+		c = strings.TrimSpace(c) // keys reach it trimmed
+		if got, want := isEmailKey([]byte(c)), preflight.IsEmail(c); got != want {
+			t.Errorf("isEmailKey(%q) = %v, preflight.IsEmail says %v", c, got, want)
+		}
+	}
+}
+
+func TestIsFormula(t *testing.T) {
+	for in, want := range map[string]bool{
+		"=1+2": true, "@SUM(A1)": true, "\tx": true, "\rx": true, "+": true, "-": true, "+1 555 0100": true,
+		"-12.5": false, "+3": false, "-.5": false, "+1e3": false, "1e": false, "a=b": false, "-1e": true,
+	} {
+		if got := isFormula([]byte(in)); got != want {
+			t.Errorf("isFormula(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+// TestBulkKeySetExact forces every key onto one hash: duplicates must
+// still be exact.
+func TestBulkKeySetExact(t *testing.T) {
+	var k bulkKeySet
+	k.init()
+	for i, key := range []string{"a", "b", "a", "c", "b", "a"} {
+		if _, nth := k.repeat([]byte(key), 42); nth == 0 {
+			k.insert([]byte(key), 42, i+1)
+		}
+	}
+	if k.n != 3 || k.repeated != 2 || k.extra != 3 {
+		t.Errorf("n %d, repeated %d, extra %d; want 3, 2, 3", k.n, k.repeated, k.extra)
+	}
+	if line, nth := k.repeat([]byte("c"), 42); nth != 2 || line != 4 {
+		t.Errorf("c: line %d, occurrence %d; want 4, 2", line, nth)
+	}
+	if line, nth := k.repeat([]byte("a"), 42); nth != 4 || line != 1 {
+		t.Errorf("a: line %d, occurrence %d; want 1, 4", line, nth)
+	}
+}
+
+// TestBulkMemory checks that the scan's memory grows with the distinct
+// keys, not the rows: the scanner, normalisation and key set allocate
+// about as much for 200,000 rows as for 20,000 rows with the same keys.
+func TestBulkMemory(t *testing.T) {
+	const keys = 500
+	run := func(rows int) float64 {
+		data := genBulkCSV(rows, keys)
+		return testing.AllocsPerRun(2, func() {
+			var ks bulkKeySet
+			ks.init()
+			var buf []byte
+			s := newCSVScanner(bytes.NewReader(data), ',')
+			for s.Scan() {
+				buf = normalizeKey(buf[:0], s.Field(0), true)
+				h := ks.hash(buf)
+				if _, nth := ks.repeat(buf, h); nth == 0 {
+					ks.insert(buf, h, s.Line())
+				}
+			}
+			if ks.n != keys+1 {
+				t.Fatalf("%d keys", ks.n)
+			}
+		})
+	}
+	small, large := run(20000), run(200000)
+	if large > small*1.1+10 {
+		t.Errorf("allocations: %.0f for 20,000 rows, %.0f for 200,000 rows with %d keys: memory grows with the rows", small, large, keys)
+	}
+	if small > keys {
+		t.Errorf("%.0f allocations for %d keys", small, keys)
+	}
+}
+
+func BenchmarkBulkCheck(b *testing.B) {
+	data := genBulkCSV(100000, 99000)
+	dir := b.TempDir()
+	in := filepath.Join(dir, "in.csv")
+	if err := os.WriteFile(in, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	bundle := writeBulkBundle(b, map[string]string{"preflight.toml": bulkManifest("key = [\"email\"]\nformat = \"email\"\nmask = [\"email\"]\napprove_over = 1000000")})
+	opts := &preflight.Options{Now: bulkNow, Inputs: map[string]string{"in": in}}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := Bulk{}.Check(bundle, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if p := res.Previews[0]; p.Rows != 100000 || p.Extra != 1000 {
+			b.Fatalf("preview %+v", p)
+		}
+	}
+}
+
+var updateBulk = flag.Bool("update-bulk", false, "rewrite the bulk example bundles under testdata/bundles")
+
+// The bulk-send example bundles reproduce the incident: a CRM export of
+// 847 customer rows (837 customers: one appears six times, five twice)
+// plus its header row. bulkSendCSV generates the export deterministically.
+func bulkSendCSV(header, dedup bool) string {
+	firsts := strings.Fields("Ana Bo Cy Dara Eli Finn Gia Hana Ivo Jun Kai Lena Milo Nia Omar Pia Quinn Rosa Sami Tara " +
+		"Uma Vito Wren Xena Yuki Zoe Alba Ben Cleo Dev Emil Fay Gus Ines Jonas Kira Luca Maya Noor Otto")
+	lasts := strings.Fields("Lopez Berg Chen Dubois Evans Fischer Garcia Haas Ito Jansen Kowalski Larsen Moreau Novak " +
+		"Okafor Petrov Quint Rossi Silva Tanaka Ueda Varga Weber Xu Yilmaz Zeller Adler Brandt Costa")
+	plans := []string{"Free", "Pro", "Team", "Pro", "Free", "Free", "Pro"}
+	row := func(i, variant int) string {
+		first, last := firsts[i%40], lasts[(i/40+i%40)%29]
+		domain := "example.com"
+		if i%4 == 3 {
+			domain = "example.org"
+		}
+		email := strings.ToLower(first+"."+last) + "@" + domain
+		switch variant { // how the CRM holds the same customer again
+		case 1:
+			email = first + "." + last + "@" + domain
+		case 2:
+			email = strings.ToUpper(email)
+		case 3:
+			email = " " + email
+		case 4:
+			email = first + "." + last + "@" + strings.ToUpper(domain)
+		}
+		signup := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, (i*37)%600)
+		return fmt.Sprintf("%s,%s,%s,%s,%s\n", email, first, last, signup.Format("2006-01-02"), plans[i%7])
+	}
+	// After customer k, the export holds customer dups[k] again.
+	dups := map[int]int{120: 41, 250: 41, 300: 100, 390: 41, 420: 230, 555: 41, 600: 377, 700: 512, 760: 41, 800: 690}
+	seen := map[int]int{}
+	var b strings.Builder
+	if header {
+		b.WriteString("Email Address,First Name,Last Name,Signup Date,Plan\n")
+	}
+	for i := range 837 {
+		b.WriteString(row(i, 0))
+		if d, ok := dups[i]; ok && !dedup {
+			seen[d]++
+			b.WriteString(row(d, seen[d]))
+		}
+	}
+	return b.String()
+}
+
+const bulkSendManifest = `# The bulk-send incident: a CRM export of 847 customer rows plus its header
+# row went out as 848 "thank you" emails in nine minutes. The workflow read
+# the file with header = false, so the header cell "Email Address" was
+# emailed too, and customers who appear several times in the export got
+# several copies (one got six). Nobody had looked at the first five.
+version = 1
+name = "thank-you-campaign"
+
+[[bulk]]
+name = "recipients"
+file = "data/recipients.csv"
+key = [1]                 # the email column, by number, as the workflow had it
+format = "email"
+header = false            # the faulty setting: the header row is sent as data
+rows = { max = 847 }      # the campaign is for 847 customers
+template = "templates/thank-you.txt"
+mask = ["1"]              # addresses show as a***@example.com in every output
+`
+
+const bulkSendTemplate = `To: {{index . "1"}}
+Subject: Thank you, {{index . "2"}}!
+
+Dear {{index . "2"}}, thank you for being with us since {{index . "4"}}.
+`
+
+const bulkSendFixedManifest = `# The bulk-send incident, fixed: the export is read with its header row,
+# the key column is named, duplicates are removed, and a member of
+# marketing-leads approved this exact file after checking the preview.
+version = 1
+name = "thank-you-campaign"
+
+[[bulk]]
+name = "recipients"
+file = "data/recipients.csv"
+key = ["Email Address"]
+format = "email"
+header = true
+rows = { min = 1, max = 847 }
+template = "templates/thank-you.txt"
+mask = ["Email Address"]
+approvers = "marketing-leads"
+`
+
+const bulkSendFixedTemplate = `To: {{index . "Email Address"}}
+Subject: Thank you, {{index . "First Name"}}!
+
+Dear {{index . "First Name"}}, thank you for being with us since {{index . "Signup Date"}}.
+`
+
+const bulkSendTeams = `[aliases.marketing-leads]
+address = "marketing-leads@example.com"
+members = ["dara@example.com", "li@example.com"]
+`
+
+// TestBulkExampleBundles keeps testdata/bundles/bulk-send and
+// bulk-send-fixed in step with their generator (go test ./checks/ -run
+// ExampleBundles -update-bulk rewrites them, with the approval's digest),
+// and checks what the gate says about them.
+func TestBulkExampleBundles(t *testing.T) {
+	root := filepath.Join("..", "testdata", "bundles")
+	bundles := map[string]map[string]string{
+		"bulk-send": {
+			"preflight.toml":          bulkSendManifest,
+			"templates/thank-you.txt": bulkSendTemplate,
+			"data/recipients.csv":     bulkSendCSV(true, false),
+		},
+		"bulk-send-fixed": {
+			"preflight.toml":          bulkSendFixedManifest,
+			"templates/thank-you.txt": bulkSendFixedTemplate,
+			"data/recipients.csv":     bulkSendCSV(true, true),
+			"teams.toml":              bulkSendTeams,
+		},
+	}
+	for name, files := range bundles {
+		for file, text := range files {
+			p := filepath.Join(root, name, filepath.FromSlash(file))
+			if *updateBulk {
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			got, err := os.ReadFile(p)
+			if err != nil || string(got) != text {
+				t.Errorf("%s differs from its generator (err %v): run go test ./checks/ -run ExampleBundles -update-bulk", p, err)
+			}
+		}
+	}
+
+	// The fixed bundle's approval carries the digest of its current content.
+	fixed, err := preflight.LoadBundle(filepath.Join(root, "bulk-send-fixed"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest, p, err := BulkApprovalState(fixed, &preflight.Options{Now: bulkNow}, "recipients")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signoff := filepath.Join(root, "bulk-send-fixed", "preflight.signoff.toml")
+	if *updateBulk {
+		s := &preflight.Signoffs{Bulk: []*preflight.BulkApproval{{
+			Name: "recipients", Digest: digest, Rows: p.Rows, By: "dara@example.com",
+			Reason: "checked the preview: 837 customers, one row each, the first five render correctly",
+			At:     time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC),
+		}}}
+		if err := s.Write(signoff); err != nil {
+			t.Fatal(err)
+		}
+	}
+	so, err := preflight.LoadSignoffs(signoff, signoff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := so.FindBulk("recipients"); a == nil || a.Digest != digest {
+		t.Errorf("%s: the approval does not carry the current digest %s: run with -update-bulk", signoff, digest)
+	}
+
+	// bulk-send: the incident, every part of it.
+	send, err := preflight.LoadBundle(filepath.Join(root, "bulk-send"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Bulk{}.Check(send, &preflight.Options{Now: bulkNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := preflight.SortFindings(res.Findings)
+	count := map[string]int{}
+	for _, f := range fs {
+		count[f.Rule]++
+	}
+	if diff := cmp.Diff(map[string]int{"bulk/row-count": 1, "bulk/unapproved-run": 1, "bulk/header-as-data": 1, "bulk/duplicate-key": 10}, count); diff != "" {
+		t.Errorf("bulk-send findings (-want +got):\n%s", diff)
+	}
+	wantFirst := []string{
+		"bulk/row-count 0:0 found 848 data rows, at most 847 expected: line 1 looks like a header, 10 rows repeat a key",
+		"bulk/unapproved-run 0:0 848 rows, over approve_over 10, and no approval",
+		"bulk/header-as-data 1:1 first row looks like a header",
+	}
+	for i, w := range wantFirst {
+		got := fmt.Sprintf("%s %d:%d %s", fs[i].Rule, fs[i].Line, fs[i].Column, fs[i].Message)
+		if !strings.HasPrefix(got, w) {
+			t.Errorf("finding %d: got %q, want it to start with %q", i, got, w)
+		}
+	}
+	pv := res.Previews[0]
+	if pv.Rows != 848 || pv.Unique != 837 || pv.Repeated != 6 || pv.Extra != 10 || len(pv.First) != 5 {
+		t.Errorf("bulk-send preview: rows %d, unique %d, repeated %d, extra %d, first %d; want 848, 837, 6, 10, 5", pv.Rows, pv.Unique, pv.Repeated, pv.Extra, len(pv.First))
+	}
+	if e := pv.First[0]; e.Line != 1 || e.Fields["1"] != "E***" || !strings.HasPrefix(e.Rendered, "To: E***\nSubject: Thank you, First Name!") {
+		t.Errorf("bulk-send first execution: %+v", e)
+	}
+
+	// bulk-send-fixed passes, and shows the same customers once each.
+	res, err = Bulk{}.Check(fixed, &preflight.Options{Now: bulkNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 0 {
+		t.Errorf("bulk-send-fixed findings: %v", res.Findings)
+	}
+	if pv := res.Previews[0]; pv.Rows != 837 || pv.Unique != 837 || pv.Extra != 0 || pv.First[0].Line != 2 || pv.First[0].Fields["Email Address"] != "a***@example.com" {
+		t.Errorf("bulk-send-fixed preview: %+v", pv)
+	}
+	// The author's own approval does not count.
+	res, err = Bulk{}.Check(fixed, &preflight.Options{Now: bulkNow, Author: "dara@example.com"})
+	if err != nil || len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Message, "the author of the change") {
+		t.Errorf("self-approved: %v %v", err, res.Findings)
+	}
+}

@@ -1,0 +1,536 @@
+package checks
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"unicode/utf8"
+)
+
+// This file is the bulk gate's CSV reader: a streaming RFC 4180 scanner
+// written for the job, because encoding/csv cannot report CR-only line
+// ends, cannot keep going after a malformed record and does not give a
+// record's physical start line.
+//
+// The scanner reads through its own window buffer (it never holds more
+// than one record, up to maxRecord bytes, plus one read's worth of input),
+// and hands out field values as slices of that buffer: an unquoted or a
+// plainly quoted field costs no copy at all; only a quoted field with a
+// doubled quote is unescaped into a second, reused buffer.
+//
+// Rules it follows:
+//
+//   - LF, CRLF and CR alone each end a physical line and, outside quotes, a
+//     record. Line breaks inside a quoted field count as lines. Blank lines
+//     are not records but count as lines.
+//   - A UTF-8 byte order mark at the very start is skipped. It is not
+//     reported: the contract's header labels are compared "after removing a
+//     BOM", and header names are looked up without it.
+//   - An Excel "sep=X" first line (X one character) sets the delimiter and
+//     is not a record; it counts as line 1.
+//   - Problems (a quote inside an unquoted field, text after a closing
+//     quote, invalid UTF-8, a NUL byte, a record too long to hold) are
+//     attached to the record and the scan goes on with the next record. An
+//     unterminated quoted field runs to the end of the input: it ends the
+//     scan at that record.
+
+const (
+	defaultMaxRecord = 8 << 20  // a record longer than this is reported, not held
+	readSize         = 64 << 10 // bytes asked of the reader at a time
+)
+
+// csvProblem is something wrong with one record.
+type csvProblem struct {
+	Line, Col int // physical position, 1-based; Col 0 when unknown
+	Msg       string
+}
+
+// csvField is one field of the current record. start and end index the
+// record's raw bytes (quotes included); a complex field's value is
+// s.esc[escStart:escEnd].
+type csvField struct {
+	start, end       int32 // a record is at most maxRecord bytes
+	escStart, escEnd int32
+	line             int32 // physical line the field starts on, after the record's
+	quoted           bool
+	complex          bool // quoted with a doubled quote or text after the closing quote
+	esc              bool
+}
+
+// csvScanner reads CSV records one at a time; see the file comment.
+type csvScanner struct {
+	r   io.Reader
+	err error // the read error that ended the input, other than io.EOF
+	eof bool
+
+	buf   []byte
+	start int   // the current record's first byte in buf
+	pos   int   // the scan position in buf
+	end   int   // buf[:end] holds input
+	base  int64 // the input offset of buf[0]
+	line  int   // the physical line at pos
+	crOff int64 // the input offset of the last CR that ended a line
+
+	delim    []byte
+	special  [256]bool // bytes that stop the unquoted fast loop
+	qspecial [256]bool // bytes that stop the quoted fast loop
+
+	begun bool
+	done  bool
+	BOM   bool // the input started with a UTF-8 byte order mark
+	Sep   bool // the input started with an Excel "sep=" line
+
+	maxRecord int
+
+	// The current record.
+	recLine  int
+	recEnd   int // raw length, without the line end
+	overflow bool
+	quotes   int // misplaced quotes seen
+	quoteAt  int // the problem that reports the first, or -1
+	colP     int // column cache: raw byte colP is at column colN
+	colN     int
+	fields   []csvField
+	esc      []byte
+	problems []csvProblem
+}
+
+// newCSVScanner returns a scanner reading r with the given one-rune delimiter.
+func newCSVScanner(r io.Reader, delim rune) *csvScanner {
+	s := &csvScanner{r: r, line: 1, crOff: -2, maxRecord: defaultMaxRecord}
+	s.buf = make([]byte, readSize*2)
+	s.setDelim(delim)
+	s.qspecial['"'], s.qspecial['\n'], s.qspecial['\r'] = true, true, true
+	return s
+}
+
+func (s *csvScanner) setDelim(d rune) {
+	s.delim = utf8.AppendRune(s.delim[:0], d)
+	s.special = [256]bool{}
+	s.special['"'], s.special['\n'], s.special['\r'] = true, true, true
+	s.special[s.delim[0]] = true
+}
+
+// Delimiter returns the delimiter in use (a "sep=" line may have set it).
+func (s *csvScanner) Delimiter() rune {
+	r, _ := utf8.DecodeRune(s.delim)
+	return r
+}
+
+// Err returns the read error that ended the scan early, if any.
+func (s *csvScanner) Err() error { return s.err }
+
+// Line returns the physical line the current record starts on.
+func (s *csvScanner) Line() int { return s.recLine }
+
+// NumFields returns the number of fields of the current record.
+func (s *csvScanner) NumFields() int { return len(s.fields) }
+
+// Problems returns what is wrong with the current record.
+func (s *csvScanner) Problems() []csvProblem { return s.problems }
+
+// Field returns the i'th field's value. It is valid until the next Scan.
+func (s *csvScanner) Field(i int) []byte {
+	f := &s.fields[i]
+	if f.esc {
+		return s.esc[f.escStart:f.escEnd]
+	}
+	if f.quoted {
+		return s.buf[s.start+int(f.start)+1 : s.start+int(f.end)-1] // a plain quoted field
+	}
+	return s.buf[s.start+int(f.start) : s.start+int(f.end)]
+}
+
+// FieldPos returns the physical line and column (in code points, 1-based)
+// where field i starts; the column is 0 when the record was too long to hold.
+func (s *csvScanner) FieldPos(i int) (line, col int) {
+	f := &s.fields[i]
+	if s.overflow {
+		return s.recLine + int(f.line), 0
+	}
+	return s.recLine + int(f.line), s.column(int(f.start))
+}
+
+// column returns the 1-based code-point column of the record's raw byte p.
+// It goes on from the last answer when p lies after it, so asking for the
+// columns of a record's fields in order costs one pass over the record.
+func (s *csvScanner) column(p int) int {
+	from, col := 0, 1
+	if p >= s.colP {
+		from, col = s.colP, s.colN
+	}
+	raw := s.buf[s.start+from : s.start+p]
+	if i := bytes.LastIndexAny(raw, "\r\n"); i >= 0 {
+		raw, col = raw[i+1:], 1
+	}
+	col += utf8.RuneCount(raw)
+	s.colP, s.colN = p, col
+	return col
+}
+
+// quoteProblem counts a misplaced quote and reports whether it is the
+// record's first, the only one reported: a long line of stray quotes must
+// not cost a problem (and a column count) each.
+func (s *csvScanner) quoteProblem() bool {
+	s.quotes++
+	if s.quotes == 1 && !s.overflow {
+		s.quoteAt = len(s.problems)
+		return true
+	}
+	return false
+}
+
+func (s *csvScanner) problem(line, col int, format string, args ...any) {
+	s.problems = append(s.problems, csvProblem{Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
+}
+
+// fill reads more input, keeping the current record, and returns i (an
+// index into buf) adjusted for any move. It reports false at the end of
+// the input. A record that outgrows maxRecord is dropped up to i.
+func (s *csvScanner) fill(i int) (int, bool) {
+	if s.eof {
+		return i, false
+	}
+	if s.end == len(s.buf) {
+		keep := s.start
+		if s.end-s.start >= s.maxRecord {
+			keep = i // the record is too long: forget what is scanned of it
+			s.overflow = true
+		}
+		if keep > 0 {
+			n := copy(s.buf, s.buf[keep:s.end])
+			s.base += int64(keep)
+			s.end = n
+			i -= keep
+			s.start -= min(s.start, keep)
+		}
+		if s.end > len(s.buf)-readSize {
+			nb := make([]byte, 2*len(s.buf))
+			copy(nb, s.buf[:s.end])
+			s.buf = nb
+		}
+	}
+	for {
+		n, err := s.r.Read(s.buf[s.end:min(len(s.buf), s.end+readSize)])
+		s.end += n
+		if err != nil {
+			if err != io.EOF {
+				s.err = err
+			}
+			s.eof = true
+			return i, n > 0
+		}
+		if n > 0 {
+			return i, true
+		}
+	}
+}
+
+// offset returns the input offset of buf[i].
+func (s *csvScanner) offset(i int) int64 { return s.base + int64(i) }
+
+// begin skips a byte order mark and reads an Excel "sep=" line.
+func (s *csvScanner) begin() {
+	s.begun = true
+	for s.end < 12 && !s.eof { // a BOM, "sep=", a rune, a line end
+		s.pos, _ = s.fill(s.pos)
+	}
+	b := s.buf[:s.end]
+	if bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) {
+		s.BOM = true
+		s.pos = 3
+		b = b[3:]
+	}
+	if len(b) >= 5 && bytes.EqualFold(b[:4], []byte("sep=")) {
+		r, n := utf8.DecodeRune(b[4:])
+		rest := b[4+n:]
+		if r != utf8.RuneError && r != '"' && r != '\n' && r != '\r' &&
+			(len(rest) == 0 || rest[0] == '\n' || rest[0] == '\r') {
+			s.Sep = true
+			s.setDelim(r)
+			s.pos += 4 + n // the line end is skipped as a blank line
+			if len(rest) == 0 {
+				s.line++ // "sep=;" alone: still a line
+			}
+		}
+	}
+}
+
+// Scan reads the next record. It returns false at the end of the input, or
+// after a record with an unterminated quote.
+func (s *csvScanner) Scan() bool {
+	if !s.begun {
+		s.begin()
+	}
+	if s.done {
+		return false
+	}
+	s.fields = s.fields[:0]
+	s.esc = s.esc[:0]
+	s.problems = s.problems[:0]
+	s.overflow = false
+	s.quotes, s.quoteAt = 0, -1
+	s.colP, s.colN = 0, 1
+	s.start = s.pos
+	// Skip line ends: blank lines, and the LF of a CRLF.
+	i := s.pos
+	for {
+		if i == s.end {
+			var ok bool
+			if i, ok = s.fill(i); !ok {
+				s.pos = i
+				s.done = true
+				return false
+			}
+		}
+		c := s.buf[i]
+		if c == '\n' {
+			if s.offset(i)-1 != s.crOff {
+				s.line++
+			}
+		} else if c == '\r' {
+			s.line++
+			s.crOff = s.offset(i)
+		} else {
+			break
+		}
+		i++
+		s.start = i
+	}
+	s.pos = i
+	s.start = i
+	s.recLine = s.line
+	s.record()
+	return true
+}
+
+const (
+	stFieldStart = iota
+	stUnquoted
+	stQuoted
+	stQuote      // a quote inside a quoted field: the closing one, or the first of two
+	stAfterQuote // after the closing quote
+)
+
+// record scans one record starting at s.pos, which holds a byte that is
+// not a line end.
+func (s *csvScanner) record() {
+	i := s.pos
+	state := stFieldStart
+	fstart, fline := i, s.line
+	quoted, complex, tail := false, false, false
+	dlen := len(s.delim)
+	endField := func(i int) {
+		s.fields = append(s.fields, csvField{start: int32(fstart - s.start), end: int32(i - s.start), line: int32(fline - s.recLine), quoted: quoted, complex: complex})
+	}
+	for {
+		if i >= s.end {
+			var ok bool
+			old := i
+			i, ok = s.fill(i)
+			fstart -= old - i
+			if !ok {
+				// The end of the input ends the record.
+				switch state {
+				case stQuoted:
+					complex = true // unquote copes with the missing closing quote
+					s.done = true
+					if !s.overflow {
+						s.problem(fline, s.column(fstart-s.start), "unterminated quoted field: the quote opened here never closes, so the rest of the file is one field")
+					} else {
+						s.problem(fline, 0, "unterminated quoted field: the quote opened on this line never closes, so the rest of the file is one field")
+					}
+				}
+				endField(i)
+				s.finish(i)
+				return
+			}
+		}
+		buf := s.buf[:s.end]
+		switch state {
+		case stFieldStart:
+			if buf[i] == '"' {
+				quoted = true
+				state = stQuoted
+				i++
+				continue
+			}
+			state = stUnquoted
+			fallthrough
+		case stUnquoted:
+			for i < len(buf) && !s.special[buf[i]] {
+				i++
+			}
+			if i == len(buf) {
+				continue
+			}
+			switch c := buf[i]; c {
+			case '\n', '\r':
+				endField(i)
+				s.finish(i)
+				return
+			case '"':
+				if s.quoteProblem() {
+					if tail {
+						s.problem(s.line, s.column(i-s.start), "a quote after a quoted field's closing quote: expected the delimiter or the end of the line")
+					} else {
+						s.problem(s.line, s.column(i-s.start), "a quote inside an unquoted field: quote the whole field and double the quote (\"\")")
+					}
+				}
+				i++
+			default: // the delimiter's first byte
+				if dlen > 1 {
+					if i+dlen > len(buf) && !s.eof {
+						old := i
+						i, _ = s.fill(i) // i < s.end: more input is appended
+						fstart -= old - i
+						continue
+					}
+					if !bytes.HasPrefix(buf[i:], s.delim) {
+						i++
+						continue
+					}
+				}
+				endField(i)
+				i += dlen
+				state = stFieldStart
+				fstart, fline = i, s.line
+				quoted, complex, tail = false, false, false
+			}
+		case stQuoted:
+			for i < len(buf) && !s.qspecial[buf[i]] {
+				i++
+			}
+			if i == len(buf) {
+				continue
+			}
+			switch buf[i] {
+			case '"':
+				state = stQuote
+			case '\n':
+				if s.offset(i)-1 != s.crOff {
+					s.line++
+				}
+			case '\r':
+				s.line++
+				s.crOff = s.offset(i)
+			}
+			i++
+		case stQuote:
+			if buf[i] == '"' {
+				complex = true
+				state = stQuoted
+				i++
+				continue
+			}
+			state = stAfterQuote
+			fallthrough
+		case stAfterQuote:
+			c := buf[i]
+			if c == '\n' || c == '\r' || (c == s.delim[0] && (dlen == 1 || bytes.HasPrefix(buf[i:], s.delim))) {
+				state = stUnquoted // the unquoted loop ends the field
+				continue
+			}
+			if dlen > 1 && c == s.delim[0] && i+dlen > len(buf) && !s.eof {
+				old := i
+				i, _ = s.fill(i)
+				fstart -= old - i
+				continue
+			}
+			if s.quoteProblem() {
+				s.problem(s.line, s.column(i-s.start), "text after a quoted field's closing quote: expected the delimiter or the end of the line")
+			}
+			complex, tail = true, true
+			state = stUnquoted
+		}
+	}
+}
+
+// finish ends the current record at buf index i (its line end, or the end
+// of the input): it consumes the line end, unescapes complex fields and
+// checks the bytes.
+func (s *csvScanner) finish(i int) {
+	s.recEnd = i - s.start
+	if i < s.end {
+		switch s.buf[i] {
+		case '\n':
+			if s.offset(i)-1 != s.crOff {
+				s.line++
+			}
+			i++
+		case '\r':
+			s.line++
+			s.crOff = s.offset(i)
+			i++
+		}
+	}
+	s.pos = i
+	if s.quotes > 1 && s.quoteAt >= 0 && s.quoteAt < len(s.problems) {
+		p := &s.problems[s.quoteAt]
+		p.Msg += fmt.Sprintf(" (and %d more misplaced quotes in this record)", s.quotes-1)
+	}
+	if s.overflow {
+		for k := range s.fields {
+			s.fields[k] = csvField{line: s.fields[k].line}
+		}
+		s.problem(s.recLine, 0, "record longer than %d MiB: not read", s.maxRecord>>20)
+		return
+	}
+	raw := s.buf[s.start : s.start+s.recEnd]
+	for k := range s.fields {
+		f := &s.fields[k]
+		if !f.complex {
+			continue
+		}
+		from := len(s.esc)
+		s.esc = unquote(s.esc, raw[f.start:f.end])
+		f.escStart, f.escEnd, f.esc = int32(from), int32(len(s.esc)), true
+	}
+	if !utf8.Valid(raw) {
+		for k := 0; k < len(raw); {
+			r, n := utf8.DecodeRune(raw[k:])
+			if r == utf8.RuneError && n <= 1 {
+				line := s.recLine + lineBreaks(raw[:k])
+				s.problem(line, s.column(k), "invalid UTF-8 at byte offset %d: expected UTF-8 text", s.offset(s.start+k))
+				break
+			}
+			k += n
+		}
+	}
+	if k := bytes.IndexByte(raw, 0); k >= 0 {
+		line := s.recLine + lineBreaks(raw[:k])
+		s.problem(line, s.column(k), "a NUL byte at byte offset %d: expected text", s.offset(s.start+k))
+	}
+}
+
+// unquote appends the value of a quoted raw field to dst: the quotes
+// dropped, doubled quotes halved, any text after the closing quote kept.
+func unquote(dst, raw []byte) []byte {
+	i := 1
+	for i < len(raw) {
+		c := raw[i]
+		if c != '"' {
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		if i+1 < len(raw) && raw[i+1] == '"' {
+			dst = append(dst, '"')
+			i += 2
+			continue
+		}
+		return append(dst, raw[i+1:]...) // the closing quote, then the tail
+	}
+	return dst
+}
+
+// lineBreaks counts line ends (LF, CRLF, CR) in b.
+func lineBreaks(b []byte) int {
+	n := 0
+	for i, c := range b {
+		if c == '\n' && (i == 0 || b[i-1] != '\r') || c == '\r' {
+			n++
+		}
+	}
+	return n
+}

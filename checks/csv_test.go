@@ -1,0 +1,274 @@
+package checks
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// scanCSVAll scans everything; a record as a test sees it: "LINE: field|field" plus its
+// problems as "LINE:COL: message".
+func scanCSVAll(t testing.TB, r io.Reader, delim rune) (recs []string, problems []string, s *csvScanner) {
+	t.Helper()
+	s = newCSVScanner(r, delim)
+	for s.Scan() {
+		fs := make([]string, s.NumFields())
+		for i := range fs {
+			fs[i] = string(s.Field(i))
+		}
+		recs = append(recs, fmt.Sprintf("%d: %s", s.Line(), strings.Join(fs, "|")))
+		for _, p := range s.Problems() {
+			problems = append(problems, fmt.Sprintf("%d:%d: %s", p.Line, p.Col, p.Msg))
+		}
+	}
+	return recs, problems, s
+}
+
+func TestScanner(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       string
+		delim    rune
+		recs     []string
+		problems []string // substrings, in order
+	}{
+		{name: "empty", in: ""},
+		{name: "blank lines only", in: "\n\r\n\r\n"},
+		{name: "LF", in: "a,b\nc,d\n", recs: []string{"1: a|b", "2: c|d"}},
+		{name: "no final line end", in: "a,b\nc,d", recs: []string{"1: a|b", "2: c|d"}},
+		{name: "CRLF", in: "a,b\r\nc,d\r\n", recs: []string{"1: a|b", "2: c|d"}},
+		{name: "CR only", in: "a,b\rc,d\re", recs: []string{"1: a|b", "2: c|d", "3: e"}},
+		{name: "blank lines count", in: "a\n\n\r\n\rb\n", recs: []string{"1: a", "5: b"}},
+		{name: "empty fields", in: ",\na,,\n,b", recs: []string{"1: |", "2: a||", "3: |b"}},
+		{name: "quoted", in: "\"a,b\",\"c\"\"d\",\"\"\n", recs: []string{"1: a,b|c\"d|"}},
+		{name: "quoted newlines", in: "\"a\nb\",c\n\"x\r\ny\rz\",w\nlast\n", recs: []string{"1: a\nb|c", "3: x\r\ny\rz|w", "6: last"}},
+		{name: "BOM and CRLF", in: "\ufeffEmail,Name\r\nx@example.com,X\r\n", recs: []string{"1: Email|Name", "2: x@example.com|X"}},
+		{name: "sep line", in: "sep=;\na;b,c\n", recs: []string{"2: a|b,c"}},
+		{name: "sep line CRLF after BOM", in: "\ufeffsep=;\r\na;b\r\n", recs: []string{"2: a|b"}},
+		{name: "sep line alone", in: "sep=;"},
+		{name: "not a sep line", in: "sep=;x\n", recs: []string{"1: sep=;x"}},
+		{name: "multi-byte delimiter", in: "a§b§\"c§\"\n", delim: '§', recs: []string{"1: a|b|c§"}},
+		{name: "tab delimiter", in: "a\tb\n", delim: '\t', recs: []string{"1: a|b"}},
+		{
+			name: "quote inside unquoted field", in: "ab\"c,d\nok\n",
+			recs:     []string{"1: ab\"c|d", "2: ok"},
+			problems: []string{"1:3: a quote inside an unquoted field"},
+		},
+		{
+			name: "text after closing quote", in: "\"ab\"c,d\n",
+			recs:     []string{"1: abc|d"},
+			problems: []string{"1:5: text after a quoted field's closing quote"},
+		},
+		{
+			name: "unterminated quote", in: "a\n\"b,c\nd\ne\n",
+			recs:     []string{"1: a", "2: b,c\nd\ne\n"},
+			problems: []string{"2:1: unterminated quoted field"},
+		},
+		{
+			name: "invalid UTF-8", in: "a\nbé,c\xff\nd\n",
+			recs:     []string{"1: a", "2: bé|c\xff", "3: d"},
+			problems: []string{"2:5: invalid UTF-8 at byte offset 7"},
+		},
+		{
+			name: "NUL byte", in: "a\nb,c\x00d\ne\n",
+			recs:     []string{"1: a", "2: b|c\x00d", "3: e"},
+			problems: []string{"2:4: a NUL byte at byte offset 5"},
+		},
+		{
+			name: "problem on a later line of a record", in: "\"a\nb\",c\xff\n",
+			recs:     []string{"1: a\nb|c\xff"},
+			problems: []string{"2:5: invalid UTF-8"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := tt.delim
+			if d == 0 {
+				d = ','
+			}
+			// Read one byte at a time too: every buffer boundary.
+			for _, r := range []io.Reader{strings.NewReader(tt.in), iotest.OneByteReader(strings.NewReader(tt.in))} {
+				recs, problems, _ := scanCSVAll(t, r, d)
+				if diff := cmp.Diff(tt.recs, recs); diff != "" {
+					t.Errorf("records (-want +got):\n%s", diff)
+				}
+				if len(problems) != len(tt.problems) {
+					t.Fatalf("problems: got %q, want %q", problems, tt.problems)
+				}
+				for i := range problems {
+					if !strings.Contains(problems[i], tt.problems[i]) {
+						t.Errorf("problem %d: got %q, want it to contain %q", i, problems[i], tt.problems[i])
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestScannerFieldPos(t *testing.T) {
+	s := newCSVScanner(strings.NewReader("\ufeffé,\"x\ny\",=z\n"), ',')
+	if !s.Scan() {
+		t.Fatal("no record")
+	}
+	var got []string
+	for i := range s.NumFields() {
+		line, col := s.FieldPos(i)
+		got = append(got, fmt.Sprintf("%d:%d", line, col))
+	}
+	if diff := cmp.Diff([]string{"1:1", "1:3", "2:4"}, got); diff != "" {
+		t.Errorf("positions (-want +got):\n%s", diff)
+	}
+}
+
+func TestScannerLongRecord(t *testing.T) {
+	long := strings.Repeat("x", 3<<20)
+	in := "a,b\n" + long + ",c\nd,e\n"
+	s := newCSVScanner(strings.NewReader(in), ',')
+	s.maxRecord = 1 << 20
+	var lines []int
+	var problems []string
+	for s.Scan() {
+		lines = append(lines, s.Line())
+		for _, p := range s.Problems() {
+			problems = append(problems, fmt.Sprintf("%d: %s", p.Line, p.Msg))
+		}
+		if s.Line() == 3 && string(s.Field(0)) != "d" {
+			t.Errorf("record after the long one: %q", s.Field(0))
+		}
+	}
+	if diff := cmp.Diff([]int{1, 2, 3}, lines); diff != "" {
+		t.Errorf("lines (-want +got):\n%s", diff)
+	}
+	if len(problems) != 1 || !strings.Contains(problems[0], "2: record longer than 1 MiB") {
+		t.Errorf("problems: %q", problems)
+	}
+	if cap(s.buf) > 4<<20 {
+		t.Errorf("buffer grew to %d bytes", cap(s.buf))
+	}
+}
+
+// TestScannerMemory checks that the scanner's memory does not grow with
+// the input: the whole scan allocates a bounded amount.
+func TestScannerMemory(t *testing.T) {
+	for _, rows := range []int{1000, 100000} {
+		data := genBulkCSV(rows, rows)
+		allocs := testing.AllocsPerRun(3, func() {
+			s := newCSVScanner(bytes.NewReader(data), ',')
+			for s.Scan() {
+			}
+		})
+		if allocs > 20 {
+			t.Errorf("%d rows: %.0f allocations per scan, want a bounded few", rows, allocs)
+		}
+	}
+}
+
+// FuzzScanCSV checks that the scanner never panics, that record start lines
+// never decrease, and that problems lie within the input's lines.
+func FuzzScanCSV(f *testing.F) {
+	files, _ := filepath.Glob("testdata/bulk/*.csv")
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data, false, uint8(0))
+	}
+	f.Add([]byte("a,\"b\r\n\"\"c\",d\re\n\n\"f"), true, uint8(0))
+	f.Add([]byte("sep=§\na§b"), false, uint8(3))
+	f.Add([]byte("a€b€\"c€\"\"\"€"), true, uint8(4))
+	delims := []rune{',', ';', '\t', '§', '€'}
+	f.Fuzz(func(t *testing.T, data []byte, oneByte bool, delim uint8) {
+		var r io.Reader = bytes.NewReader(data)
+		if oneByte {
+			r = iotest.OneByteReader(r)
+		}
+		s := newCSVScanner(r, delims[int(delim)%len(delims)])
+		lines := 1 + lineBreaks(data)
+		last := 0
+		for s.Scan() {
+			if s.Line() < last {
+				t.Fatalf("record at line %d after a record at line %d", s.Line(), last)
+			}
+			if s.Line() > lines {
+				t.Fatalf("record at line %d of %d", s.Line(), lines)
+			}
+			last = s.Line()
+			for i := range s.NumFields() {
+				_ = s.Field(i)
+				if line, _ := s.FieldPos(i); line < s.Line() || line > lines {
+					t.Fatalf("field %d at line %d, record at %d", i, line, s.Line())
+				}
+			}
+			for _, p := range s.Problems() {
+				if p.Line < s.Line() || p.Line > lines {
+					t.Fatalf("problem at line %d, record at %d: %s", p.Line, s.Line(), p.Msg)
+				}
+			}
+		}
+	})
+}
+
+// genBulkCSV generates rows data rows under a header, with keys distinct keys
+// (every row past the first keys ones repeats an earlier key) and some
+// quoted fields: the shape the benchmarks and the memory test scan.
+func genBulkCSV(rows, keys int) []byte {
+	var b bytes.Buffer
+	b.WriteString("email,first_name,last_name,city,note\n")
+	for i := range rows {
+		k := i % keys
+		fmt.Fprintf(&b, "user%d@example.com,First%d,Last%d,", k, i%997, i%991)
+		if i%10 == 0 {
+			fmt.Fprintf(&b, "\"Town, %d\",\"said \"\"hi\"\"\"\n", i%89)
+		} else {
+			fmt.Fprintf(&b, "Town%d,plain note\n", i%89)
+		}
+	}
+	return b.Bytes()
+}
+
+func BenchmarkScan(b *testing.B) {
+	data := genBulkCSV(100000, 99000)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		s := newCSVScanner(bytes.NewReader(data), ',')
+		n := 0
+		for s.Scan() {
+			n += s.NumFields()
+		}
+		if n != 500005 {
+			b.Fatalf("%d fields", n)
+		}
+	}
+}
+
+// TestScannerLongLines guards against work quadratic in a line's length:
+// one problem for a line full of stray quotes, and field columns asked in
+// order cost one pass.
+func TestScannerLongLines(t *testing.T) {
+	const n = 200000
+	in := strings.Repeat(`a"`, n) + "\n" + strings.Repeat("=x,", n) + "\n"
+	s := newCSVScanner(strings.NewReader(in), ',')
+	if !s.Scan() {
+		t.Fatal("no record")
+	}
+	if p := s.Problems(); len(p) != 1 || !strings.Contains(p[0].Msg, fmt.Sprintf("(and %d more misplaced quotes in this record)", n-1)) {
+		t.Errorf("problems: %d, first %+v", len(p), p[0])
+	}
+	if !s.Scan() {
+		t.Fatal("no second record")
+	}
+	for i := range s.NumFields() {
+		if line, col := s.FieldPos(i); line != 2 || col != 3*i+1 {
+			t.Fatalf("field %d at %d:%d, want 2:%d", i, line, col, 3*i+1)
+		}
+	}
+}
