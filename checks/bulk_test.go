@@ -3,7 +3,6 @@ package checks
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -516,8 +515,6 @@ func BenchmarkBulkCheck(b *testing.B) {
 	}
 }
 
-var updateBulk = flag.Bool("update-bulk", false, "rewrite the bulk example bundles under testdata/bundles")
-
 // The bulk-send example bundles reproduce the incident: a CRM export of
 // 847 customer rows (837 customers: one appears six times, five twice)
 // plus its header row. bulkSendCSV generates the export deterministically.
@@ -620,7 +617,7 @@ members = ["dara@example.com", "li@example.com"]
 
 // TestBulkExampleBundles keeps testdata/bundles/bulk-send and
 // bulk-send-fixed in step with their generator (go test ./checks/ -run
-// ExampleBundles -update-bulk rewrites them, with the approval's digest),
+// ExampleBundles -update rewrites them, with the approval's digest),
 // and checks what the gate says about them.
 func TestBulkExampleBundles(t *testing.T) {
 	root := filepath.Join("..", "testdata", "bundles")
@@ -640,7 +637,7 @@ func TestBulkExampleBundles(t *testing.T) {
 	for name, files := range bundles {
 		for file, text := range files {
 			p := filepath.Join(root, name, filepath.FromSlash(file))
-			if *updateBulk {
+			if *update {
 				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 					t.Fatal(err)
 				}
@@ -651,7 +648,7 @@ func TestBulkExampleBundles(t *testing.T) {
 			}
 			got, err := os.ReadFile(p)
 			if err != nil || string(got) != text {
-				t.Errorf("%s differs from its generator (err %v): run go test ./checks/ -run ExampleBundles -update-bulk", p, err)
+				t.Errorf("%s differs from its generator (err %v): run go test ./checks/ -run ExampleBundles -update", p, err)
 			}
 		}
 	}
@@ -666,7 +663,7 @@ func TestBulkExampleBundles(t *testing.T) {
 		t.Fatal(err)
 	}
 	signoff := filepath.Join(root, "bulk-send-fixed", "preflight.signoff.toml")
-	if *updateBulk {
+	if *update {
 		s := &preflight.Signoffs{Bulk: []*preflight.BulkApproval{{
 			Name: "recipients", Digest: digest, Rows: p.Rows, By: "dara@example.com",
 			Reason: "checked the preview: 837 customers, one row each, the first five render correctly",
@@ -681,7 +678,7 @@ func TestBulkExampleBundles(t *testing.T) {
 		t.Fatal(err)
 	}
 	if a := so.FindBulk("recipients"); a == nil || a.Digest != digest {
-		t.Errorf("%s: the approval does not carry the current digest %s: run with -update-bulk", signoff, digest)
+		t.Errorf("%s: the approval does not carry the current digest %s: run with -update", signoff, digest)
 	}
 
 	// bulk-send: the incident, every part of it.

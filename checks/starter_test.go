@@ -13,7 +13,10 @@ import (
 	"github.com/preflight-gate/preflight/preflight"
 )
 
-var updateStarter = flag.Bool("update-starter", false, "rewrite checks/testdata/starter/*.golden from the current output")
+// update rewrites the golden files and the generated example bundles:
+//
+//	go test ./... -update
+var update = flag.Bool("update", false, "rewrite golden files and generated example bundles")
 
 const starterDemo = "testdata/starter/demo"
 
@@ -88,7 +91,7 @@ func TestGuessStarter(t *testing.T) {
 }
 
 // TestStarterManifestGolden compares the written manifest with a golden
-// file; go test ./checks -run Golden -update-starter rewrites it.
+// file; go test ./checks -run Golden -update rewrites it.
 func TestStarterManifestGolden(t *testing.T) {
 	s, err := GuessStarter(starterDemo)
 	if err != nil {
@@ -96,7 +99,7 @@ func TestStarterManifestGolden(t *testing.T) {
 	}
 	got := s.Manifest()
 	golden := "testdata/starter/demo.preflight.toml.golden"
-	if *updateStarter {
+	if *update {
 		if err := os.WriteFile(golden, got, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +109,7 @@ func TestStarterManifestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("manifest differs from %s (run with -update-starter to accept):\n%s", golden, got)
+		t.Errorf("manifest differs from %s (run with -update to accept):\n%s", golden, got)
 	}
 }
 
