@@ -625,10 +625,10 @@ func (s *Starter) Manifest() []byte {
 	line("# check the setting below it, then delete the marker. Every path is")
 	line("# relative to this folder. Run `preflight explain` for the rules.")
 	line("version = 1")
-	line("name = %s", tomlString(s.Name))
+	line("name = %s", preflight.QuoteTOML(s.Name))
 	if s.Teams != "" {
 		line(confirm + "the team registry: aliases that error routes and approvers name")
-		line("teams = %s", tomlString(s.Teams))
+		line("teams = %s", preflight.QuoteTOML(s.Teams))
 	}
 
 	line("")
@@ -636,8 +636,8 @@ func (s *Starter) Manifest() []byte {
 	if p := s.Configdiff; p != nil {
 		line(confirm + "the config files deployed to staging and to production")
 		line("[configdiff]")
-		line("staging = %s", tomlString(p.Staging))
-		line("production = %s", tomlString(p.Production))
+		line("staging = %s", preflight.QuoteTOML(p.Staging))
+		line("production = %s", preflight.QuoteTOML(p.Production))
 		line("# allow = [\"database.host\"]  # expected drift: no sign-off needed")
 		line("# approvers = \"platform-leads\"  # a team alias: only its members may sign")
 		for _, o := range s.OtherPairs {
@@ -665,10 +665,10 @@ func (s *Starter) Manifest() []byte {
 		}
 		line(confirm+"%s", b.Why)
 		line("[[bulk]]")
-		line("name = %s", tomlString(b.Name))
-		line("file = %s", tomlString(b.File))
+		line("name = %s", preflight.QuoteTOML(b.Name))
+		line("file = %s", preflight.QuoteTOML(b.File))
 		if b.Header {
-			line("key = [%s]", tomlString(b.Key))
+			line("key = [%s]", preflight.QuoteTOML(b.Key))
 		} else {
 			line("key = [%s]", b.Key)
 		}
@@ -676,7 +676,7 @@ func (s *Starter) Manifest() []byte {
 			line("format = \"email\"")
 		}
 		if b.Delimiter != ',' {
-			line("delimiter = %s", tomlString(string(b.Delimiter)))
+			line("delimiter = %s", preflight.QuoteTOML(string(b.Delimiter)))
 		}
 		if b.Header {
 			line(confirm + "the automation skips the first row as a header")
@@ -695,7 +695,7 @@ func (s *Starter) Manifest() []byte {
 		line("[routes]")
 		var files []string
 		for _, r := range s.Routes {
-			files = append(files, tomlString(r.File))
+			files = append(files, preflight.QuoteTOML(r.File))
 		}
 		line("files = [%s]", strings.Join(files, ", "))
 		if s.Teams == "" {
@@ -706,31 +706,6 @@ func (s *Starter) Manifest() []byte {
 		line("# files = [\"config/production.yaml\"]")
 	}
 	return w.Bytes()
-}
-
-// tomlString quotes s as a TOML basic string.
-func tomlString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }
 
 // WriteStarter guesses a starter manifest for the folder dir and writes it

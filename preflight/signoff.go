@@ -195,7 +195,7 @@ const signoffHeader = `# preflight sign-offs: written by ` + "`preflight signoff
 `
 
 func writeField(buf *bytes.Buffer, name, value string) {
-	fmt.Fprintf(buf, "%s = %s\n", name, tomlString(value))
+	fmt.Fprintf(buf, "%s = %s\n", name, QuoteTOML(value))
 }
 
 func writeSigner(buf *bytes.Buffer, by, reason string, at time.Time, expires *time.Time) {
@@ -207,8 +207,8 @@ func writeSigner(buf *bytes.Buffer, by, reason string, at time.Time, expires *ti
 	}
 }
 
-// tomlString quotes s as a TOML basic string.
-func tomlString(s string) string {
+// QuoteTOML quotes s as a TOML basic string.
+func QuoteTOML(s string) string {
 	var b strings.Builder
 	b.WriteByte('"')
 	for _, r := range s {
@@ -216,10 +216,12 @@ func tomlString(s string) string {
 		case r == '"' || r == '\\':
 			b.WriteByte('\\')
 			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
 		case r == '\t':
 			b.WriteString(`\t`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&b, `\u%04X`, r)
 		default:
