@@ -60,8 +60,44 @@ func LoadBundle(dir string) (*Bundle, error) {
 		if _, err := os.Stat(filepath.Join(root, "teams.toml")); err == nil {
 			m.Teams = "teams.toml"
 		}
+	} else if _, err := b.inside("teams", m.Teams); err != nil {
+		return nil, err
+	}
+	if err := b.checkApprovers(); err != nil {
+		return nil, err
 	}
 	return b, nil
+}
+
+// checkApprovers makes sure every approvers alias the manifest names is in
+// the team registry, before any sign-off needs it: a gate that cannot tell
+// who may approve cannot judge.
+func (b *Bundle) checkApprovers() error {
+	m := b.Manifest
+	check := func(key, alias string) error {
+		if alias == "" {
+			return nil
+		}
+		r, err := b.Teams()
+		if err != nil {
+			return err
+		}
+		if r.Alias(alias) == nil {
+			return b.ManifestError(key, "approvers alias %q is not in the team registry %s", alias, b.Display(m.Teams))
+		}
+		return nil
+	}
+	if m.Configdiff != nil {
+		if err := check("configdiff.approvers", m.Configdiff.Approvers); err != nil {
+			return err
+		}
+	}
+	for i, s := range m.Bulk {
+		if err := check(fmt.Sprintf("bulk[%d].approvers", i), s.Approvers); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // displayDir cleans a bundle folder and makes it relative to the working
@@ -99,7 +135,7 @@ func (b *Bundle) Pos(key string) (line, col int) { return position(b.tree, key) 
 
 // ManifestError returns an *Error that points at a key of the manifest.
 func (b *Bundle) ManifestError(key, format string, args ...any) *Error {
-	line, col := b.Pos(key)
+	line, col := errorPosition(b.tree, key)
 	return Errorf(b.Display(ManifestName), line, col, format, args...)
 }
 

@@ -84,7 +84,7 @@ func parseManifest(file string, data []byte) (*Manifest, *configdiff.Tree, error
 	}
 	at := func(key string) (int, int) { return position(tree, key) }
 	fail := func(key, format string, args ...any) error {
-		line, col := at(key)
+		line, col := errorPosition(tree, key)
 		return Errorf(file, line, col, format, args...)
 	}
 	if m.Version != 1 {
@@ -239,13 +239,30 @@ func keyText(k toml.Key) string {
 	return s
 }
 
-// position returns the line and column of a key in a parsed file, or 0, 0.
+// position returns the line and column of a key in a parsed file, or 0, 0
+// when the key is not written there.
 func position(t *configdiff.Tree, key string) (int, int) {
 	if t == nil {
 		return 0, 0
 	}
 	if n := t.Get(key); n != nil {
 		return n.KeyPos.Line, n.KeyPos.Column
+	}
+	return 0, 0
+}
+
+// errorPosition is where an error about a key points: the key, or when it
+// is not written (a missing field) its nearest parent that is: the table or
+// entry that lacks it.
+func errorPosition(t *configdiff.Tree, key string) (int, int) {
+	p, err := configdiff.ParsePath(key)
+	if err != nil {
+		return position(t, key)
+	}
+	for ; len(p) > 0; p = p[:len(p)-1] {
+		if line, col := position(t, p.String()); line > 0 {
+			return line, col
+		}
 	}
 	return 0, 0
 }

@@ -79,7 +79,7 @@ func parseSignoffs(file string, data []byte) (*Signoffs, error) {
 		return nil, err
 	}
 	fail := func(key, format string, args ...any) error {
-		line, col := position(tree, key)
+		line, col := errorPosition(tree, key)
 		return Errorf(file, line, col, format, args...)
 	}
 	seen := map[string]int{}
@@ -89,9 +89,12 @@ func parseSignoffs(file string, data []byte) (*Signoffs, error) {
 		if c.Key == "" {
 			return nil, fail(at, "[[change]] needs key: the config key it signs")
 		}
-		if _, err := configdiff.ParsePath(c.Key); err != nil {
+		p, err := configdiff.ParsePath(c.Key)
+		if err != nil {
 			return nil, fail(at+".key", "invalid key %q: %v", c.Key, err)
 		}
+		// Hand edits may quote a plain segment: compare keys as parsed.
+		c.Key = p.String()
 		if first, ok := seen[c.Key]; ok {
 			return nil, fail(at+".key", "two sign-offs for key %q: the first at line %d", c.Key, first)
 		}

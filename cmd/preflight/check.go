@@ -99,6 +99,7 @@ func (a *app) outputs(formats []string, defaultFile string) (outputs, error) {
 		formats = []string{"text"}
 	}
 	var outs outputs
+	seen := map[string]string{} // file -> the format that writes it
 	for _, spec := range formats {
 		name, file, hasFile := strings.Cut(spec, "=")
 		if hasFile && file == "" {
@@ -107,6 +108,10 @@ func (a *app) outputs(formats []string, defaultFile string) (outputs, error) {
 		if !hasFile {
 			file = defaultFile
 		}
+		if prev, ok := seen[file]; ok && file != "" {
+			return nil, preflight.Usagef("--format %s and --format %s both write %s: give each format its own file", prev, name, file)
+		}
+		seen[file] = name
 		fo := preflight.FormatOptions{
 			Color:       file == "" && isTerminal(a.stdout) && a.getenv("NO_COLOR") == "",
 			StepSummary: a.getenv("GITHUB_STEP_SUMMARY"),

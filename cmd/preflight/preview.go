@@ -30,7 +30,8 @@ func newPreviewCmd(a *app) *cobra.Command {
 			}
 			m := b.Manifest
 			if len(m.Bulk) == 0 {
-				return &preflight.Error{File: b.Display(preflight.ManifestName), Msg: "no [[bulk]] input to preview"}
+				fmt.Fprintf(a.stdout, "%s has no [[bulk]] input: nothing to preview\n", b.Display(preflight.ManifestName))
+				return nil
 			}
 			if name != "" && !m.HasBulk(name) {
 				return preflight.Usagef("--bulk %q: no [[bulk]] input of that name in the manifest (have %s)", name, bulkNames(m))

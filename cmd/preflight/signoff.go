@@ -134,14 +134,21 @@ func (a *app) signChanges(b *preflight.Bundle, s *preflight.Signoffs, opts *pref
 		if err != nil {
 			return 0, preflight.Usagef("invalid --key %q: %v", pattern, err)
 		}
-		matched := false
+		matched, allowed := false, false
 		for _, k := range d.Drifts {
-			if !k.Allowed && g.Covers(k.Path) {
+			switch {
+			case !g.Covers(k.Path):
+			case k.Allowed:
+				allowed = true
+			default:
 				matched = true
 				if !containsDrift(pick, k) {
 					pick = append(pick, k)
 				}
 			}
+		}
+		if !matched && allowed {
+			return 0, &preflight.Error{Msg: fmt.Sprintf("--key %q matches only differences that [configdiff] allow declares: they need no sign-off", pattern)}
 		}
 		if !matched {
 			return 0, &preflight.Error{Msg: fmt.Sprintf("--key %q matches no current difference between staging and production", pattern), Hint: "run `preflight diff` to see the differing keys"}
