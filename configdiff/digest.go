@@ -175,8 +175,11 @@ func MatchDigest(digest string, n *Node) (bool, error) {
 }
 
 // Show renders a value for people: "absent" for nil, strings quoted (%q),
-// other scalars as their canonical text, "{}" and "[]" for an empty map or
-// list, "{...}" and "[...]" otherwise.
+// other scalars as their canonical text but an integral float written
+// with ".0" ("10.0", so that it does not look like the integer 10; "1e+21"
+// and "inf" stay as they are), "{}" and "[]" for an empty map or list,
+// "{...}" and "[...]" otherwise. Only the display changes: the canonical
+// text and the digests do not.
 func Show(n *Node) string {
 	if n == nil {
 		return absent
@@ -184,6 +187,10 @@ func Show(n *Node) string {
 	switch n.Kind {
 	case String:
 		return strconv.Quote(n.Text)
+	case Float:
+		if isDecimalDigits(strings.TrimPrefix(n.Text, "-")) {
+			return n.Text + ".0"
+		}
 	case Map:
 		if len(n.Children) == 0 {
 			return "{}"
@@ -196,4 +203,16 @@ func Show(n *Node) string {
 		return "[...]"
 	}
 	return n.Text
+}
+
+func isDecimalDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -31,6 +31,14 @@
 //     fraction without trailing zeros
 //   - strings: their exact text; every .env value is a string
 //
+// A number that is a float by its syntax but out of float64's range
+// (JSON or TOML 1e400, YAML 1e400 or !!float 1e400) is refused with an
+// error in every format, rather than loaded as ±inf or as a string; a
+// float too small for float64 loads as 0.
+//
+// [Show] renders an integral float with ".0" ("10.0") so that a person
+// tells it from the integer 10; the canonical text stays "10".
+//
 // # Canonical encoding
 //
 // The canonical encoding of a value is what [Digest] hashes (SHA-256) and
@@ -56,4 +64,20 @@
 // Load and Parse fail with an [*Error] carrying the file's own line and
 // column when known: syntax errors, a key repeated in one mapping or file,
 // several YAML documents in one file, or a top level that is not a mapping.
+// Where the YAML library gives only a line, the error has only a line.
+//
+// An error message never quotes a value, which may be a secret: a value
+// that cannot be loaded is named by its key ("value of "password" is not a
+// valid integer (tag !!int)"), characters the parsers would quote are
+// left out (the position points at them), and a .env line without '='
+// quotes at most its first word, when that looks like a variable name.
+//
+// Nesting is limited to 256 levels (a top-level key is at level 1), far
+// beyond any real configuration: every node keeps its whole path, so the
+// cost of depth grows with its square. Every loader refuses a deeper value
+// while it parses ("nesting deeper than 256 levels", at that value); the
+// YAML and TOML libraries themselves stop at 10,000 levels of flow
+// collections or arrays with their own error. The paths and keys of all
+// nodes together are limited to 256 MiB, which stops long names repeated
+// under many values, and a tree to 1,000,000 nodes.
 package configdiff

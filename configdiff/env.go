@@ -54,7 +54,12 @@ func parseEnv(b *builder) error {
 		key := s[keyStart:i]
 		i = skipBlanks(s, i)
 		if i >= len(s) || s[i] != '=' {
-			return b.errAt(b.pos(lineStart), "expected KEY=value, found %q", strings.TrimRight(s[lineStart:lineEnd(s, lineStart)], "\r"))
+			// The rest of the line may be a value (a secret's): name at
+			// most the first word, and only when it looks like a key.
+			if envKeyName(key) {
+				return b.errAt(b.pos(lineStart), "expected KEY=value: no '=' after %q", key)
+			}
+			return b.errAt(b.pos(lineStart), "expected KEY=value")
 		}
 		if key == "" {
 			return b.errAt(b.pos(keyStart), "missing key before '='")
@@ -64,7 +69,7 @@ func parseEnv(b *builder) error {
 		}
 		i = skipBlanks(s, i+1)
 		valueStart := i
-		value, next, err := envValue(b, s, i)
+		value, next, err := envValue(b, s, i, key)
 		if err != nil {
 			return err
 		}
@@ -89,6 +94,21 @@ func validEnvKey(k string) bool {
 	return true
 }
 
+// envKeyName reports whether s looks like a variable name
+// ([A-Za-z_][A-Za-z0-9_.-]*), which an error message may quote.
+func envKeyName(s string) bool {
+	if s == "" || len(s) > 128 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || i > 0 && (c >= '0' && c <= '9' || c == '.' || c == '-')) {
+			return false
+		}
+	}
+	return true
+}
+
 func skipBlanks(s string, i int) int {
 	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
 		i++
@@ -106,7 +126,7 @@ func lineEnd(s string, i int) int {
 
 // envValue reads the value at i and returns it with the index after its
 // line.
-func envValue(b *builder, s string, i int) (string, int, error) {
+func envValue(b *builder, s string, i int, key string) (string, int, error) {
 	if i < len(s) && (s[i] == '"' || s[i] == '\'') {
 		q := s[i]
 		var out strings.Builder
@@ -145,7 +165,7 @@ func envValue(b *builder, s string, i int) (string, int, error) {
 		end := lineEnd(s, k)
 		rest := strings.TrimRight(s[k:end], "\r")
 		if rest != "" && rest[0] != '#' {
-			return "", 0, b.errAt(b.pos(k), "unexpected %q after the quoted value", rest)
+			return "", 0, b.errAt(b.pos(k), "unexpected text after the quoted value of %q", key)
 		}
 		return out.String(), end, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 )
 
@@ -68,7 +69,7 @@ func (j *jsonBuilder) syntaxError(err error, start int) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		off := int(se.Offset)
-		msg := strings.TrimPrefix(se.Error(), "json: ")
+		msg := jsonMessage(se.Error())
 		if msg != "unexpected end of JSON input" && off > 0 {
 			off--
 		}
@@ -77,7 +78,25 @@ func (j *jsonBuilder) syntaxError(err error, start int) error {
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return j.errAt(j.pos(len(j.data)), "unexpected end of JSON input")
 	}
-	return j.errAt(j.pos(start), "%s", strings.TrimPrefix(err.Error(), "json: "))
+	return j.errAt(j.pos(start), "%s", jsonMessage(err.Error()))
+}
+
+// jsonBadChar matches the character encoding/json quotes in its syntax
+// errors ('x', '\'', '\x01').
+var jsonBadChar = regexp.MustCompile(`invalid character '(\\'|[^']*)'`)
+
+// jsonMessage strips "json: " and the character quoted after "invalid
+// character" unless it is JSON punctuation: the character may be part of
+// a value (a secret's first letter), and the position points at it anyway.
+func jsonMessage(msg string) string {
+	msg = strings.TrimPrefix(msg, "json: ")
+	return jsonBadChar.ReplaceAllStringFunc(msg, func(m string) string {
+		c := jsonBadChar.FindStringSubmatch(m)[1]
+		if len(c) == 1 && strings.Contains("{}[],:\"", c) {
+			return m
+		}
+		return "invalid character"
+	})
 }
 
 // eof turns an end of input inside a value into an error.
@@ -186,13 +205,13 @@ func (j *jsonBuilder) token(parent *Node, seg Segment, keyPos Pos, tok json.Toke
 		if strings.ContainsAny(s, ".eE") {
 			var ok bool
 			if text, ok = parseFloatText(s); !ok {
-				return j.errAt(vpos, "number %s is out of range", s)
+				return j.valueError(vpos, parent, seg, errFloatRange)
 			}
 			kind = Float
 		} else {
 			var ok bool
 			if text, ok = canonInt(s, 10); !ok {
-				return j.errAt(vpos, "invalid number %s", s)
+				return j.valueError(vpos, parent, seg, "not a valid integer")
 			}
 			kind = Int
 		}

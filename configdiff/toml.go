@@ -2,25 +2,20 @@ package configdiff
 
 import (
 	"errors"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 )
 
-// parseTOML checks the document with go-toml's decoder (which refuses
-// repeated keys and redefined tables), then walks the unstable parser's
-// AST to build the tree with positions.
+// parseTOML walks the unstable parser's AST to build the tree with
+// positions, then checks the document with go-toml's decoder (which refuses
+// repeated keys and redefined tables). The walk comes first: it refuses
+// too deep nesting before anything is built, and a value it cannot load
+// is reported by its key, never by its text.
 func parseTOML(b *builder) error {
-	var scratch map[string]any
-	if err := toml.Unmarshal(b.data, &scratch); err != nil {
-		var de *toml.DecodeError
-		if errors.As(err, &de) {
-			line, col := de.Position()
-			return b.errAt(b.bytePos(line, col), "%s", tomlMessage(de.Error()))
-		}
-		return b.errAt(Pos{}, "%s", tomlMessage(err.Error()))
-	}
 	t := &tomlBuilder{builder: b}
 	var p unstable.Parser
 	p.Reset(b.data)
@@ -48,12 +43,42 @@ func parseTOML(b *builder) error {
 		}
 		return b.errAt(Pos{}, "%s", tomlMessage(err.Error()))
 	}
+	var scratch map[string]any
+	if err := toml.Unmarshal(b.data, &scratch); err != nil {
+		var de *toml.DecodeError
+		if errors.As(err, &de) {
+			line, col := de.Position()
+			return b.errAt(b.bytePos(line, col), "%s", tomlMessage(de.Error()))
+		}
+		return b.errAt(Pos{}, "%s", tomlMessage(err.Error()))
+	}
 	return nil
 }
 
+// tomlChar matches a character go-toml quotes in a message ("U+004C 'L'",
+// "U+0001"): it may be part of a value, and the position points at it.
+var tomlChar = regexp.MustCompile(`(?s):? U\+[0-9A-F]{4,6}(?: '.')?`)
+
+// tomlMessage cleans a go-toml message: no "toml: " prefix or final period,
+// and no text of the document: a quoted character is dropped and a
+// message that quotes a value ("unable to parse float: strconv.ParseFloat:
+// parsing "..."") is replaced.
 func tomlMessage(s string) string {
 	s = strings.TrimPrefix(s, "toml: ")
-	return strings.TrimSuffix(s, ".")
+	s = strings.TrimSuffix(s, ".")
+	switch {
+	case strings.HasPrefix(s, "unable to parse float"):
+		if strings.Contains(s, "out of range") {
+			return "number " + errFloatRange
+		}
+		return "invalid float"
+	case strings.Contains(s, "strconv."):
+		// Any other message of strconv quotes its input.
+		s, _, _ = strings.Cut(s, ":")
+		return s
+	}
+	s = tomlChar.ReplaceAllString(s, "")
+	return strings.TrimSuffix(s, " but got")
 }
 
 // bytePos converts a line and a column counted in bytes (go-toml's) to a
@@ -94,7 +119,6 @@ func (t *tomlBuilder) rangePos(r unstable.Range) Pos {
 
 type tomlKeyPart struct {
 	name string
-	pos  Pos
 	off  int
 }
 
@@ -103,7 +127,7 @@ func (t *tomlBuilder) keyParts(e *unstable.Node) []tomlKeyPart {
 	it := e.Key()
 	for it.Next() {
 		k := it.Node()
-		parts = append(parts, tomlKeyPart{name: string(k.Data), pos: t.rangePos(k.Raw), off: int(k.Raw.Offset)})
+		parts = append(parts, tomlKeyPart{name: string(k.Data), off: int(k.Raw.Offset)})
 	}
 	return parts
 }
@@ -113,13 +137,13 @@ func (t *tomlBuilder) keyParts(e *unstable.Node) []tomlKeyPart {
 func (t *tomlBuilder) descend(parent *Node, part tomlKeyPart) (*Node, error) {
 	n := t.lookup(parent, part.name)
 	if n == nil {
-		return t.newChild(parent, Segment{Name: part.name}, Map, "", part.pos, part.pos)
+		return t.newChild(parent, Segment{Name: part.name}, Map, "", t.pos(part.off), t.pos(part.off))
 	}
 	if n.Kind == List && len(n.Children) > 0 && n.Children[len(n.Children)-1].Kind == Map {
 		return n.Children[len(n.Children)-1], nil
 	}
 	if n.Kind != Map {
-		return nil, t.errAt(part.pos, "key %q is already %s", n.Key, describe(n))
+		return nil, t.errAt(t.pos(part.off), "key %q is already %s", n.Key, describe(n))
 	}
 	return n, nil
 }
@@ -160,11 +184,11 @@ func (t *tomlBuilder) arrayTable(e *unstable.Node) (*Node, error) {
 	list := t.lookup(n, last.name)
 	if list == nil {
 		var err error
-		if list, err = t.newChild(n, Segment{Name: last.name}, List, "", last.pos, t.pos(start)); err != nil {
+		if list, err = t.newChild(n, Segment{Name: last.name}, List, "", t.pos(last.off), t.pos(start)); err != nil {
 			return nil, err
 		}
 	} else if list.Kind != List {
-		return nil, t.errAt(last.pos, "key %q is already %s", list.Key, describe(list))
+		return nil, t.errAt(t.pos(last.off), "key %q is already %s", list.Key, describe(list))
 	}
 	return t.newChild(list, Segment{Index: len(list.Children), IsIndex: true}, Map, "", t.pos(start), t.pos(start))
 }
@@ -183,7 +207,7 @@ func (t *tomlBuilder) keyValue(table *Node, e *unstable.Node) error {
 	}
 	last := parts[len(parts)-1]
 	if old := t.lookup(n, last.name); old != nil {
-		return t.errAt(last.pos, "key %q is defined twice (first at line %d)", old.Key, old.KeyPos.Line)
+		return t.errAt(t.pos(last.off), "key %q is defined twice (first at line %d)", old.Key, old.KeyPos.Line)
 	}
 	// Arrays carry no byte range: find the value after the '='.
 	it := e.Key()
@@ -198,7 +222,7 @@ func (t *tomlBuilder) keyValue(table *Node, e *unstable.Node) error {
 			at++
 		}
 	}
-	return t.value(n, Segment{Name: last.name}, last.pos, e.Value(), at)
+	return t.value(n, Segment{Name: last.name}, t.pos(last.off), e.Value(), at)
 }
 
 // valueOffset returns where v starts: its range, else at (when known),
@@ -247,7 +271,7 @@ func (t *tomlBuilder) value(parent *Node, seg Segment, keyPos Pos, v *unstable.N
 	case unstable.Integer:
 		s, ok := canonInt(strings.ReplaceAll(raw, "_", ""), 0)
 		if !ok {
-			return t.errAt(vpos, "invalid integer %q", raw)
+			return t.valueError(vpos, parent, seg, "not a valid integer")
 		}
 		kind, text = Int, s
 	case unstable.Float:
@@ -263,14 +287,17 @@ func (t *tomlBuilder) value(parent *Node, seg Segment, keyPos Pos, v *unstable.N
 		default:
 			var ok bool
 			if text, ok = parseFloatText(s); !ok {
-				return t.errAt(vpos, "invalid float %q", raw)
+				if _, err := strconv.ParseFloat(s, 64); errors.Is(err, strconv.ErrRange) {
+					return t.valueError(vpos, parent, seg, errFloatRange)
+				}
+				return t.valueError(vpos, parent, seg, "not a valid float")
 			}
 		}
 		kind = Float
 	case unstable.LocalDate, unstable.LocalTime, unstable.LocalDateTime, unstable.DateTime:
 		k, s, ok := canonTemporal(raw, false)
 		if !ok {
-			return t.errAt(vpos, "invalid date or time %q", raw)
+			return t.valueError(vpos, parent, seg, "not a valid "+tomlTemporalName(v.Kind))
 		}
 		kind, text = k, s
 	case unstable.Array:
@@ -306,8 +333,20 @@ func (t *tomlBuilder) value(parent *Node, seg Segment, keyPos Pos, v *unstable.N
 		}
 		return nil
 	default:
-		return t.errAt(vpos, "unsupported value %q", raw)
+		return t.valueError(vpos, parent, seg, "of an unsupported kind ("+v.Kind.String()+")")
 	}
 	_, err := t.newChild(parent, seg, kind, text, keyPos, vpos)
 	return err
+}
+
+func tomlTemporalName(k unstable.Kind) string {
+	switch k {
+	case unstable.LocalDate:
+		return "date"
+	case unstable.LocalTime:
+		return "time"
+	case unstable.LocalDateTime:
+		return "local date-time"
+	}
+	return "date-time"
 }

@@ -187,11 +187,30 @@ type builder struct {
 	root  *Node
 	lines []int // byte offset of the start of each line
 	count int   // nodes made so far
+	keys  int   // bytes of paths and keys made so far (see maxKeyBytes)
 	names map[*Node]map[string]*Node
 }
 
 // maxNodes bounds the size of a tree (it stops YAML alias bombs).
 const maxNodes = 1_000_000
+
+// maxDepth is the deepest nesting a config file may have: a top-level key
+// is at depth 1, its value's children at depth 2 and so on. Every node
+// keeps its whole path, so depth costs memory with its square; 256 levels
+// are far beyond any real configuration. Every loader checks it while it
+// parses, before it builds the deeper node.
+const maxDepth = 256
+
+// maxKeyBytes bounds the memory taken by the nodes' paths and keys (each
+// node holds its full path and key text, so a few long names or deep
+// paths repeated over many values can cost far more than the file's
+// size): the sum over all nodes of the key's length plus pathSegmentSize
+// per path segment.
+//
+// It is a variable for tests only.
+var maxKeyBytes = 256 << 20
+
+const pathSegmentSize = 32 // unsafe.Sizeof(Segment{}) on 64-bit platforms
 
 // pos converts a byte offset in b.data to a position.
 func (b *builder) pos(off int) Pos {
@@ -217,14 +236,33 @@ func (b *builder) errAt(p Pos, format string, args ...any) *Error {
 	return &Error{File: b.file, Pos: p, Msg: fmt.Sprintf(format, args...)}
 }
 
+// errFloatRange says why a number that is a float by its syntax cannot be
+// loaded: every format refuses it rather than load it as ±inf.
+const errFloatRange = "out of range for a float (64-bit: at most ±1.8e308)"
+
+// valueError reports a bad value: the message names the key (parent's path
+// and seg) and what is wrong, never the value's text, which may be a
+// secret. what completes "value of KEY is ...".
+func (b *builder) valueError(p Pos, parent *Node, seg Segment, what string) *Error {
+	return b.errAt(p, "value of %q is %s", parent.Path.child(seg).String(), what)
+}
+
 // newChild appends a new node named by seg under parent.
 func (b *builder) newChild(parent *Node, seg Segment, kind Kind, text string, keyPos, valuePos Pos) (*Node, error) {
 	b.count++
 	if b.count > maxNodes {
 		return nil, b.errAt(valuePos, "too many values (more than %d); aliases expanding without bound?", maxNodes)
 	}
+	if len(parent.Path) >= maxDepth {
+		return nil, b.errAt(valuePos, "nesting deeper than %d levels", maxDepth)
+	}
 	p := parent.Path.child(seg)
-	n := &Node{Path: p, Key: p.String(), Kind: kind, Text: text, KeyPos: keyPos, ValuePos: valuePos}
+	key := p.String()
+	b.keys += len(key) + pathSegmentSize*len(p)
+	if b.keys > maxKeyBytes {
+		return nil, b.errAt(keyPos, "the keys of this file are too long in total (their paths take more than %d MiB)", maxKeyBytes>>20)
+	}
+	n := &Node{Path: p, Key: key, Kind: kind, Text: text, KeyPos: keyPos, ValuePos: valuePos}
 	parent.Children = append(parent.Children, n)
 	if !seg.IsIndex {
 		if b.names == nil {

@@ -1,19 +1,51 @@
 package configdiff
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
 
 var (
-	yamlErrLine   = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	yamlErrLine   = regexp.MustCompile(`(?s)^yaml: (?:line (\d+): )?(.*)$`)
 	yamlErrAnchor = regexp.MustCompile(`^yaml: unknown anchor '(.*)' referenced$`)
 )
+
+// yamlParserProblems are the problems the YAML library's parser (not its
+// scanner) reports: their "line N" is the 0-based line of the mark.
+var yamlParserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
+}
+
+// yamlReaderProblem reports whether msg is an error of the YAML library's
+// reader (bad encoding, a control character), which carries no position.
+func yamlReaderProblem(msg string) bool {
+	switch msg {
+	case "control characters are not allowed", "invalid Unicode character",
+		"invalid leading UTF-8 octet", "invalid trailing UTF-8 octet",
+		"invalid length of a UTF-8 sequence", "incomplete UTF-8 octet sequence",
+		"incomplete UTF-16 character", "incomplete UTF-16 surrogate pair",
+		"unexpected low surrogate area", "expected low surrogate area":
+		return true
+	}
+	return false
+}
 
 // parseYAML decodes one YAML document into yaml.Node values (which keep
 // line and column, the column counted in characters) and resolves scalars
@@ -56,12 +88,13 @@ func parseYAML(b *builder) error {
 	return b.errAt(Pos{top.Line, top.Column}, "the top level must be a mapping, not %s", y.kindName(top))
 }
 
+// yamlError turns an error of the YAML library into an *Error with the
+// best position known. The library writes "yaml: line N: " only when N is
+// not 0, and N is 1-based for scanner errors but 0-based for parser errors;
+// reader errors (encoding, control characters) carry no position, so the
+// first offending character is found here.
 func yamlError(b *builder, err error) error {
 	msg := err.Error()
-	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return b.errAt(Pos{Line: line}, "%s", m[2])
-	}
 	if m := yamlErrAnchor.FindStringSubmatch(msg); m != nil {
 		p := Pos{}
 		if i := strings.Index(string(b.data), "*"+m[1]); i >= 0 {
@@ -69,7 +102,67 @@ func yamlError(b *builder, err error) error {
 		}
 		return b.errAt(p, "unknown anchor %q", m[1])
 	}
-	return b.errAt(Pos{}, "%s", strings.TrimPrefix(msg, "yaml: "))
+	m := yamlErrLine.FindStringSubmatch(msg)
+	if m == nil {
+		return b.errAt(Pos{}, "%s", msg)
+	}
+	problem := m[2]
+	if yamlReaderProblem(problem) {
+		if off, bad := firstNonYAMLChar(b.data); off >= 0 {
+			return b.errAt(b.pos(off), "%s", bad)
+		}
+		return b.errAt(Pos{}, "%s", problem)
+	}
+	if strings.HasPrefix(problem, "expected ") && strings.Contains(problem, " event but got ") ||
+		strings.HasPrefix(problem, "attempted to go past") {
+		return b.errAt(Pos{}, "%s", problem)
+	}
+	line := 1 // no "line N: ": the mark was on the first line
+	if m[1] != "" {
+		n, err := strconv.Atoi(m[1])
+		if err != nil {
+			return b.errAt(Pos{}, "%s", problem)
+		}
+		line = n
+		if yamlParserProblems[problem] {
+			line++
+		}
+	}
+	// A mark at the end of the input may lie past the last line.
+	if last := b.lastLine(); line > last {
+		line = last
+	}
+	return b.errAt(Pos{Line: line}, "%s", problem)
+}
+
+// lastLine returns the number of the last line that has any text (1 for
+// an empty file).
+func (b *builder) lastLine() int {
+	n := bytes.Count(b.data, []byte("\n")) + 1
+	if n > 1 && len(b.data) > 0 && b.data[len(b.data)-1] == '\n' {
+		n--
+	}
+	return n
+}
+
+// firstNonYAMLChar returns the offset of the first byte of data that is not
+// valid UTF-8 or is a character YAML does not allow (control characters
+// but tab, LF, CR and NEL; surrogates; U+FFFE, U+FFFF), with what is wrong;
+// -1 when there is none.
+func firstNonYAMLChar(data []byte) (int, string) {
+	for off := 0; off < len(data); {
+		r, size := utf8.DecodeRune(data[off:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			return off, "invalid UTF-8"
+		case r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0x7E || r == 0x85 ||
+			r >= 0xA0 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF:
+		default:
+			return off, "control characters are not allowed"
+		}
+		off += size
+	}
+	return -1, ""
 }
 
 type yamlBuilder struct {
@@ -98,16 +191,16 @@ func (y *yamlBuilder) kindName(n *yaml.Node) string {
 	case yaml.MappingNode:
 		return "a map"
 	}
-	k, _, err := y.resolve(n)
-	if err != nil {
+	k, _, bad := y.resolve(n)
+	if bad != "" {
 		return "a scalar"
 	}
 	return "a " + k.String()
 }
 
 func (y *yamlBuilder) isNull(n *yaml.Node) bool {
-	k, _, err := y.resolve(n)
-	return err == nil && k == Null
+	k, _, bad := y.resolve(n)
+	return bad == "" && k == Null
 }
 
 // mapping adds the entries of the YAML mapping m under parent, merge keys
@@ -239,11 +332,11 @@ func (y *yamlBuilder) value(parent *Node, seg Segment, keyPos Pos, v *yaml.Node)
 		}
 		return nil
 	case yaml.ScalarNode:
-		k, text, err := y.resolve(v)
-		if err != nil {
-			return err
+		k, text, bad := y.resolve(v)
+		if bad != "" {
+			return y.valueError(vpos, parent, seg, bad)
 		}
-		_, err = y.newChild(parent, seg, k, text, keyPos, vpos)
+		_, err := y.newChild(parent, seg, k, text, keyPos, vpos)
 		return err
 	}
 	return y.errAt(vpos, "unsupported YAML node")
@@ -277,9 +370,9 @@ var (
 // resolve returns the kind and canonical text of a scalar: quoted scalars
 // are strings; plain ones follow the YAML 1.2 core schema plus RFC 3339
 // dates and date-times; an explicit standard tag (!!str, !!int, ...) is
-// obeyed.
-func (y *yamlBuilder) resolve(v *yaml.Node) (Kind, string, error) {
-	pos := Pos{v.Line, v.Column}
+// obeyed. A scalar that cannot be loaded gives bad, what is wrong with it
+// ("not a valid integer (tag !!int)"), which never quotes the value.
+func (y *yamlBuilder) resolve(v *yaml.Node) (k Kind, text, bad string) {
 	s := v.Value
 	tag := ""
 	if v.Style&yaml.TaggedStyle != 0 {
@@ -288,61 +381,69 @@ func (y *yamlBuilder) resolve(v *yaml.Node) (Kind, string, error) {
 	quoted := v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0
 	switch tag {
 	case "!!str", "!!binary":
-		return String, s, nil
+		return String, s, ""
 	case "!!null":
 		if !yamlNullRe.MatchString(s) {
-			return 0, "", y.errAt(pos, "invalid null %q", s)
+			return 0, "", "not a valid null (tag !!null)"
 		}
-		return Null, "null", nil
+		return Null, "null", ""
 	case "!!bool":
 		if k, t, ok := yamlBool(s); ok {
-			return k, t, nil
+			return k, t, ""
 		}
-		return 0, "", y.errAt(pos, "invalid bool %q", s)
+		return 0, "", "not a valid bool (tag !!bool)"
 	case "!!int":
 		if t, ok := yamlIntText(s); ok {
-			return Int, t, nil
+			return Int, t, ""
 		}
-		return 0, "", y.errAt(pos, "invalid integer %q", s)
+		return 0, "", "not a valid integer (tag !!int)"
 	case "!!float":
-		if t, ok := yamlFloatText(s); ok {
-			return Float, t, nil
+		switch t, st := yamlFloatText(s); st {
+		case floatOK:
+			return Float, t, ""
+		case floatRange:
+			return 0, "", errFloatRange
 		}
-		return 0, "", y.errAt(pos, "invalid float %q", s)
+		return 0, "", "not a valid float (tag !!float)"
 	case "!!timestamp":
 		if k, t, ok := canonTemporal(s, true); ok {
-			return k, t, nil
+			return k, t, ""
 		}
-		return 0, "", y.errAt(pos, "invalid timestamp %q", s)
+		return 0, "", "not a valid timestamp (tag !!timestamp)"
 	case "":
 		if quoted {
-			return String, s, nil
+			return String, s, ""
 		}
 	default:
 		if quoted || v.Tag == "!!map" || v.Tag == "!!seq" {
-			return String, s, nil
+			return String, s, ""
 		}
 		// A local tag (!foo) on a plain scalar: resolve by content.
 	}
 	switch {
 	case yamlNullRe.MatchString(s):
-		return Null, "null", nil
+		return Null, "null", ""
 	}
 	if k, t, ok := yamlBool(s); ok {
-		return k, t, nil
+		return k, t, ""
 	}
 	if t, ok := yamlIntText(s); ok {
-		return Int, t, nil
+		return Int, t, ""
 	}
-	if t, ok := yamlFloatText(s); ok {
-		return Float, t, nil
+	switch t, st := yamlFloatText(s); st {
+	case floatOK:
+		return Float, t, ""
+	case floatRange:
+		// It is a float by the core schema, one no float64 holds: refused,
+		// as JSON and TOML refuse it, rather than loaded as a string.
+		return 0, "", errFloatRange
 	}
 	if len(s) >= 10 && s[0] >= '0' && s[0] <= '9' {
 		if k, t, ok := canonTemporal(s, true); ok {
-			return k, t, nil
+			return k, t, ""
 		}
 	}
-	return String, s, nil
+	return String, s, ""
 }
 
 func yamlBool(s string) (Kind, string, bool) {
@@ -367,17 +468,29 @@ func yamlIntText(s string) (string, bool) {
 	return "", false
 }
 
-func yamlFloatText(s string) (string, bool) {
+// floatStatus tells whether a scalar is a float.
+type floatStatus uint8
+
+const (
+	notFloat   floatStatus = iota
+	floatOK                // a float: text is its canonical text
+	floatRange             // a float by its syntax, out of float64's range
+)
+
+func yamlFloatText(s string) (string, floatStatus) {
 	switch {
 	case yamlInf.MatchString(s):
 		if s[0] == '-' {
-			return "-inf", true
+			return "-inf", floatOK
 		}
-		return "inf", true
+		return "inf", floatOK
 	case yamlNaN.MatchString(s):
-		return "nan", true
+		return "nan", floatOK
 	case yamlFloat.MatchString(s):
-		return parseFloatText(s)
+		if t, ok := parseFloatText(s); ok {
+			return t, floatOK
+		}
+		return "", floatRange
 	}
-	return "", false
+	return "", notFloat
 }
