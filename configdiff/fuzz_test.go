@@ -33,6 +33,9 @@ func fuzzParse(t *testing.T, file string, data []byte) {
 		if !errors.As(err, &e) {
 			t.Fatalf("error %v is not an *Error", err)
 		}
+		if e.Pos.Line < 0 || e.Pos.Column < 0 || e.Pos.Column > 0 && e.Pos.Line == 0 {
+			t.Fatalf("error %v: bad position %+v", err, e.Pos)
+		}
 		return
 	}
 	for _, n := range tr.Nodes() {
@@ -45,6 +48,9 @@ func fuzzParse(t *testing.T, file string, data []byte) {
 		}
 		if tr.Get(n.Key) != n {
 			t.Fatalf("Get(%q) is another node", n.Key)
+		}
+		if len(n.Path) > maxDepth {
+			t.Fatalf("%q: deeper than %d levels", n.Key, maxDepth)
 		}
 		if n.KeyPos.Line < 0 || n.ValuePos.Line < 0 {
 			t.Fatalf("%q: negative position", n.Key)

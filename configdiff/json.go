@@ -82,7 +82,7 @@ func (j *jsonBuilder) syntaxError(err error, start int) error {
 }
 
 // jsonBadChar matches the character encoding/json quotes in its syntax
-// errors ('x', '\'', '\x01').
+// errors ('x', '\”, '\x01').
 var jsonBadChar = regexp.MustCompile(`invalid character '(\\'|[^']*)'`)
 
 // jsonMessage strips "json: " and the character quoted after "invalid

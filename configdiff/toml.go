@@ -101,7 +101,8 @@ func (b *builder) bytePos(line, col int) Pos {
 
 type tomlBuilder struct {
 	*builder
-	p *unstable.Parser
+	p       *unstable.Parser
+	headers map[*Node]int // tables defined by a [header], and its line
 }
 
 // at returns the position of a slice of the document.
@@ -111,10 +112,6 @@ func (t *tomlBuilder) at(sub []byte) Pos {
 		return Pos{}
 	}
 	return t.pos(off)
-}
-
-func (t *tomlBuilder) rangePos(r unstable.Range) Pos {
-	return t.pos(int(r.Offset))
 }
 
 type tomlKeyPart struct {
@@ -156,6 +153,18 @@ func (t *tomlBuilder) table(e *unstable.Node) (*Node, error) {
 		if n, err = t.descend(n, part); err != nil {
 			return nil, err
 		}
+	}
+	if len(parts) > 0 {
+		// go-toml's decoder refuses it too, but only after this walk,
+		// which would report the first key repeated under the table.
+		at := t.pos(parts[len(parts)-1].off)
+		if first, ok := t.headers[n]; ok {
+			return nil, t.errAt(at, "table %q is defined twice (first at line %d)", n.Key, first)
+		}
+		if t.headers == nil {
+			t.headers = map[*Node]int{}
+		}
+		t.headers[n] = at.Line
 	}
 	return n, nil
 }

@@ -186,9 +186,11 @@ type builder struct {
 	data  []byte
 	root  *Node
 	lines []int // byte offset of the start of each line
-	count int   // nodes made so far
-	keys  int   // bytes of paths and keys made so far (see maxKeyBytes)
-	names map[*Node]map[string]*Node
+
+	lastOff, lastCol int // the last offset pos converted, and its column
+	count            int // nodes made so far
+	keys             int // bytes of paths and keys made so far (see maxKeyBytes)
+	names            map[*Node]map[string]*Node
 }
 
 // maxNodes bounds the size of a tree (it stops YAML alias bombs).
@@ -229,7 +231,16 @@ func (b *builder) pos(off int) Pos {
 		}
 	}
 	line := sort.Search(len(b.lines), func(i int) bool { return b.lines[i] > off }) - 1
-	return Pos{Line: line + 1, Column: utf8.RuneCount(b.data[b.lines[line]:off]) + 1}
+	// Parsers mostly move forward: count the code points from the last
+	// offset asked for when it is on the same line, so that a long line
+	// (minified JSON) does not cost its length per position.
+	from, col := b.lines[line], 1
+	if b.lastCol > 0 && b.lastOff >= from && b.lastOff <= off {
+		from, col = b.lastOff, b.lastCol
+	}
+	col += utf8.RuneCount(b.data[from:off])
+	b.lastOff, b.lastCol = off, col
+	return Pos{Line: line + 1, Column: col}
 }
 
 func (b *builder) errAt(p Pos, format string, args ...any) *Error {
