@@ -79,9 +79,33 @@ func ruleReference() string {
 		fmt.Fprintf(&b, "| [`%s`](%s) | %s | %s |\n", r.ID, "#"+strings.TrimPrefix(preflight.RuleHelpURI(r.ID), preflight.RuleHelpBase), r.Severity, mdCell(r.Title))
 	}
 	for _, r := range checks.Rules() {
-		fmt.Fprintf(&b, "\n#### `%s`\n\n%s %s\n\n*Incident:* %s\n\n*Fix:* %s\n", r.ID, sentence(r.Title), r.Why, sentence(r.Incident), r.Fix)
+		fmt.Fprintf(&b, "\n#### `%s`\n\n%s %s\n\n*Incident:* %s\n\n*Fix:* %s\n", r.ID, sentence(r.Title), mdText(r.Why), sentence(r.Incident), mdText(r.Fix))
 	}
 	b.WriteString("\n")
+	return b.String()
+}
+
+// mdText renders metadata text as markdown: lines indented by two spaces
+// (lists of globs and the like) become a code block, so `**` stays literal.
+func mdText(s string) string {
+	var b strings.Builder
+	inCode := false
+	for i, l := range strings.Split(s, "\n") {
+		code := strings.HasPrefix(l, "  ")
+		switch {
+		case code && !inCode:
+			b.WriteString("\n\n")
+		case !code && inCode:
+			b.WriteString("\n\n")
+		case i > 0:
+			b.WriteString("\n")
+		}
+		if code {
+			l = "  " + l
+		}
+		b.WriteString(l)
+		inCode = code
+	}
 	return b.String()
 }
 
