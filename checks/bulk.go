@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"text/template"
@@ -240,24 +241,34 @@ type bulkScan struct {
 
 	headerRow   []string // header = true: the header's trimmed fields
 	headerBytes [][]byte
-	width       int   // fields of the first record
-	headerLines []int // data rows that look like a header
+	headerFirst [256]bool // the bytes a key cell equal to the header's may start with
+	width       int       // fields of the first record
+	headerLines []int     // data rows that look like a header
 	blank       int
-	invalid     int
 
-	keys bulkKeySet
 	// Keys go to the key set in batches, looked up on a second goroutine
-	// (see lookup) while the scan goes on; it alone touches keys, invalid
-	// and keyFindings until the scan waits for it.
+	// (see lookup) while the scan goes on; it alone touches the fields
+	// from keys to hash until the scan waits for it. They sit apart from
+	// the scan's own fields, so that the two goroutines do not write to
+	// the same cache lines.
 	cur         *keyBatchBuf
 	work, spare chan *keyBatchBuf
 	done        chan struct{}
-	keyFindings []preflight.Finding
-	touched     uint64 // keeps lookup's loads
 	norm        []byte // reused key buffers
 	part        []byte
 	parts       []int // start, end of each key part in norm
+
+	_           [cacheLine]byte
+	keys        bulkKeySet
+	invalid     int
+	keyFindings []preflight.Finding
+	touched     uint64    // keeps lookup's loads
+	hash        hash.Hash // the approval digest; the file's bytes go with the batches
+	_           [cacheLine]byte
 }
+
+// cacheLine is a size that keeps apart fields two cores write.
+const cacheLine = 128
 
 // scanBulk scans the i'th bulk input in one streaming pass.
 func scanBulk(b *preflight.Bundle, opts *preflight.Options, i int) (*bulkScan, error) {
@@ -312,11 +323,11 @@ func scanBulk(b *preflight.Bundle, opts *preflight.Options, i int) (*bulkScan, e
 	defer f.Close()
 	h := sha256.New()
 	writeDigestInputs(h, spec, tmplText)
-	tee := io.TeeReader(f, h)
-	if err := sc.scan(b, tee); err != nil {
+	sc.hash = h
+	if err := sc.scan(b, &digestReader{r: f, sc: sc}); err != nil {
 		return nil, err
 	}
-	if _, err := io.Copy(io.Discard, tee); err != nil { // the scan may stop early
+	if _, err := io.Copy(h, f); err != nil { // the scan may stop early
 		return nil, preflight.Errorf(sc.display, 0, 0, "cannot read bulk input %q: %v", spec.Name, err)
 	}
 	sc.digest = "sha256:" + hex.EncodeToString(h.Sum(nil))
@@ -410,6 +421,35 @@ func (sc *bulkScan) finding(r preflight.Rule, line, col int, format string, args
 	return f
 }
 
+// digestReader reads the file for the scan and hands what it reads to
+// the approval digest: with the key batches, in order, so that hashing
+// runs on the key goroutine, beside the scan, or directly when that
+// goroutine is not running.
+type digestReader struct {
+	r  io.Reader
+	sc *bulkScan
+}
+
+// digestBatch is how many bytes a batch carries at most; a full one is
+// sent even without its keyBatch keys, so that memory stays bounded.
+const digestBatch = 1 << 20
+
+func (d *digestReader) Read(p []byte) (int, error) {
+	n, err := d.r.Read(p)
+	if n > 0 {
+		sc := d.sc
+		if sc.work == nil {
+			sc.hash.Write(p[:n])
+		} else {
+			sc.cur.raw = append(sc.cur.raw, p[:n]...)
+			if len(sc.cur.raw) >= digestBatch {
+				sc.sendKeys()
+			}
+		}
+	}
+	return n, err
+}
+
 // startKeys starts the goroutine that looks keys up; waitKeys sends the
 // last batch and waits for it to finish.
 func (sc *bulkScan) startKeys() {
@@ -420,6 +460,7 @@ func (sc *bulkScan) startKeys() {
 	go func() {
 		defer close(sc.done)
 		for b := range sc.work {
+			sc.hash.Write(b.raw)
 			sc.lookup(b)
 			sc.spare <- b
 		}
@@ -430,7 +471,7 @@ func (sc *bulkScan) waitKeys() {
 	if sc.work == nil {
 		return
 	}
-	if len(sc.cur.items) > 0 {
+	if len(sc.cur.items) > 0 || len(sc.cur.raw) > 0 {
 		sc.work <- sc.cur
 	}
 	close(sc.work)
@@ -483,12 +524,16 @@ func (sc *bulkScan) scan(b *preflight.Bundle, r io.Reader) error {
 	if err := s.Err(); err != nil {
 		return preflight.Errorf(sc.display, 0, 0, "cannot read bulk input %q: %v", spec.Name, err)
 	}
+	if sc.keys.full {
+		return preflight.Errorf(sc.display, 0, 0, "cannot check bulk input %q: its distinct keys outgrow the key set (%d GiB)", spec.Name, maxChunks*keyChunk>>30)
+	}
 	p := &sc.preview
 	p.Rows = rows
 	p.Unique = sc.keys.n
 	p.Repeated = sc.keys.repeated
 	p.Extra = sc.keys.extra
 	sc.rowCount(s)
+	sc.keys.release()
 	return nil
 }
 
@@ -518,6 +563,7 @@ func (sc *bulkScan) columns(b *preflight.Bundle, s *csvScanner) error {
 		}
 	}
 	sc.preview.Columns = names
+	defer sc.setHeaderFirst()
 	for k, col := range spec.Columns {
 		at := fmt.Sprintf("bulk[%d].key[%d]", sc.index, k)
 		if !sc.header {
@@ -559,6 +605,31 @@ func (sc *bulkScan) columns(b *preflight.Bundle, s *csvScanner) error {
 		sc.masked[idx] = true
 	}
 	return nil
+}
+
+// setHeaderFirst sets headerFirst, for header = true: when the header's
+// first key cell starts with an ASCII letter, a cell equal to it (trimmed,
+// case-insensitively) starts with a space, a byte that is not ASCII (as
+// the K and S of other scripts), or that letter in either case; else with
+// any byte.
+func (sc *bulkScan) setHeaderFirst() {
+	if !sc.header || len(sc.keyCols) == 0 {
+		return
+	}
+	h := sc.headerBytes[sc.keyCols[0]]
+	for c := range sc.headerFirst {
+		sc.headerFirst[c] = true
+	}
+	if len(h) == 0 {
+		return
+	}
+	l := h[0] | 0x20
+	if l < 'a' || l > 'z' {
+		return
+	}
+	for c := range utf8.RuneSelf {
+		sc.headerFirst[c] = asciiSpace[c] || byte(c)|0x20 == l
+	}
 }
 
 // headerIndex returns the index of the header name col (exact after
@@ -608,6 +679,9 @@ func quoteNames(names []string) string {
 func (sc *bulkScan) row(s *csvScanner, line, rows int) {
 	n := s.NumFields()
 	for i := range n {
+		if !s.MaybeFormula() {
+			break // no field starts like a formula
+		}
 		if v := s.Field(i); len(v) > 0 && isFormula(v) {
 			fl, col := s.FieldPos(i)
 			if fl != line {
@@ -629,6 +703,10 @@ func (sc *bulkScan) row(s *csvScanner, line, rows int) {
 		}
 		return
 	}
+	if len(sc.keyCols) == 1 {
+		sc.singleKey(s, line)
+		return
+	}
 	// Normalise the key, part by part; a composite key separates its
 	// parts by their lengths.
 	key := sc.norm[:0]
@@ -637,11 +715,6 @@ func (sc *bulkScan) row(s *csvScanner, line, rows int) {
 		if c >= n {
 			sc.norm = key
 			return // a ragged row without its key: reported as malformed
-		}
-		if len(sc.keyCols) == 1 {
-			key = normalizeKey(key, s.Field(c), sc.email)
-			sc.parts = append(sc.parts, 0, len(key))
-			break
 		}
 		sc.part = normalizeKey(sc.part[:0], s.Field(c), sc.email)
 		key = binary.AppendUvarint(key, uint64(len(sc.part)))
@@ -673,6 +746,29 @@ func (sc *bulkScan) row(s *csvScanner, line, rows int) {
 	}
 }
 
+// singleKey is row's end for a key of one column: the key is normalised
+// straight into the batch, and needs no parts.
+func (sc *bulkScan) singleKey(s *csvScanner, line int) {
+	c := sc.keyCols[0]
+	if c >= s.NumFields() {
+		return // a ragged row without its key: reported as malformed
+	}
+	kb := sc.cur
+	start := len(kb.keys)
+	kb.keys = normalizeKey(kb.keys, s.Field(c), sc.email)
+	_, kc := s.FieldPos(c)
+	if len(kb.keys) == start {
+		sc.add(ruleBlankKey, line, kc, "%s is blank", sc.keyName(0))
+		sc.blank++
+		return
+	}
+	kb.items = append(kb.items, pendingKey{start: start, end: len(kb.keys), parts: len(kb.cols), line: line})
+	kb.cols = append(kb.cols, kc)
+	if len(kb.items) == keyBatch {
+		sc.sendKeys()
+	}
+}
+
 // keyBatch is how many keys go to the key goroutine at a time, and
 // keyGroup how many of them it looks up together.
 const (
@@ -684,12 +780,13 @@ const (
 type keyBatchBuf struct {
 	items []pendingKey
 	keys  []byte
-	cols  []int // each key column's column, per key
-	parts []int // each key column's bounds in the key, per key
+	cols  []int  // each key column's column, per key
+	parts []int  // each key column's bounds in the key, per key (of more than one column)
+	raw   []byte // the file's bytes read since the last batch, for the digest
 }
 
 func (b *keyBatchBuf) reset() {
-	b.items, b.keys, b.cols, b.parts = b.items[:0], b.keys[:0], b.cols[:0], b.parts[:0]
+	b.items, b.keys, b.cols, b.parts, b.raw = b.items[:0], b.keys[:0], b.cols[:0], b.parts[:0], b.raw[:0]
 }
 
 // pendingKey is one key of a batch.
@@ -712,17 +809,23 @@ func (sc *bulkScan) lookup(b *keyBatchBuf) {
 	var hashes [keyGroup]uint64
 	for g := 0; g < len(b.items); g += keyGroup {
 		group := b.items[g:min(g+keyGroup, len(b.items))]
-		var touch uint64
 		for i := range group {
 			hashes[i] = k.hash(b.keys[group[i].start:group[i].end])
-			touch += k.slots[k.slotOf(hashes[i])]
+		}
+		var touch uint64
+		slots, shift := k.slots, 64-k.bits
+		for _, h := range hashes[:len(group)] {
+			touch += slots[h>>shift]
 		}
 		sc.touched += touch
 		for i := range group {
 			pk := &group[i]
 			key := b.keys[pk.start:pk.end]
 			if first, nth := k.repeat(key, hashes[i]); nth > 0 {
-				sc.keyFindings = append(sc.keyFindings, sc.finding(ruleDuplicateKey, pk.line, b.cols[pk.parts], "%s repeats the key of line %d: the same recipient would get this a %s time", sc.keyPhrase(), first, ordinal(nth)))
+				// The message without fmt: a large file can have many.
+				f := ruleDuplicateKey.Finding(sc.file, pk.line, b.cols[pk.parts], sc.keyPhrase()+" repeats the key of line "+strconv.Itoa(first)+": the same recipient would get this a "+ordinal(nth)+" time")
+				f.Bulk = sc.spec.Name
+				sc.keyFindings = append(sc.keyFindings, f)
 				continue
 			}
 			if sc.email && !sc.validKey(b, key, pk) {
@@ -736,6 +839,14 @@ func (sc *bulkScan) lookup(b *keyBatchBuf) {
 // validKey checks each part of an email key, and reports the first that
 // is not an address.
 func (sc *bulkScan) validKey(b *keyBatchBuf, key []byte, pk *pendingKey) bool {
+	if len(sc.keyCols) == 1 { // the key is its one part (see singleKey)
+		if !isEmailKey(key) {
+			sc.keyFindings = append(sc.keyFindings, sc.finding(ruleInvalidKey, pk.line, b.cols[pk.parts], "%s is not an email address", sc.keyName(0)))
+			sc.invalid++
+			return false
+		}
+		return true
+	}
 	for c := range sc.keyCols {
 		kv := key[b.parts[2*(pk.parts+c)]:b.parts[2*(pk.parts+c)+1]]
 		if !isEmailKey(kv) {
@@ -794,6 +905,9 @@ func (sc *bulkScan) looksLikeHeader(s *csvScanner, rows int) bool {
 		return false
 	}
 	c := sc.keyCols[0]
+	if v := s.Field(c); len(v) > 0 && !sc.headerFirst[v[0]] {
+		return false
+	}
 	if !bytes.EqualFold(bytes.TrimSpace(s.Field(c)), sc.headerBytes[c]) {
 		return false
 	}
@@ -854,33 +968,39 @@ func maskValue(v string) string {
 // without allocating: the scan calls it once per distinct key, millions of
 // times on a large file. TestIsEmailKey holds the two to the same answers.
 func isEmailKey(b []byte) bool {
-	at := bytes.IndexByte(b, '@')
-	if at <= 0 {
-		return false
-	}
-	for _, c := range b[:at] {
-		if c == ' ' || c == '\t' || c == '<' || c == '>' {
+	// One pass: no space, tab, < or > anywhere; one @, not first; after
+	// it a domain that has a dot, neither first nor last nor doubled.
+	at, dot, prev := -1, false, -2
+	for i, c := range b {
+		switch emailByte[c] {
+		case 0:
+		case emailBad:
 			return false
-		}
-	}
-	domain := b[at+1:]
-	if len(domain) == 0 || domain[0] == '.' || domain[len(domain)-1] == '.' {
-		return false
-	}
-	dot := false
-	for i, c := range domain {
-		switch c {
-		case '@', ' ', '\t', '<', '>':
-			return false
-		case '.':
-			if domain[i-1] == '.' {
+		case emailAt:
+			if at >= 0 {
 				return false
 			}
-			dot = true
+			at = i
+		case emailDot:
+			if at >= 0 {
+				if i == at+1 || prev == i-1 {
+					return false
+				}
+				dot, prev = true, i
+			}
 		}
 	}
-	return dot
+	return at > 0 && dot && prev != len(b)-1
 }
+
+const (
+	emailBad = 1 + iota
+	emailAt
+	emailDot
+)
+
+// emailByte classes the bytes isEmailKey looks at.
+var emailByte = [256]uint8{' ': emailBad, '\t': emailBad, '<': emailBad, '>': emailBad, '@': emailAt, '.': emailDot}
 
 // isFormula reports whether a cell starts like a spreadsheet formula: with
 // =, +, -, @, a tab or a CR, and is not a plain signed number.
@@ -941,26 +1061,12 @@ func normalizeKey(dst, v []byte, lower bool) []byte {
 	if len(v) > 0 && (v[0] >= utf8.RuneSelf || v[len(v)-1] >= utf8.RuneSelf) {
 		v = bytes.TrimFunc(v, unicode.IsSpace) // perhaps Unicode spaces
 	}
-	ascii := true
-	for _, c := range v {
-		if c >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
 	from := len(dst)
-	if ascii {
-		dst = append(dst, v...)
-		if lower {
-			for i := from; i < len(dst); i++ {
-				if c := dst[i]; 'A' <= c && c <= 'Z' {
-					dst[i] = c + 'a' - 'A'
-				}
-			}
-		}
+	dst = append(dst, v...)
+	if asciiKey(dst[from:], lower) {
 		return dst
 	}
-	dst = norm.NFC.Append(dst, v...)
+	dst = norm.NFC.Append(dst[:from], v...)
 	if lower {
 		l := bytes.ToLower(dst[from:])
 		dst = append(dst[:from], l...)
@@ -971,6 +1077,35 @@ func normalizeKey(dst, v []byte, lower bool) []byte {
 		}
 	}
 	return dst
+}
+
+// asciiKey reports whether the key b is ASCII, and when it is and lower is
+// set lower-cases it in place. It works on eight bytes at a time: an ASCII
+// byte plus 0x3f has its top bit set when it is 'A' or more, plus 0x25 when
+// it is more than 'Z'. On false, b may be partly lower-cased.
+func asciiKey(b []byte, lower bool) bool {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		if w&high != 0 {
+			return false
+		}
+		if lower {
+			upper := (w + ones*0x3f) &^ (w + ones*0x25) & high
+			binary.LittleEndian.PutUint64(b[i:], w|upper>>2)
+		}
+	}
+	for ; i < len(b); i++ {
+		c := b[i]
+		if c >= utf8.RuneSelf {
+			return false
+		}
+		if lower && 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return true
 }
 
 // rowCount reports rows outside the manifest's bounds, and explains the
@@ -1061,19 +1196,22 @@ func (sc *bulkScan) approval(b *preflight.Bundle, opts *preflight.Options) error
 // key bytes confirm every match, so a hash collision can neither merge two
 // keys nor split one.
 //
-// Memory grows with the distinct keys only: their bytes (length-prefixed,
-// in 1 MiB chunks), 16 bytes of entry (in chunks of 64Ki) and 8 to 16 bytes
-// of table each. Chunks are never copied or freed while the scan runs, so
-// growing costs no large copies and leaves no garbage; only the table is
-// rebuilt when it doubles.
+// Memory grows with the distinct keys only: each key's bytes, after its
+// length and the line of its first row (uvarints), in an arena of 1 MiB
+// chunks, and 8 to 16 bytes of table. A table slot holds the top tagBits
+// bits of the key's hash and the key's place in the arena, so there is no
+// other per-key structure. Chunks are never copied or freed while the scan
+// runs, so growing costs no large copies and leaves no garbage; only the
+// table is rebuilt when it doubles (and a large old one collected at once,
+// see grow).
 type bulkKeySet struct {
-	seed    maphash.Seed
-	slots   []uint64 // the hash's top 32 bits << 32 | entry number + 1; 0 is empty
-	bits    uint     // len(slots) == 1 << bits
-	arena   [][]byte // key bytes, each after its uvarint length
-	entries [][]bulkKeyEntry
-	counts  map[int32]int // repetitions of the keys that repeat
-	n       int           // distinct keys
+	seed   maphash.Seed
+	slots  []uint64       // hash >> refBits << refBits | ref + 1; 0 is empty
+	bits   uint           // len(slots) == 1 << bits
+	arena  [][]byte       // each key: uvarint length, uvarint line, the bytes
+	counts map[uint64]int // repetitions of the keys that repeat, by ref
+	n      int            // distinct keys
+	full   bool           // the arena outgrew what a ref can address
 	// free is the empty slot where repeat's probe for freeHash ended
 	free     int
 	freeHash uint64
@@ -1082,14 +1220,13 @@ type bulkKeySet struct {
 }
 
 const (
-	keyChunk   = 1 << 20 // arena chunk size, bytes
-	entryShift = 16      // entries per chunk: 1 << entryShift
+	chunkBits = 20             // arena chunk size: 1 MiB (a longer key gets a chunk of its own)
+	keyChunk  = 1 << chunkBits // bytes
+	refBits   = 36             // a ref is chunk << chunkBits | offset
+	maxChunks = 1 << (refBits - chunkBits)
+	tagBits   = 64 - refBits
+	refMask   = 1<<refBits - 1
 )
-
-type bulkKeyEntry struct {
-	ref  uint64 // arena chunk << 32 | offset
-	line int    // the line of the key's first row; negative once it repeats
-}
 
 func (k *bulkKeySet) init() {
 	k.seed = maphash.MakeSeed()
@@ -1099,33 +1236,66 @@ func (k *bulkKeySet) init() {
 
 func (k *bulkKeySet) hash(key []byte) uint64 { return maphash.Bytes(k.seed, key) }
 
-func (k *bulkKeySet) entry(i int32) *bulkKeyEntry {
-	return &k.entries[i>>entryShift][i&(1<<entryShift-1)]
+// at returns the arena bytes of the key at ref: uvarint length, uvarint
+// line, the key.
+func (k *bulkKeySet) at(ref uint64) []byte {
+	return k.arena[ref>>chunkBits][ref&(keyChunk-1):]
 }
 
-func (k *bulkKeySet) key(i int32) []byte {
-	ref := k.entry(i).ref
-	c := k.arena[ref>>32][uint32(ref):]
+// key returns the key at ref and the line of its first row.
+func (k *bulkKeySet) key(ref uint64) ([]byte, int) {
+	c := k.at(ref)
 	n, w := binary.Uvarint(c)
-	return c[w : w+int(n)]
+	line, w2 := binary.Uvarint(c[w:])
+	c = c[w+w2:]
+	return c[:n], int(line)
 }
+
+// equal reports whether the key at ref is key.
+func (k *bulkKeySet) equal(ref uint64, key []byte) bool {
+	c := k.at(ref)
+	n, w := binary.Uvarint(c)
+	if n != uint64(len(key)) {
+		return false
+	}
+	c = c[w:]
+	for c[0] >= 0x80 { // skip the line
+		c = c[1:]
+	}
+	return string(c[1:1+n]) == string(key)
+}
+
+// release drops the key set's memory once the scan is over. A large set
+// is then collected at once, so that what runs next (the report of a
+// large file's findings) reuses its memory instead of adding to it: the
+// collection costs little, as the set is gone from the live heap.
+func (k *bulkKeySet) release() {
+	large := len(k.arena) >= releaseChunks
+	*k = bulkKeySet{n: k.n, repeated: k.repeated, extra: k.extra, full: k.full}
+	if large {
+		runtime.GC()
+	}
+}
+
+// releaseChunks is the arena size, in chunks, over which release collects.
+const releaseChunks = 64
 
 // slotOf is where the probe for hash h starts: its top bits.
 func (k *bulkKeySet) slotOf(h uint64) int { return int(h >> (64 - k.bits)) }
 
-// find returns the entry of key (-1 when absent) and the slot where the
+// find returns the ref of key (-1 when absent) and the slot where the
 // probe ended.
-func (k *bulkKeySet) find(key []byte, h uint64) (int32, int) {
-	tag := h >> 32
+func (k *bulkKeySet) find(key []byte, h uint64) (int64, int) {
+	tag := h >> refBits
 	mask := len(k.slots) - 1
 	for i := k.slotOf(h); ; i = (i + 1) & mask {
 		s := k.slots[i]
 		if s == 0 {
 			return -1, i
 		}
-		if s>>32 == tag {
-			if e := int32(uint32(s)) - 1; bytes.Equal(k.key(e), key) {
-				return e, i
+		if s>>refBits == tag {
+			if ref := s&refMask - 1; k.equal(ref, key) {
+				return int64(ref), i
 			}
 		}
 	}
@@ -1135,26 +1305,38 @@ func (k *bulkKeySet) find(key []byte, h uint64) (int32, int) {
 // repetition and returns the line of the key's first row and which
 // occurrence this is (2 for the first repetition); 0, 0 for a new key.
 func (k *bulkKeySet) repeat(key []byte, h uint64) (line, nth int) {
-	i, slot := k.find(key, h)
-	if i < 0 {
+	r, slot := k.find(key, h)
+	if r < 0 {
 		k.free, k.freeHash = slot, h // where insert puts it
 		return 0, 0
 	}
-	e := k.entry(i)
+	ref := uint64(r)
 	k.extra++
-	if e.line > 0 {
-		k.repeated++
-		e.line = -e.line
-		if k.counts == nil {
-			k.counts = map[int32]int{}
-		}
+	if k.counts == nil {
+		k.counts = map[uint64]int{}
 	}
-	k.counts[i]++
-	return -e.line, k.counts[i] + 1
+	c := k.counts[ref] + 1
+	if c == 1 {
+		k.repeated++
+	}
+	k.counts[ref] = c
+	_, line = k.key(ref)
+	return line, c + 1
 }
 
-// insert adds a key that repeat did not find.
+// insert adds a key that repeat did not find. It does nothing once the
+// arena is full (full is set): the scan then fails.
 func (k *bulkKeySet) insert(key []byte, h uint64, line int) {
+	need := 2*binary.MaxVarintLen64 + len(key)
+	last := len(k.arena) - 1
+	if last < 0 || cap(k.arena[last])-len(k.arena[last]) < need {
+		if last+1 >= maxChunks {
+			k.full = true
+			return
+		}
+		k.arena = append(k.arena, make([]byte, 0, max(keyChunk, need)))
+		last++
+	}
 	slot := k.free
 	if 4*(k.n+1) > 3*len(k.slots) && k.bits < 32 {
 		k.grow()
@@ -1162,26 +1344,18 @@ func (k *bulkKeySet) insert(key []byte, h uint64, line int) {
 	} else if k.freeHash != h || k.slots[slot] != 0 {
 		_, slot = k.find(key, h)
 	}
-	need := binary.MaxVarintLen64 + len(key)
-	last := len(k.arena) - 1
-	if last < 0 || cap(k.arena[last])-len(k.arena[last]) < need {
-		k.arena = append(k.arena, make([]byte, 0, max(keyChunk, need)))
-		last++
-	}
 	c := k.arena[last]
-	ref := uint64(last)<<32 | uint64(len(c))
+	ref := uint64(last)<<chunkBits | uint64(len(c))
 	c = binary.AppendUvarint(c, uint64(len(key)))
+	c = binary.AppendUvarint(c, uint64(line))
 	k.arena[last] = append(c, key...)
-	if k.n&(1<<entryShift-1) == 0 {
-		k.entries = append(k.entries, make([]bulkKeyEntry, 0, 1<<entryShift))
-	}
-	ec := &k.entries[len(k.entries)-1]
-	*ec = append(*ec, bulkKeyEntry{ref: ref, line: line})
 	k.n++
-	k.slots[slot] = (h>>32)<<32 | uint64(k.n)
+	k.slots[slot] = h>>refBits<<refBits | (ref + 1)
 }
 
-// grow doubles the table; a slot's tag is enough to place it again.
+// grow doubles the table. While the table has at most 1 << tagBits slots
+// a slot's tag is enough to place it again; beyond, the key is hashed
+// again.
 func (k *bulkKeySet) grow() {
 	old := k.slots
 	k.bits++
@@ -1191,10 +1365,26 @@ func (k *bulkKeySet) grow() {
 		if s == 0 {
 			continue
 		}
-		i := int((s >> 32) >> (32 - k.bits))
+		var i int
+		if k.bits <= tagBits {
+			i = int(s >> (64 - k.bits))
+		} else {
+			key, _ := k.key(s&refMask - 1)
+			i = k.slotOf(k.hash(key))
+		}
 		for k.slots[i] != 0 {
 			i = (i + 1) & mask
 		}
 		k.slots[i] = s
 	}
+	if len(old) >= releaseSlots {
+		// The old table is garbage, as large as the arena's next many
+		// chunks: collect it now, so that they reuse its memory. The live
+		// heap is pointer-free chunks, cheap to mark.
+		old = nil
+		runtime.GC()
+	}
 }
+
+// releaseSlots is the table size from which grow collects the old table.
+const releaseSlots = 1 << 20

@@ -2,10 +2,13 @@ package checks
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -136,6 +139,36 @@ func TestBulkFixtures(t *testing.T) {
 }
 
 // TestBulkNoCustomerData checks that no message carries a key value.
+// TestBulkHeaderRepeated checks which rows repeat the header row, for
+// headers whose first key letter has cases that are not ASCII (k, s) and
+// rows with spaces, Unicode spaces and other cases.
+func TestBulkHeaderRepeated(t *testing.T) {
+	for header, rows := range map[string]string{
+		"Email,Name":         "a@b.co,x\nEMAIL,NAME\n email ,name\n\u00a0Email,Name\nemail,x\nEmail\n\tEMAIL\t,\tname\nfemail,name\n",
+		"Key,Name":           "a@b.co,x\n\u212aey,name\nKEY,NAME\nkey,nam\n",
+		"sku,Name":           "a@b.co,x\n\u017fKU,name\nSKU,NAME\n",
+		"1d,Name":            "a@b.co,x\n1D,name\n 1d,NAME\n",
+		"\u00e9t\u00e9,Name": "a@b.co,x\n\u00c9T\u00c9,name\n",
+	} {
+		key, _, _ := strings.Cut(header, ",")
+		b := writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest(fmt.Sprintf("key = [%q]", key)), "in.csv": header + "\n" + rows})
+		res, err := Bulk{}.Check(b, &preflight.Options{Now: bulkNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lines []int
+		for _, f := range res.Findings {
+			if f.Rule == "bulk/header-as-data" {
+				lines = append(lines, f.Line)
+			}
+		}
+		want := map[string][]int{"Email,Name": {3, 4, 5, 8}, "Key,Name": {3, 4}, "sku,Name": {3, 4}, "1d,Name": {3, 4}, "\u00e9t\u00e9,Name": {3}}[header]
+		if !slices.Equal(lines, want) {
+			t.Errorf("%q: header rows at lines %v, want %v", header, lines, want)
+		}
+	}
+}
+
 func TestBulkNoCustomerData(t *testing.T) {
 	files, _ := filepath.Glob("testdata/bulk/*.csv")
 	for _, name := range files {
@@ -313,6 +346,32 @@ func TestBulkDigest(t *testing.T) {
 	}
 }
 
+// TestBulkDigestLarge checks the digest of files read over many batches
+// against one computed directly: with keys, without any (blank keys: the
+// bytes go in batches of their own), and when the scan stops early (an
+// unterminated quote: the rest is read for the digest only).
+func TestBulkDigestLarge(t *testing.T) {
+	keyed := genBulkCSV(80000, 50000)
+	blank := bytes.Repeat([]byte(" ,"+strings.Repeat("x", 998)+"\n"), 3000)
+	blank = append([]byte("email,n\n"), blank...)
+	early := append(append([]byte("email,n\nana@example.com,\"open\n"), keyed[:2<<20]...), keyed[:1<<20]...)
+	for name, data := range map[string][]byte{"keyed": keyed, "blank": blank, "early": early} {
+		t.Run(name, func(t *testing.T) {
+			b := writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest("key = [\"email\"]\nformat = \"email\""), "in.csv": string(data)})
+			got, _, err := BulkApprovalState(b, nil, "in")
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := sha256.New()
+			writeDigestInputs(h, &b.Manifest.Bulk[0], nil)
+			h.Write(data)
+			if want := "sha256:" + hex.EncodeToString(h.Sum(nil)); got != want {
+				t.Errorf("digest %s, want %s", got, want)
+			}
+		})
+	}
+}
+
 func TestBulkApproval(t *testing.T) {
 	csv := "email\n"
 	for i := range 12 {
@@ -404,6 +463,33 @@ func TestNormalizeKey(t *testing.T) {
 	}
 }
 
+// TestNormalizeKeyASCII holds asciiKey's eight-bytes-at-a-time
+// lower-casing to the plain one: every ASCII byte at every position of
+// keys of every length up to 19, and a non-ASCII byte after a full word.
+func TestNormalizeKeyASCII(t *testing.T) {
+	for n := 1; n < 20; n++ {
+		for pos := range n {
+			for c := range 128 {
+				key := []byte(strings.Repeat("aZ", n)[:n])
+				key[pos] = byte(c)
+				v := strings.TrimSpace(string(key))
+				for _, lower := range []bool{false, true} {
+					want := v
+					if lower {
+						want = strings.ToLower(v)
+					}
+					if got := string(normalizeKey(nil, key, lower)); got != want {
+						t.Fatalf("normalizeKey(%q, %v) = %q, want %q", key, lower, got, want)
+					}
+				}
+			}
+		}
+	}
+	if got := string(normalizeKey([]byte("x"), []byte("ABCDEFGHIJ\u00c9"), true)); got != "xabcdefghij\u00e9" {
+		t.Errorf("got %q", got)
+	}
+}
+
 func TestIsEmailKey(t *testing.T) {
 	cases := []string{"", "@", "a@", "@b.c", "a@b", "a@b.c", "a@.b.c", "a@b.c.", "a@b..c", "a b@c.d", "a@b c.d", "a@b@c.d",
 		"<a>@b.c", "a@<b>.c", "a\t@b.c", "a@b.c\t", "ä@ö.de", "a@b.", "a.@b.c", ".a@b.c", "a@@b.c", "a@b.c@", "Email Address", "a@-.x"}
@@ -426,6 +512,25 @@ func TestIsEmailKey(t *testing.T) {
 			t.Errorf("isEmailKey(%q) = %v, preflight.IsEmail says %v", c, got, want)
 		}
 	}
+}
+
+// TestIsEmailKeyAlphabet is TestIsEmailKey over the other bytes
+// isEmailKey looks at.
+func TestIsEmailKeyAlphabet(t *testing.T) {
+	var gen func(prefix string, n int)
+	gen = func(prefix string, n int) {
+		c := strings.TrimSpace(prefix) // keys reach it trimmed
+		if got, want := isEmailKey([]byte(c)), preflight.IsEmail(c); got != want {
+			t.Fatalf("isEmailKey(%q) = %v, preflight.IsEmail says %v", c, got, want)
+		}
+		if n == 0 {
+			return
+		}
+		for _, c := range "x@.>\t" {
+			gen(prefix+string(c), n-1)
+		}
+	}
+	gen("", 7)
 }
 
 func TestIsFormula(t *testing.T) {

@@ -82,6 +82,26 @@ func TestScanner(t *testing.T) {
 			problems: []string{"2:4: a NUL byte at byte offset 5"},
 		},
 		{
+			name: "invalid UTF-8 in a quoted field", in: "a\n\"b\xffc\",d\n",
+			recs:     []string{"1: a", "2: b\xffc|d"},
+			problems: []string{"2:3: invalid UTF-8 at byte offset 4"},
+		},
+		{
+			name: "NUL byte in a quoted field", in: "\"a,\x00\"\n",
+			recs:     []string{"1: a,\x00"},
+			problems: []string{"1:4: a NUL byte at byte offset 3"},
+		},
+		{
+			name: "invalid UTF-8 after a closing quote", in: "\"a\"\xff,b\n",
+			recs:     []string{"1: a\xff|b"},
+			problems: []string{"1:4: text after a quoted field's closing quote", "1:4: invalid UTF-8 at byte offset 3"},
+		},
+		{
+			name: "NUL byte and invalid UTF-8 with a multi-byte delimiter", in: "a§\x00§\xff\n", delim: '§',
+			recs:     []string{"1: a|\x00|\xff"},
+			problems: []string{"1:5: invalid UTF-8 at byte offset 6", "1:3: a NUL byte at byte offset 3"},
+		},
+		{
 			name: "problem on a later line of a record", in: "\"a\nb\",c\xff\n",
 			recs:     []string{"1: a\nb|c\xff"},
 			problems: []string{"2:5: invalid UTF-8"},
@@ -269,6 +289,63 @@ func TestScannerLongLines(t *testing.T) {
 	for i := range s.NumFields() {
 		if line, col := s.FieldPos(i); line != 2 || col != 3*i+1 {
 			t.Fatalf("field %d at %d:%d, want 2:%d", i, line, col, 3*i+1)
+		}
+	}
+}
+
+// TestScannerPlainRecords holds the fast path for plain records (a whole
+// line in the buffer) to the general one, which reads byte by byte see
+// when the input comes one byte at a time: random records over an
+// alphabet of delimiters, quotes, line ends, formula starts, NUL, UTF-8
+// and invalid bytes.
+func TestScannerPlainRecords(t *testing.T) {
+	alphabet := []string{"a", "b", "xyz", ",", ";", "\t", "\"", "\n", "\r", "\r\n", "=", "-", "+1", "@", "é", "\x00", "\xff", " "}
+	seed := uint64(1)
+	rnd := func(n int) int {
+		seed ^= seed << 13
+		seed ^= seed >> 7
+		seed ^= seed << 17
+		return int(seed % uint64(n))
+	}
+	scan := func(r io.Reader, d rune) []string {
+		var out []string
+		s := newCSVScanner(r, d)
+		for s.Scan() {
+			rec := fmt.Sprint(s.Line()) // not MaybeFormula, a hint: checked below
+			for i := range s.NumFields() {
+				line, col := s.FieldPos(i)
+				v := s.Field(i)
+				rec += fmt.Sprintf(" %q@%d:%d", v, line, col)
+				if len(v) > 0 && isFormula(v) && !s.MaybeFormula() {
+					t.Errorf("line %d: field %q starts like a formula, MaybeFormula is false", s.Line(), v)
+				}
+			}
+			for _, p := range s.Problems() {
+				rec += fmt.Sprintf(" [%d:%d %s]", p.Line, p.Col, p.Msg)
+			}
+			out = append(out, rec)
+		}
+		return out
+	}
+	for n := range 1200 {
+		var b strings.Builder
+		for range 1 + rnd(60) {
+			if rnd(3) == 0 {
+				b.WriteString(alphabet[rnd(len(alphabet))])
+			} else {
+				b.WriteString(alphabet[rnd(4)])
+			}
+		}
+		in := b.String()
+		if n%10 == 0 {
+			in = "sep=\t\n" + in
+		}
+		for _, d := range []rune{',', ';', '\t'} {
+			fast := scan(strings.NewReader(in), d)
+			slow := scan(iotest.OneByteReader(strings.NewReader(in)), d)
+			if diff := cmp.Diff(slow, fast); diff != "" {
+				t.Fatalf("case %d, delimiter %q, %q (-general +fast):\n%s", n, d, in, diff)
+			}
 		}
 	}
 }

@@ -1,0 +1,74 @@
+package checks
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/preflight-gate/preflight/preflight"
+)
+
+// BenchmarkBulkBigFile runs the whole check of bench/run.sh's bundle on
+// the large generated file, JSON output included, when BULK_BIG names it
+// (for profiling: go test -run '^$' -bench BulkBigFile -benchtime 1x
+// -cpuprofile cpu.out ./checks/ with BULK_BIG=../bench/data/big.csv).
+func BenchmarkBulkBigFile(b *testing.B) {
+	in := os.Getenv("BULK_BIG")
+	if in == "" {
+		b.Skip("BULK_BIG is not set")
+	}
+	in, _ = filepath.Abs(in)
+	bundle, err := preflight.LoadBundle(filepath.Join(filepath.Dir(in), "bundle"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := preflight.NewFormatter("json", preflight.FormatOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		r, err := preflight.Check(bundle, Gates(), &preflight.Options{Inputs: map[string]string{"rows": in}, Now: bulkNow, FailOn: preflight.SeverityError})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := f.Format(io.Discard, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkKeyLookup runs the key goroutine's work alone: 4,000,000
+// distinct email keys (and 1% repeats) looked up in batches.
+func BenchmarkKeyLookup(b *testing.B) {
+	const n = 4000000
+	var batches []*keyBatchBuf
+	kb := &keyBatchBuf{}
+	for i := range n {
+		j := i
+		if i%100 == 99 {
+			j = i / 2
+		}
+		start := len(kb.keys)
+		kb.keys = fmt.Appendf(kb.keys, "user.%x@example.com", uint64(j)*0x9e3779b97f4a7c15>>20)
+		kb.items = append(kb.items, pendingKey{start: start, end: len(kb.keys), parts: len(kb.cols), line: i + 2})
+		kb.cols = append(kb.cols, 1)
+		kb.parts = append(kb.parts, 0, len(kb.keys)-start)
+		if len(kb.items) == keyBatch {
+			batches = append(batches, kb)
+			kb = &keyBatchBuf{}
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		sc := &bulkScan{spec: &preflight.BulkSpec{Name: "in"}, email: true, keyCols: []int{0}}
+		sc.keys.init()
+		for _, kb := range batches {
+			sc.lookup(kb)
+		}
+		if sc.keys.n < n*98/100 {
+			b.Fatal(sc.keys.n)
+		}
+	}
+}
