@@ -60,8 +60,20 @@ func LoadBundle(dir string) (*Bundle, error) {
 		if _, err := os.Stat(filepath.Join(root, "teams.toml")); err == nil {
 			m.Teams = "teams.toml"
 		}
-	} else if _, err := b.inside("teams", m.Teams); err != nil {
-		return nil, err
+	}
+	if m.Teams != "" {
+		// A registry that is there is read now: who counts as whom
+		// ([logins]) must not depend on which gate needs it first. A
+		// missing one is an error only where a gate needs it.
+		p, err := b.inside("teams", m.Teams)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := os.Stat(p); err == nil {
+			if _, err := b.Teams(); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if err := b.checkApprovers(); err != nil {
 		return nil, err
@@ -232,39 +244,28 @@ func (b *Bundle) Signoffs() (*Signoffs, error) {
 // SignoffPath is where the sign-off file lives, whether or not it exists.
 func (b *Bundle) SignoffPath() (string, error) { return b.inside("signoff", b.Manifest.Signoff) }
 
-// Identity resolves a person (an email or a code-host login) through the
+// identity resolves a person (an email or a code-host login) through the
 // registry's [logins] when the bundle has one, lower-cased and trimmed.
-func (b *Bundle) Identity(id string) string {
-	if b.Manifest.Teams == "" {
+func (b *Bundle) identity(id string) string {
+	if b.teams == nil {
 		return normalID(id)
 	}
-	r, err := b.Teams()
-	if err != nil {
-		return normalID(id)
-	}
-	return r.Resolve(id)
+	return b.teams.Resolve(id)
 }
 
 // Authorize says why a sign-off or approval by `by` does not count: not a
 // member of the approvers alias (when set), or the author of the change.
-// It returns "" when it counts, and an error when the registry is missing
-// or lacks the alias. approversKey is the manifest key naming the alias.
-func (b *Bundle) Authorize(by, approvers, approversKey, author string) (string, error) {
+// It returns "" when it counts. LoadBundle has already made sure the
+// registry holds every approvers alias the manifest names.
+func (b *Bundle) Authorize(by, approvers, author string) string {
 	if approvers != "" {
-		r, err := b.Teams()
-		if err != nil {
-			return "", err
-		}
-		a := r.Alias(approvers)
-		if a == nil {
-			return "", b.ManifestError(approversKey, "approvers alias %q is not in the team registry %s", approvers, b.Display(b.Manifest.Teams))
-		}
-		if !r.IsMember(a, by) {
-			return fmt.Sprintf("signed by %s, who is not a member of the approvers alias %q", by, a.Name), nil
+		a := b.teams.Alias(approvers)
+		if !b.teams.IsMember(a, by) {
+			return fmt.Sprintf("signed by %s, who is not a member of the approvers alias %q", by, a.Name)
 		}
 	}
-	if author != "" && b.Identity(by) == b.Identity(author) {
-		return fmt.Sprintf("signed by %s, the author of the change: a second person must sign", by), nil
+	if author != "" && b.identity(by) == b.identity(author) {
+		return fmt.Sprintf("signed by %s, the author of the change: a second person must sign", by)
 	}
-	return "", nil
+	return ""
 }
