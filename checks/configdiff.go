@@ -117,11 +117,11 @@ type KeyDrift struct {
 // difference.
 func LoadDrift(b *preflight.Bundle, opts *preflight.Options) (*Drift, error) {
 	spec := b.Manifest.Configdiff
-	staging, err := loadConfig(b, "configdiff.staging", spec.Staging)
+	staging, err := b.Config("configdiff.staging", spec.Staging)
 	if err != nil {
 		return nil, err
 	}
-	production, err := loadConfig(b, "configdiff.production", spec.Production)
+	production, err := b.Config("configdiff.production", spec.Production)
 	if err != nil {
 		return nil, err
 	}
@@ -158,26 +158,6 @@ func LoadDrift(b *preflight.Bundle, opts *preflight.Options) (*Drift, error) {
 		}
 	}
 	return d, nil
-}
-
-func loadConfig(b *preflight.Bundle, key, rel string) (*configdiff.Tree, error) {
-	p, err := b.Path(key, rel)
-	if err != nil {
-		return nil, err
-	}
-	t, err := configdiff.Load(p)
-	if err != nil {
-		return nil, configError(b, rel, err)
-	}
-	return t, nil
-}
-
-// configError names a config file as the user reaches it in a load error.
-func configError(b *preflight.Bundle, rel string, err error) error {
-	if ce, ok := err.(*configdiff.Error); ok {
-		return preflight.Errorf(b.Display(rel), ce.Pos.Line, ce.Pos.Column, "%s", ce.Msg)
-	}
-	return preflight.Errorf(b.Display(rel), 0, 0, "%v", err)
 }
 
 // judge sets a key's status and finding. The order of sign-off problems is

@@ -1,10 +1,7 @@
 package checks
 
 import (
-	"errors"
 	"fmt"
-	"path"
-	"path/filepath"
 	"strings"
 
 	"github.com/preflight-gate/preflight/configdiff"
@@ -193,33 +190,19 @@ func routeFiles(b *preflight.Bundle, spec *preflight.RoutesSpec) ([]routeFile, e
 	var files []routeFile
 	seen := map[string]bool{}
 	for _, f := range named {
-		p, err := b.Path(f.key, f.rel)
-		if err != nil {
-			return nil, err
-		}
-		f.rel = path.Clean(filepath.ToSlash(f.rel))
+		f.rel = preflight.Rel(f.rel)
 		if seen[f.rel] {
 			continue
 		}
 		seen[f.rel] = true
-		t, err := configdiff.Load(p)
+		t, err := b.Config(f.key, f.rel)
 		if err != nil {
-			return nil, loadError(b, f.rel, err)
+			return nil, err
 		}
 		f.tree = t
 		files = append(files, f)
 	}
 	return files, nil
-}
-
-// loadError turns a config load error into an *Error naming the file as
-// the user reaches it.
-func loadError(b *preflight.Bundle, rel string, err error) error {
-	var ce *configdiff.Error
-	if errors.As(err, &ce) {
-		return preflight.Errorf(b.Display(rel), ce.Pos.Line, ce.Pos.Column, "%s", ce.Msg)
-	}
-	return preflight.Errorf(b.Display(rel), 0, 0, "cannot read route file: %v", err)
 }
 
 func anyTrue(bs []bool) bool {

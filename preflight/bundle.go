@@ -20,6 +20,7 @@ type Bundle struct {
 	tree     *configdiff.Tree // the manifest, for positions
 	teams    *Registry
 	signoffs *Signoffs
+	configs  map[string]*configdiff.Tree // by bundle-relative path
 }
 
 // LoadBundle reads and validates the manifest of the bundle in dir.
@@ -222,6 +223,34 @@ func (b *Bundle) Teams() (*Registry, error) {
 	}
 	b.teams = r
 	return r, nil
+}
+
+// Config loads a config file the manifest names under key (such as
+// "configdiff.production") once per run: the configdiff and routes gates
+// share the production file. Load errors name the file as the user reaches
+// it, with the file's own position.
+func (b *Bundle) Config(key, rel string) (*configdiff.Tree, error) {
+	rel = Rel(rel)
+	if t, ok := b.configs[rel]; ok {
+		return t, nil
+	}
+	p, err := b.Path(key, rel)
+	if err != nil {
+		return nil, err
+	}
+	t, err := configdiff.Load(p)
+	if err != nil {
+		var ce *configdiff.Error
+		if errors.As(err, &ce) {
+			return nil, Errorf(b.Display(rel), ce.Pos.Line, ce.Pos.Column, "%s", ce.Msg)
+		}
+		return nil, Errorf(b.Display(rel), 0, 0, "cannot read config file: %v", err)
+	}
+	if b.configs == nil {
+		b.configs = map[string]*configdiff.Tree{}
+	}
+	b.configs[rel] = t
+	return t, nil
 }
 
 // Signoffs returns the sign-off file; an absent file is an empty one.
