@@ -239,7 +239,21 @@ func (k *KeyDrift) describe() string {
 	return fmt.Sprintf("%s differs: staging %s, production %s", k.Key, k.Show(k.Staging), k.Show(k.Production))
 }
 
-// Show displays one side's value, "(secret)" for a secret.
+// Summary shows how the key differs, for diff and signoff: "old → new",
+// "only in staging: value", or "(secret, changed)" without the values.
+func (k *KeyDrift) Summary() string {
+	switch {
+	case k.Kind == configdiff.OnlyStaging:
+		return "only in staging: " + k.Show(k.Staging)
+	case k.Kind == configdiff.OnlyProduction:
+		return "only in production: " + k.Show(k.Production)
+	case k.Secret:
+		return "(secret, changed)"
+	}
+	return k.Show(k.Staging) + " → " + k.Show(k.Production)
+}
+
+// Show displays one side's value, or "secret" for a secret.
 func (k *KeyDrift) Show(n *configdiff.Node) string {
 	if k.Secret && n != nil {
 		return "secret"

@@ -99,11 +99,7 @@ func signChanges(b *preflight.Bundle, s *preflight.Signoffs, req *SignRequest) (
 			return nil, err
 		}
 		s.PutChange(&preflight.ChangeSignoff{Key: k.Key, Staging: st, Production: pr, By: req.By, Reason: req.Reason, At: req.Options.Now, Expires: req.Expires})
-		change := "(secret, changed)"
-		if !k.Secret {
-			change = k.Show(k.Staging) + " → " + k.Show(k.Production)
-		}
-		done = append(done, Signed{Key: k.Key, Change: change, Warning: why})
+		done = append(done, Signed{Key: k.Key, Change: k.Summary(), Warning: why})
 	}
 	return done, nil
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/preflight-gate/preflight/checks"
-	"github.com/preflight-gate/preflight/configdiff"
 	"github.com/preflight-gate/preflight/preflight"
 )
 
@@ -34,17 +33,6 @@ func newDiffCmd(a *app) *cobra.Command {
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			need := 0
 			for _, k := range d.Drifts {
-				var change string
-				switch {
-				case k.Kind == configdiff.OnlyStaging:
-					change = "only in staging: " + k.Show(k.Staging)
-				case k.Kind == configdiff.OnlyProduction:
-					change = "only in production: " + k.Show(k.Production)
-				case k.Secret:
-					change = "(secret, changed)"
-				default:
-					change = k.Show(k.Staging) + " → " + k.Show(k.Production)
-				}
 				status := k.Status
 				if k.Signoff != nil && k.Status != "allowed" {
 					status += " (by " + k.Signoff.By + ")"
@@ -52,7 +40,7 @@ func newDiffCmd(a *app) *cobra.Command {
 				if k.NeedsSignoff() {
 					need++
 				}
-				fmt.Fprintf(tw, "  %s\t%s\t%s\n", k.Key, change, status)
+				fmt.Fprintf(tw, "  %s\t%s\t%s\n", k.Key, k.Summary(), status)
 			}
 			tw.Flush()
 			for _, c := range d.Unused {
