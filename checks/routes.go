@@ -119,7 +119,7 @@ func (Routes) Check(b *preflight.Bundle, _ *preflight.Options) (*preflight.Resul
 	for i, k := range keys {
 		g, err := configdiff.CompileGlob(k)
 		if err != nil {
-			return nil, b.ManifestError(fmt.Sprintf("routes.keys[%d]", i), "invalid glob %q: %v", k, err)
+			return nil, b.ManifestError(fmt.Sprintf("routes.keys[%d]", i), "%v", err)
 		}
 		globs[i] = g
 	}

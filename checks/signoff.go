@@ -69,7 +69,7 @@ func signChanges(b *preflight.Bundle, s *preflight.Signoffs, req *SignRequest) (
 	for _, pattern := range req.Keys {
 		g, err := configdiff.CompileGlob(pattern)
 		if err != nil {
-			return nil, preflight.Usagef("invalid --key %q: %v", pattern, err)
+			return nil, preflight.Usagef("--key: %v", err)
 		}
 		matched, allowed := false, false
 		for _, k := range d.Drifts {

@@ -200,7 +200,7 @@ func unquotePrefix(s string) (string, int, error) {
 		case '"':
 			u, err := strconv.Unquote(s[:i+1])
 			if err != nil {
-				return "", 0, fmt.Errorf("bad quoted name %s", s[:i+1])
+				return "", 0, fmt.Errorf("bad quoted name %q", s[:i+1])
 			}
 			return u, i + 1, nil
 		}

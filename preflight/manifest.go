@@ -102,12 +102,12 @@ func parseManifest(file string, data []byte) (*Manifest, *configdiff.Tree, error
 		}
 		for i, g := range m.Configdiff.Allow {
 			if _, err := configdiff.CompileGlob(g); err != nil {
-				return nil, nil, fail(fmt.Sprintf("configdiff.allow[%d]", i), "invalid glob %q: %v", g, err)
+				return nil, nil, fail(fmt.Sprintf("configdiff.allow[%d]", i), "%v", err)
 			}
 		}
 		for i, g := range m.Configdiff.Secrets {
 			if _, err := configdiff.CompileGlob(g); err != nil {
-				return nil, nil, fail(fmt.Sprintf("configdiff.secrets[%d]", i), "invalid glob %q: %v", g, err)
+				return nil, nil, fail(fmt.Sprintf("configdiff.secrets[%d]", i), "%v", err)
 			}
 		}
 	}
@@ -132,7 +132,7 @@ func parseManifest(file string, data []byte) (*Manifest, *configdiff.Tree, error
 		}
 		for i, g := range r.Keys {
 			if _, err := configdiff.CompileGlob(g); err != nil {
-				return nil, nil, fail(fmt.Sprintf("routes.keys[%d]", i), "invalid glob %q: %v", g, err)
+				return nil, nil, fail(fmt.Sprintf("routes.keys[%d]", i), "%v", err)
 			}
 		}
 	}

@@ -91,7 +91,7 @@ func parseSignoffs(file string, data []byte) (*Signoffs, error) {
 		}
 		p, err := configdiff.ParsePath(c.Key)
 		if err != nil {
-			return nil, fail(at+".key", "invalid key %q: %v", c.Key, err)
+			return nil, fail(at+".key", "%v", err)
 		}
 		// Hand edits may quote a plain segment: compare keys as parsed.
 		c.Key = p.String()
@@ -260,24 +260,29 @@ func (s *Signoffs) Write(path string) error {
 	if fi, err := os.Stat(path); err == nil {
 		mode = fi.Mode().Perm()
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".preflight.signoff-*")
-	if err != nil {
-		return Errorf(s.File, 0, 0, "cannot write sign-off file: %s", describeOSError(err))
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		tmp.Close()
-		return Errorf(s.File, 0, 0, "cannot write sign-off file: %v", err)
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := writeAtomic(path, buf.Bytes(), mode); err != nil {
 		return Errorf(s.File, 0, 0, "cannot write sign-off file: %s", describeOSError(err))
 	}
 	return nil
+}
+
+// writeAtomic writes data to path through a temporary file in the same
+// folder and a rename, so a reader sees the old file or the new one.
+func writeAtomic(path string, data []byte, mode os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".preflight-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Chmod(mode)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
