@@ -152,7 +152,7 @@ func (Bulk) Check(b *preflight.Bundle, opts *preflight.Options) (*preflight.Resu
 	if opts == nil {
 		opts = &preflight.Options{}
 	}
-	if err := checkBulkInputs(b.Manifest, opts); err != nil {
+	if err := b.Manifest.CheckInputs(opts.Inputs); err != nil {
 		return nil, err
 	}
 	res := &preflight.Result{}
@@ -175,45 +175,21 @@ func (Bulk) Check(b *preflight.Bundle, opts *preflight.Options) (*preflight.Resu
 // approval of it must carry, and its preview: what `preflight signoff
 // --bulk` records and shows. An unknown name is an *preflight.Error.
 func BulkApprovalState(b *preflight.Bundle, opts *preflight.Options, name string) (digest string, p preflight.Preview, err error) {
-	if err := checkBulkInputs(b.Manifest, opts); err != nil {
+	if opts == nil {
+		opts = &preflight.Options{}
+	}
+	if err := b.Manifest.CheckInputs(opts.Inputs); err != nil {
 		return "", preflight.Preview{}, err
 	}
-	for i, s := range b.Manifest.Bulk {
-		if s.Name != name {
-			continue
-		}
-		sc, err := scanBulk(b, opts, i)
-		if err != nil {
-			return "", preflight.Preview{}, err
-		}
-		return sc.digest, sc.preview, nil
+	i, err := b.Manifest.FindBulk(name)
+	if err != nil {
+		return "", preflight.Preview{}, err
 	}
-	return "", preflight.Preview{}, unknownBulkInput(b.Manifest, name)
-}
-
-func unknownBulkInput(m *preflight.Manifest, name string) error {
-	names := BulkNames(m)
-	if len(names) == 0 {
-		return preflight.Usagef("unknown bulk input %q: the manifest has no [[bulk]] inputs", name)
+	sc, err := scanBulk(b, opts, i)
+	if err != nil {
+		return "", preflight.Preview{}, err
 	}
-	return preflight.Usagef("unknown bulk input %q: expected one of %s", name, strings.Join(names, ", "))
-}
-
-// checkBulkInputs refuses --input for a name the manifest does not define.
-func checkBulkInputs(m *preflight.Manifest, opts *preflight.Options) error {
-	if opts == nil {
-		return nil
-	}
-	for name := range opts.Inputs {
-		found := false
-		for _, s := range m.Bulk {
-			found = found || s.Name == name
-		}
-		if !found {
-			return unknownBulkInput(m, name)
-		}
-	}
-	return nil
+	return sc.digest, sc.preview, nil
 }
 
 // headerLabels are the key-cell values that mark a first row, read with

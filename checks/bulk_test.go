@@ -228,7 +228,7 @@ func TestBulkErrors(t *testing.T) {
 			name:  "--input for an unknown name",
 			files: map[string]string{"in.csv": "email\n", "preflight.toml": bulkManifest(`key = ["email"]`)},
 			opts:  preflight.Options{Inputs: map[string]string{"other": "x.csv"}},
-			want:  `unknown bulk input "other": expected one of in`,
+			want:  `unknown bulk input "other": expected one of "in"`,
 		},
 		{
 			name: "template does not parse",
@@ -291,14 +291,14 @@ func TestBulkPreview(t *testing.T) {
 		"t.txt":          `Dear {{.name}} {{.missing}}`,
 		"in.csv":         "email,name\nana@example.com,Ana\n",
 	})
-	_, p, err = BulkApprovalState(b, nil, "in")
+	_, p, err = BulkApprovalState(b, &preflight.Options{}, "in")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := p.First[0]; got.Fields["name"] != "Ana" || !strings.Contains(got.Rendered, `cannot render`) || !strings.Contains(got.Rendered, "missing") {
 		t.Errorf("execution: %+v", got)
 	}
-	if _, _, err := BulkApprovalState(b, nil, "nope"); err == nil || !strings.Contains(err.Error(), `unknown bulk input "nope": expected one of in`) {
+	if _, _, err := BulkApprovalState(b, &preflight.Options{}, "nope"); err == nil || !strings.Contains(err.Error(), `unknown bulk input "nope": expected one of "in"`) {
 		t.Errorf("unknown name: %v", err)
 	}
 }
@@ -358,7 +358,7 @@ func TestBulkDigestLarge(t *testing.T) {
 	for name, data := range map[string][]byte{"keyed": keyed, "blank": blank, "early": early} {
 		t.Run(name, func(t *testing.T) {
 			b := writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest("key = [\"email\"]\nformat = \"email\""), "in.csv": string(data)})
-			got, _, err := BulkApprovalState(b, nil, "in")
+			got, _, err := BulkApprovalState(b, &preflight.Options{}, "in")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -383,7 +383,7 @@ func TestBulkApproval(t *testing.T) {
 		"teams.toml":     "[aliases.marketing-leads]\naddress = \"marketing-leads@example.com\"\nmembers = [\"dara@example.com\", \"li@example.com\"]\n",
 	}
 	b := writeBulkBundle(t, files)
-	digest, _, err := BulkApprovalState(b, nil, "in")
+	digest, _, err := BulkApprovalState(b, &preflight.Options{}, "in")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -113,9 +113,9 @@ func approveBulks(b *preflight.Bundle, s *preflight.Signoffs, req *SignRequest) 
 	}
 	var done []Signed
 	for _, name := range names {
-		i := slices.IndexFunc(b.Manifest.Bulk, func(s preflight.BulkSpec) bool { return s.Name == name })
-		if i < 0 {
-			return nil, unknownBulkInput(b.Manifest, name)
+		i, err := b.Manifest.FindBulk(name)
+		if err != nil {
+			return nil, err
 		}
 		spec := &b.Manifest.Bulk[i]
 		digest, p, err := BulkApprovalState(b, req.Options, name)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/pelletier/go-toml/v2"
 
@@ -290,12 +291,29 @@ func describeOSError(err error) string {
 	return err.Error()
 }
 
-// HasBulk reports whether the manifest has a bulk input of that name.
-func (m *Manifest) HasBulk(name string) bool {
-	for _, s := range m.Bulk {
+// FindBulk returns the index of the bulk input called name. An unknown name
+// is an *Error that lists the inputs the manifest has.
+func (m *Manifest) FindBulk(name string) (int, error) {
+	names := make([]string, len(m.Bulk))
+	for i, s := range m.Bulk {
 		if s.Name == name {
-			return true
+			return i, nil
+		}
+		names[i] = strconv.Quote(s.Name)
+	}
+	if len(names) == 0 {
+		return -1, Usagef("unknown bulk input %q: the manifest has no [[bulk]] inputs", name)
+	}
+	return -1, Usagef("unknown bulk input %q: expected one of %s", name, strings.Join(names, ", "))
+}
+
+// CheckInputs refuses --input NAME=PATH for a NAME the manifest does not
+// define: a typo would otherwise check the manifest's file instead.
+func (m *Manifest) CheckInputs(in map[string]string) error {
+	for name := range in {
+		if _, err := m.FindBulk(name); err != nil {
+			return err
 		}
 	}
-	return false
+	return nil
 }

@@ -40,10 +40,8 @@ func newCheckCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			for name := range in {
-				if !b.Manifest.HasBulk(name) {
-					return preflight.Usagef("--input %s: no [[bulk]] input named %q in the manifest", name, name)
-				}
+			if err := b.Manifest.CheckInputs(in); err != nil {
+				return err
 			}
 			opts := &preflight.Options{Author: author, Inputs: in, Now: a.now(), FailOn: sev}
 			r, err := preflight.Check(b, checks.Gates(), opts)
@@ -77,7 +75,7 @@ func parseInputs(flags []string) (map[string]string, error) {
 			return nil, preflight.Usagef("invalid --input %q: expected NAME=PATH", f)
 		}
 		if _, dup := in[name]; dup {
-			return nil, preflight.Usagef("--input %s given twice", name)
+			return nil, preflight.Usagef("--input %q given twice", name)
 		}
 		in[name] = path
 	}

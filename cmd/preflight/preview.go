@@ -24,6 +24,9 @@ func newPreviewCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if n < 0 {
+				return preflight.Usagef("-n %d: expected a number of executions, 0 or more", n)
+			}
 			b, err := preflight.LoadBundle(bundleDir(args))
 			if err != nil {
 				return err
@@ -33,30 +36,26 @@ func newPreviewCmd(a *app) *cobra.Command {
 				fmt.Fprintf(a.stdout, "%s has no [[bulk]] input: nothing to preview\n", b.Display(preflight.ManifestName))
 				return nil
 			}
-			if name != "" && !m.HasBulk(name) {
-				return preflight.Usagef("--bulk %q: no [[bulk]] input of that name in the manifest (have %s)", name, bulkNames(m))
+			names := checks.BulkNames(m)
+			if name != "" {
+				if _, err := m.FindBulk(name); err != nil {
+					return err
+				}
+				names = []string{name}
 			}
-			if cmd.Flags().Changed("n") && n < 0 {
-				return preflight.Usagef("-n %d: expected a number of executions, 0 or more", n)
-			}
-			for i := range m.Bulk {
+			opts := &preflight.Options{Inputs: in, Now: a.now()}
+			for i, name := range names {
 				if cmd.Flags().Changed("n") {
-					m.Bulk[i].Preview = &n
+					j, _ := m.FindBulk(name)
+					m.Bulk[j].Preview = &n
 				}
-			}
-			res, err := checks.Bulk{}.Check(b, &preflight.Options{Inputs: in, Now: a.now(), FailOn: preflight.SeverityError})
-			if err != nil {
-				return err
-			}
-			first := true
-			for _, p := range res.Previews {
-				if name != "" && p.Bulk != name {
-					continue
+				_, p, err := checks.BulkApprovalState(b, opts, name)
+				if err != nil {
+					return err
 				}
-				if !first {
+				if i > 0 {
 					fmt.Fprintln(a.stdout)
 				}
-				first = false
 				preflight.WritePreview(a.stdout, p)
 			}
 			return nil
@@ -66,15 +65,4 @@ func newPreviewCmd(a *app) *cobra.Command {
 	cmd.Flags().IntVarP(&n, "n", "n", 5, "how many intended executions to show (default: the manifest's preview)")
 	cmd.Flags().StringArrayVar(&inputs, "input", nil, "read bulk input NAME from PATH instead of its manifest file (`NAME=PATH`), repeatable")
 	return cmd
-}
-
-func bulkNames(m *preflight.Manifest) string {
-	s := ""
-	for i, b := range m.Bulk {
-		if i > 0 {
-			s += ", "
-		}
-		s += fmt.Sprintf("%q", b.Name)
-	}
-	return s
 }
