@@ -86,8 +86,6 @@ type csvScanner struct {
 
 	begun bool
 	done  bool
-	BOM   bool // the input started with a UTF-8 byte order mark
-	Sep   bool // the input started with an Excel "sep=" line
 
 	maxRecord int
 
@@ -139,12 +137,6 @@ func (s *csvScanner) setDelim(d rune) {
 			s.plainFormula[c] = 1
 		}
 	}
-}
-
-// Delimiter returns the delimiter in use (a "sep=" line may have set it).
-func (s *csvScanner) Delimiter() rune {
-	r, _ := utf8.DecodeRune(s.delim)
-	return r
 }
 
 // Err returns the read error that ended the scan early, if any.
@@ -274,7 +266,6 @@ func (s *csvScanner) begin() {
 	}
 	b := s.buf[:s.end]
 	if bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) {
-		s.BOM = true
 		s.pos = 3
 		b = b[3:]
 	}
@@ -283,7 +274,6 @@ func (s *csvScanner) begin() {
 		rest := b[4+n:]
 		if r != utf8.RuneError && r != '"' && r != '\n' && r != '\r' &&
 			(len(rest) == 0 || rest[0] == '\n' || rest[0] == '\r') {
-			s.Sep = true
 			s.setDelim(r)
 			s.pos += 4 + n // the line end is skipped as a blank line
 			if len(rest) == 0 {

@@ -275,7 +275,7 @@ func (c *routeChecker) route(n *configdiff.Node, subject string) {
 	}
 	if len(a.Members) < c.minMembers {
 		c.report(ruleSmallAlias, n, "%s reaches alias %q, which has %s (%s): expected at least %d so errors still reach someone when one person leaves",
-			subject, a.Name, plural(len(a.Members), "member"), memberList(a.Members), c.minMembers)
+			subject, a.Name, preflight.Plural(len(a.Members), "member"), memberList(a.Members), c.minMembers)
 	}
 }
 
@@ -301,7 +301,7 @@ func (c *routeChecker) notAlias(value, subject string) string {
 		}
 		small := ""
 		if len(best.Members) < c.minMembers {
-			small = fmt.Sprintf(" (it has only %s: add members to it too)", plural(len(best.Members), "member"))
+			small = fmt.Sprintf(" (it has only %s: add members to it too)", preflight.Plural(len(best.Members), "member"))
 		}
 		return fmt.Sprintf("%s is %q, a person: a member of alias %q%s; route it to the alias, %s%s, so errors still reach the team when that person leaves",
 			subject, value, best.Name, also, best.Address, small)
@@ -335,11 +335,4 @@ func memberList(ms []string) string {
 		return "none"
 	}
 	return strings.Join(ms, ", ")
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

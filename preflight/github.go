@@ -37,7 +37,7 @@ func (g githubFormatter) Format(w io.Writer, r *Report) error {
 		}
 		fmt.Fprintf(&b, "::notice title=preflight::%s\n", ghEscapeData(fmt.Sprintf(
 			"%s and %s; GitHub shows %d annotations of each kind per step: %s",
-			plural(errs, "error"), plural(warns, "warning"), ghAnnotationLimit, where)))
+			Plural(errs, "error"), Plural(warns, "warning"), ghAnnotationLimit, where)))
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err

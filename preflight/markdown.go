@@ -43,7 +43,7 @@ func mdVerdict(b *strings.Builder, r *Report) {
 	}
 	counts := "no findings"
 	if errs+warns > 0 {
-		counts = plural(errs, "error") + ", " + plural(warns, "warning")
+		counts = Plural(errs, "error") + ", " + Plural(warns, "warning")
 	}
 	where := ""
 	if r.Dir != "" && r.Dir != "." {
@@ -79,7 +79,7 @@ func mdFindings(b *strings.Builder, r *Report) {
 		if len(fs) == 0 {
 			fmt.Fprintf(b, "\n### ✅ %s: no findings\n", mdLiteral(g))
 		} else {
-			fmt.Fprintf(b, "\n### %s: %s\n\n", mdLiteral(g), plural(len(fs), "finding"))
+			fmt.Fprintf(b, "\n### %s: %s\n\n", mdLiteral(g), Plural(len(fs), "finding"))
 			mdTable(b, r, fs)
 		}
 		if len(passing) > 0 {
@@ -127,10 +127,10 @@ func mdPreviews(b *strings.Builder, r *Report) {
 		if p.File != "" {
 			fmt.Fprintf(b, " (%s)", mdCode(r.Path(p.File), false))
 		}
-		fmt.Fprintf(b, "\n\n%s, %s", plural(p.Rows, "data row"), plural(p.Unique, "unique key"))
+		fmt.Fprintf(b, "\n\n%s, %s", Plural(p.Rows, "data row"), Plural(p.Unique, "unique key"))
 		if p.Repeated > 0 {
 			fmt.Fprintf(b, "; %s repeated, %s (rows beyond the first of each repeated key)",
-				plural(p.Repeated, "key"), plural(p.Extra, "extra execution"))
+				Plural(p.Repeated, "key"), Plural(p.Extra, "extra execution"))
 		}
 		b.WriteString(".\n")
 		if len(p.First) == 0 {
@@ -140,7 +140,7 @@ func mdPreviews(b *strings.Builder, r *Report) {
 		if len(cols) == 0 {
 			cols = mdFieldNames(p.First)
 		}
-		fmt.Fprintf(b, "\nThe first %s, as the automation will run them:\n\n| line |", plural(len(p.First), "execution"))
+		fmt.Fprintf(b, "\nThe first %s, as the automation will run them:\n\n| line |", Plural(len(p.First), "execution"))
 		for _, c := range cols {
 			fmt.Fprintf(b, " %s |", mdLiteral(c))
 		}
@@ -161,7 +161,7 @@ func mdPreviews(b *strings.Builder, r *Report) {
 		if len(rendered) == 0 {
 			continue
 		}
-		fmt.Fprintf(b, "\n<details><summary>Rendered template (%s)</summary>\n", plural(len(rendered), "execution"))
+		fmt.Fprintf(b, "\n<details><summary>Rendered template (%s)</summary>\n", Plural(len(rendered), "execution"))
 		for _, e := range rendered {
 			fence := mdFence(e.Rendered)
 			fmt.Fprintf(b, "\nLine %d:\n\n%stext\n%s\n%s\n", e.Line, fence, strings.TrimRight(e.Rendered, "\n"), fence)
@@ -246,7 +246,7 @@ func mdNext(b *strings.Builder, r *Report) {
 		}
 	}
 	for _, id := range ids {
-		fmt.Fprintf(b, "- [%s](%s) (%s): ", mdCode(id, false), RuleHelpURI(id), plural(count[id], "finding"))
+		fmt.Fprintf(b, "- [%s](%s) (%s): ", mdCode(id, false), RuleHelpURI(id), Plural(count[id], "finding"))
 		if fix := rules[id].Fix; fix != "" {
 			b.WriteString(mdText(fix) + " ")
 		}

@@ -64,7 +64,7 @@ func (t *textFormatter) Format(w io.Writer, r *Report) error {
 	if !r.Passed {
 		verdict = t.paint("1;31", "FAIL")
 	}
-	fmt.Fprintf(&b, "%s %s: %s, %s (%s)", verdict, r.Bundle, plural(errs, "error"), plural(warns, "warning"), strings.Join(r.Gates, ", "))
+	fmt.Fprintf(&b, "%s %s: %s, %s (%s)", verdict, r.Bundle, Plural(errs, "error"), Plural(warns, "warning"), strings.Join(r.Gates, ", "))
 	if !r.Passed {
 		fmt.Fprintf(&b, ": the deployment must not ship")
 	}
@@ -84,7 +84,8 @@ func location(file string, line, col int) string {
 	return fmt.Sprintf("%s:%d:%d", file, line, col)
 }
 
-func plural(n int, word string) string {
+// Plural writes a count with its noun: "1 error", "2 errors".
+func Plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
@@ -94,13 +95,13 @@ func plural(n int, word string) string {
 // WritePreview writes a bulk preview for people: the counts, then the first
 // intended executions as the automation will run them.
 func WritePreview(w io.Writer, p Preview) {
-	fmt.Fprintf(w, "preview of %s (%s): %s, %s", p.Bulk, p.File, plural(p.Rows, "data row"), plural(p.Unique, "unique key"))
+	fmt.Fprintf(w, "preview of %s (%s): %s, %s", p.Bulk, p.File, Plural(p.Rows, "data row"), Plural(p.Unique, "unique key"))
 	if p.Repeated > 0 {
 		verb := "repeat"
 		if p.Repeated == 1 {
 			verb = "repeats"
 		}
-		fmt.Fprintf(w, "; %s %s, %s", plural(p.Repeated, "key"), verb, plural(p.Extra, "extra send"))
+		fmt.Fprintf(w, "; %s %s, %s", Plural(p.Repeated, "key"), verb, Plural(p.Extra, "extra send"))
 	}
 	fmt.Fprintf(w, "\nfirst %d intended executions:\n", len(p.First))
 	for _, e := range p.First {

@@ -105,7 +105,7 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 		}
 		if d.Preview != nil {
 			preflight.WritePreview(a.stdout, *d.Preview)
-			fmt.Fprintf(a.stdout, "approved %s: %s as previewed above\n\n", d.Preview.Bulk, plural(d.Preview.Rows, "data row"))
+			fmt.Fprintf(a.stdout, "approved %s: %s as previewed above\n\n", d.Preview.Bulk, preflight.Plural(d.Preview.Rows, "data row"))
 			continue
 		}
 		fmt.Fprintf(a.stdout, "signed %s: %s\n", d.Key, d.Change)
@@ -113,13 +113,6 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 	if err := s.Write(path); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "wrote %s: %s by %s\ncommit it and get it reviewed: the sign-off counts only as much as that review\n", b.Display(b.Manifest.Signoff), plural(len(done), "sign-off"), fl.by)
+	fmt.Fprintf(a.stdout, "wrote %s: %s by %s\ncommit it and get it reviewed: the sign-off counts only as much as that review\n", b.Display(b.Manifest.Signoff), preflight.Plural(len(done), "sign-off"), fl.by)
 	return nil
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
