@@ -22,7 +22,7 @@ func newCheckCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check [DIR]",
 		Short: "Run every gate the manifest enables (DIR defaults to .)",
-		Args:  cobra.MaximumNArgs(1),
+		Args:  atMostOneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sev, err := preflight.ParseSeverity(failOn)
 			if err != nil {

@@ -15,7 +15,7 @@ func newDiffCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "diff [DIR]",
 		Short: "Show staging vs production, key by key, with each key's sign-off status",
-		Args:  cobra.MaximumNArgs(1),
+		Args:  atMostOneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			b, err := preflight.LoadBundle(bundleDir(args))
 			if err != nil {

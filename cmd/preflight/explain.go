@@ -15,7 +15,7 @@ func newExplainCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "explain [RULE]",
 		Short: "What a rule checks, why (the incident), how to fix it; no RULE: list all",
-		Args:  cobra.MaximumNArgs(1),
+		Args:  atMostOneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)

@@ -19,7 +19,7 @@ file, the config files that hold error routes, and the team registry. Each
 guess is marked "guessed: confirm" in the file and listed on stdout.
 
 init never overwrites an existing manifest.`,
-		Args: cobra.MaximumNArgs(1),
+		Args: atMostOneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := bundleDir(args)
 			s, file, err := checks.WriteStarter(dir)

@@ -18,7 +18,7 @@ func newPreviewCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "preview [DIR]",
 		Short: "Show the first N intended executions of each bulk input",
-		Args:  cobra.MaximumNArgs(1),
+		Args:  atMostOneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			in, err := parseInputs(inputs)
 			if err != nil {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -51,27 +50,30 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 	if err == nil || errors.Is(err, preflight.ErrFailed) {
 		return preflight.ExitCode(err)
 	}
-	var pe *preflight.Error
-	if !errors.As(err, &pe) && isUsageError(err) {
-		err = preflight.Usagef("%s", err.Error())
-		pe = err.(*preflight.Error)
-	}
 	fmt.Fprintf(stderr, "preflight: %s\n", err)
-	if pe != nil && pe.Hint != "" {
+	var pe *preflight.Error
+	if errors.As(err, &pe) && pe.Hint != "" {
 		fmt.Fprintf(stderr, "hint: %s\n", pe.Hint)
 	}
 	return preflight.ExitCode(err)
 }
 
-// isUsageError recognises cobra's and pflag's errors for a bad command line.
-func isUsageError(err error) bool {
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "flag needs", "invalid argument", "accepts ", "requires ", "required flag", "if any flags in the group", "none of the others can be", "at least one of the flags in the group"} {
-		if strings.Contains(msg, p) {
-			return true
-		}
+// Every way cobra can refuse a command line ends as a *preflight.Error (exit
+// 2): flag errors through SetFlagErrorFunc, arguments through these
+// validators, an unknown command through the root's RunE.
+
+func atMostOneArg(cmd *cobra.Command, args []string) error {
+	if len(args) > 1 {
+		return &preflight.Error{Msg: fmt.Sprintf("%s takes at most one folder, got %d arguments: %q", cmd.CommandPath(), len(args), args), Hint: "run `" + cmd.CommandPath() + " --help` for usage"}
 	}
-	return false
+	return nil
+}
+
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return &preflight.Error{Msg: fmt.Sprintf("%s takes no arguments, got %q", cmd.CommandPath(), args)}
+	}
+	return nil
 }
 
 func newRootCmd(a *app) *cobra.Command {
@@ -86,6 +88,15 @@ Exit codes: 0 passed, 1 the deployment must not ship, 2 preflight could not
 judge (bad usage, a missing or malformed file), 3 internal error.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Args:          cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				cmd.SetOut(a.stderr)
+				cmd.Help()
+				return &preflight.Error{Msg: "no command given"}
+			}
+			return &preflight.Error{Msg: fmt.Sprintf("unknown command %q", args[0]), Hint: "run `preflight --help` for the commands"}
+		},
 	}
 	root.SetIn(a.stdin)
 	root.SetOut(a.stdout)
@@ -126,7 +137,7 @@ func newVersionCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print preflight's version",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fmt.Fprintf(a.stdout, "preflight %s\n", version())
 			return nil

@@ -26,7 +26,7 @@ func newSignoffCmd(a *app) *cobra.Command {
 the current values of config differences (--key) or the preview of a bulk
 input (--bulk) and approves them. Each entry is bound to the exact values:
 any later change voids it. Commit the file and get it reviewed.`,
-		Args: cobra.MaximumNArgs(1),
+		Args: atMostOneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.signoff(bundleDir(args), &fl)
 		},
@@ -39,11 +39,6 @@ any later change voids it. Commit the file and get it reviewed.`,
 	f.BoolVar(&fl.all, "all", false, "sign every difference and bulk input that needs it and has no valid sign-off")
 	f.StringArrayVar(&fl.inputs, "input", nil, "approve bulk input NAME as read from PATH, a file the pipeline produced (`NAME=PATH`), repeatable")
 	f.StringVar(&fl.expires, "expires", "", "when the sign-off lapses: an RFC 3339 `DATE` or timestamp (a date means 00:00 UTC)")
-	cmd.MarkFlagRequired("by")
-	cmd.MarkFlagRequired("reason")
-	cmd.MarkFlagsOneRequired("key", "bulk", "all")
-	cmd.MarkFlagsMutuallyExclusive("key", "all")
-	cmd.MarkFlagsMutuallyExclusive("bulk", "all")
 	return cmd
 }
 
@@ -64,8 +59,15 @@ func parseExpires(s string) (*time.Time, error) {
 }
 
 func (a *app) signoff(dir string, fl *signoffFlags) error {
-	if strings.TrimSpace(fl.by) == "" || strings.TrimSpace(fl.reason) == "" {
-		return preflight.Usagef("--by and --reason must not be empty: a sign-off says who and why")
+	switch {
+	case strings.TrimSpace(fl.by) == "":
+		return preflight.Usagef("--by is required: who signs (an email or code-host login)")
+	case strings.TrimSpace(fl.reason) == "":
+		return preflight.Usagef("--reason is required: why the difference or the run is right")
+	case !fl.all && len(fl.keys) == 0 && len(fl.bulks) == 0:
+		return preflight.Usagef("nothing named to sign: give --key GLOB, --bulk NAME or --all")
+	case fl.all && (len(fl.keys) > 0 || len(fl.bulks) > 0):
+		return preflight.Usagef("--all signs everything that needs it: give it without --key or --bulk")
 	}
 	expires, err := parseExpires(fl.expires)
 	if err != nil {
