@@ -108,10 +108,11 @@ var (
 		Why: "A person must look at the preview (the first executions, rendered) and approve this exact file before a large " +
 			"run: the approval is bound to the digest of the file and of the preview's inputs, so any later edit voids it. " +
 			"An approval by the change's author or by someone outside approvers does not count, nor an expired one.",
-		Incident: "bulk send: 848 emails went out in nine minutes and nobody had looked at the first five",
-		Fix:      "Run `preflight preview`, check the executions, then `preflight signoff --bulk NAME --by YOU --reason WHY` (a second person when you made the change).",
-		Failing:  "approve_over = 10, 848 rows, no [[bulk]] entry in preflight.signoff.toml",
-		Passing:  "[[bulk]]\nname = \"recipients\"\ndigest = \"sha256:…\"  # of the current file\nrows = 847\nby = \"dara@example.com\"\nreason = \"preview checked\"",
+		Incident:    "bulk send: 848 emails went out in nine minutes and nobody had looked at the first five",
+		Fix:         "Run `preflight preview`, check the executions, then `preflight signoff --bulk NAME --by YOU --reason WHY` (a second person when you made the change).",
+		Failing:     "approve_over = 10, 848 rows, no [[bulk]] entry in preflight.signoff.toml",
+		Passing:     "[[bulk]]\nname = \"recipients\"\ndigest = \"sha256:…\"  # of the current file\nrows = 847\nby = \"dara@example.com\"\nreason = \"preview checked\"",
+		SignoffFlag: "bulk",
 	}
 	ruleFormulaCell = preflight.Rule{
 		ID:       "bulk/formula-cell",

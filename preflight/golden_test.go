@@ -64,12 +64,19 @@ func sampleReport() *Report {
 			Message: `route "jo@example.com" is a person: jo@example.com is a member of alias "ops-oncall"; route to ops-oncall@example.com`},
 	}
 	rule := func(id string, sev Severity, title string) Rule {
-		return Rule{
+		r := Rule{
 			ID: id, Severity: sev, Title: title,
 			Why:      "Why " + id + " exists.",
 			Incident: "The incident behind " + id + ".",
 			Fix:      "How to fix " + id + ".",
 		}
+		switch id {
+		case "configdiff/unsigned-change", "configdiff/stale-signoff":
+			r.SignoffFlag = "key"
+		case "bulk/unapproved-run":
+			r.SignoffFlag = "bulk"
+		}
+		return r
 	}
 	return &Report{
 		Schema:   1,

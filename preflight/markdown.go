@@ -185,12 +185,6 @@ func mdFieldNames(es []Execution) []string {
 	return names
 }
 
-// mdSignoffRules are the configdiff rules a new, valid sign-off resolves.
-var mdSignoffRules = []string{
-	"configdiff/unsigned-change", "configdiff/stale-signoff",
-	"configdiff/expired-signoff", "configdiff/unauthorized-signoff",
-}
-
 func mdNext(b *strings.Builder, r *Report) {
 	if len(r.Findings) == 0 {
 		return
@@ -200,13 +194,21 @@ func mdNext(b *strings.Builder, r *Report) {
 	if r.Dir != "" && r.Dir != "." {
 		dir = " " + mdShellQuote(r.Dir)
 	}
+	rules := map[string]Rule{}
+	for _, rule := range r.Rules {
+		rules[rule.ID] = rule
+	}
 	var keys, bulks []string
 	for _, f := range r.Findings {
-		switch {
-		case f.Key != "" && slices.Contains(mdSignoffRules, f.Rule) && !slices.Contains(keys, f.Key):
-			keys = append(keys, f.Key)
-		case f.Rule == "bulk/unapproved-run" && f.Bulk != "" && !slices.Contains(bulks, f.Bulk):
-			bulks = append(bulks, f.Bulk)
+		switch rules[f.Rule].SignoffFlag {
+		case "key":
+			if f.Key != "" && !slices.Contains(keys, f.Key) {
+				keys = append(keys, f.Key)
+			}
+		case "bulk":
+			if f.Bulk != "" && !slices.Contains(bulks, f.Bulk) {
+				bulks = append(bulks, f.Bulk)
+			}
 		}
 	}
 	if len(keys) > 0 {
@@ -224,10 +226,6 @@ func mdNext(b *strings.Builder, r *Report) {
 		}
 		fmt.Fprintf(b, "- **Bulk runs**: check the preview above row by row; when it is what should run, approve it:\n  %s\n",
 			mdCode("preflight signoff"+dir+args.String()+` --by YOU --reason "…"`, false))
-	}
-	rules := map[string]Rule{}
-	for _, rule := range r.Rules {
-		rules[rule.ID] = rule
 	}
 	// The rules that fired, in the order the gates declare them.
 	count := map[string]int{}

@@ -11,6 +11,11 @@ type Rule struct {
 	Fix      string   // how to fix a finding
 	Failing  string   // a short example input that fires
 	Passing  string   // the same example fixed
+
+	// SignoffFlag is the signoff flag that resolves a finding of this rule:
+	// "key" (a config sign-off, by the finding's Key) or "bulk" (an
+	// approval, by its Bulk); "" when a sign-off does not resolve it.
+	SignoffFlag string
 }
 
 // Finding returns a finding of rule r with its severity filled in.
