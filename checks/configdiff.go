@@ -86,16 +86,21 @@ func (Configdiff) Check(b *preflight.Bundle, opts *preflight.Options) (*prefligh
 	}
 	res := &preflight.Result{}
 	for _, d := range s.Drifts {
+		item := preflight.Item{Gate: "configdiff", Name: d.Key, File: s.ProductionFile}
 		if d.Finding != nil {
 			res.Findings = append(res.Findings, *d.Finding)
+			item.File, item.Findings = d.Finding.File, 1
 		}
+		res.Items = append(res.Items, item)
+	}
+	if len(s.Drifts) == 0 {
+		res.Items = append(res.Items, preflight.Item{Gate: "configdiff", Name: s.StagingFile + " vs " + s.ProductionFile, File: s.ProductionFile})
 	}
 	for _, c := range s.Unused {
 		f := unusedSignoff.Finding(s.SignoffFile, c.Line, 1, fmt.Sprintf("sign-off for %s is unused: staging and production agree on it", c.Key))
 		f.Key = c.Key
 		res.Findings = append(res.Findings, f)
 	}
-	res.Items = []preflight.Item{{Gate: "configdiff", Name: s.StagingFile + " vs " + s.ProductionFile, File: s.ProductionFile, Findings: len(res.Findings)}}
 	return res, nil
 }
 

@@ -140,12 +140,13 @@ func (Routes) Check(b *preflight.Bundle, _ *preflight.Options) (*preflight.Resul
 					hit = true
 				}
 			}
-			if hit {
+			if hit && !c.done[n] {
+				before := len(c.findings)
 				c.node(n)
+				res.Items = append(res.Items, preflight.Item{Gate: "routes", Name: n.Key + " in " + f.rel, File: f.rel, Findings: len(c.findings) - before})
 			}
 		}
 		res.Findings = append(res.Findings, c.findings...)
-		res.Items = append(res.Items, preflight.Item{Gate: "routes", Name: f.rel, File: f.rel, Findings: len(c.findings)})
 	}
 
 	names := make([]string, len(files))
