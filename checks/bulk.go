@@ -222,6 +222,11 @@ type bulkScan struct {
 	width       int       // fields of the first record
 	headerLines []int     // data rows that look like a header
 	blank       int
+	headerLine  int  // header = true: the header record's line
+	badHeader   bool // header = true and the header record is malformed
+	headerLost  bool // header = true and a header field was not read (too long)
+	noKeys      bool // the key columns are not known (badHeader): no key is checked
+	maskAll     bool // a mask column is not known (badHeader): every field is masked
 
 	// Keys go to the key set in batches, looked up on a second goroutine
 	// (see lookup) while the scan goes on; it alone touches the fields
@@ -475,11 +480,15 @@ func (sc *bulkScan) scan(b *preflight.Bundle, r io.Reader) error {
 	s := newCSVScanner(r, d)
 	first := true
 	rows := 0
+	if !sc.header {
+		sc.keepKeys(s) // the first record is data too
+	}
 	sc.startKeys()
 	defer sc.waitKeys()
 	for s.Scan() {
 		line := s.Line()
 		for _, p := range s.Problems() {
+			// p.Col is already 0 when p is not on the record's first line.
 			sc.add(ruleMalformed, line, p.Col, "%s%s", p.Msg, onLine(p.Line, line))
 		}
 		if first {
@@ -489,6 +498,7 @@ func (sc *bulkScan) scan(b *preflight.Bundle, r io.Reader) error {
 				return err
 			}
 			if sc.header {
+				sc.keepKeys(s)
 				continue // the header row: not data, not checked for formulas
 			}
 		} else if n := s.NumFields(); n != sc.width {
@@ -514,6 +524,23 @@ func (sc *bulkScan) scan(b *preflight.Bundle, r io.Reader) error {
 	return nil
 }
 
+// keepKeys has the scanner read the key columns of a record too long to
+// hold (see csvScanner.Keep): with header = false from the first record
+// on, by number, else from the header's names.
+func (sc *bulkScan) keepKeys(s *csvScanner) {
+	if sc.header {
+		s.Keep(sc.keyCols) // none when noKeys
+		return
+	}
+	cols := make([]int, 0, len(sc.spec.Columns))
+	for _, col := range sc.spec.Columns {
+		if c, err := strconv.Atoi(col); err == nil && c >= 1 {
+			cols = append(cols, c-1)
+		}
+	}
+	s.Keep(cols)
+}
+
 func onLine(p, line int) string {
 	if p == line {
 		return ""
@@ -523,9 +550,21 @@ func onLine(p, line int) string {
 
 // columns reads the first record: the header names or the column numbers,
 // and the key columns' indexes.
+//
+// A malformed first record is a finding (reported by scan), and what it
+// seems to say about the columns is not trusted: a key or mask column
+// that cannot be found in a malformed header (or is out of range of a
+// malformed first record, with header = false) is not exit 2, but one
+// more bulk/malformed finding that says what is not checked. With a
+// header, no key is checked and every field is masked in the preview;
+// without one, the column number stands, and rows that have it are
+// checked.
 func (sc *bulkScan) columns(b *preflight.Bundle, s *csvScanner) error {
 	spec := sc.spec
 	n := s.NumFields()
+	malformed := len(s.Problems()) > 0
+	sc.badHeader = sc.header && malformed
+	sc.headerLine = s.Line()
 	names := make([]string, n)
 	if sc.header {
 		sc.headerRow = make([]string, n)
@@ -533,6 +572,13 @@ func (sc *bulkScan) columns(b *preflight.Bundle, s *csvScanner) error {
 			names[i] = string(s.Field(i))
 			sc.headerRow[i] = strings.TrimSpace(names[i])
 			sc.headerBytes = append(sc.headerBytes, []byte(sc.headerRow[i]))
+			if sc.badHeader && (s.Lost(i) || strings.ContainsAny(names[i], "\r\n")) {
+				// Not a name: a field not read, or one that ran on into
+				// the rows below (an unterminated quote), which the
+				// preview must not show as a column name.
+				names[i] = strconv.Itoa(i + 1)
+				sc.headerLost = sc.headerLost || s.Lost(i)
+			}
 		}
 	} else {
 		for i := range n {
@@ -545,13 +591,20 @@ func (sc *bulkScan) columns(b *preflight.Bundle, s *csvScanner) error {
 		at := fmt.Sprintf("bulk[%d].key[%d]", sc.index, k)
 		if !sc.header {
 			c, _ := strconv.Atoi(col)
-			if c > n {
+			if c > n && malformed {
+				sc.add(ruleMalformed, s.Line(), 0, "key column %d is beyond the %d fields of this malformed first record: a row without it is not key-checked", c, n)
+			} else if c > n {
 				return b.ManifestError(at, "key column %d is out of range: the first record of %s has %d fields", c, sc.file, n)
 			}
 			sc.keyCols = append(sc.keyCols, c-1)
 			continue
 		}
 		idx := headerIndex(sc.headerRow, col)
+		if idx < 0 && malformed {
+			sc.add(ruleMalformed, s.Line(), 0, "the header record is malformed, so key column %q cannot be looked up in it: no key is checked (blank, invalid, duplicate)", col)
+			sc.noKeys = true
+			continue
+		}
 		if idx == -2 {
 			return b.ManifestError(at, "key column %q appears more than once in the header of %s", col, sc.file)
 		}
@@ -565,6 +618,9 @@ func (sc *bulkScan) columns(b *preflight.Bundle, s *csvScanner) error {
 		}
 		sc.keyCols = append(sc.keyCols, idx)
 	}
+	if sc.noKeys {
+		sc.keyCols = nil
+	}
 	sc.masked = make([]bool, n)
 	for k, m := range spec.Mask {
 		idx := -1
@@ -572,6 +628,13 @@ func (sc *bulkScan) columns(b *preflight.Bundle, s *csvScanner) error {
 			idx = headerIndex(sc.headerRow, m)
 		} else if c, err := strconv.Atoi(m); err == nil && c >= 1 && c <= n {
 			idx = c - 1
+		}
+		if idx < 0 && malformed {
+			if !sc.maskAll {
+				sc.add(ruleMalformed, s.Line(), 0, "the first record is malformed, so mask column %q cannot be looked up in it: the preview masks every field", m)
+			}
+			sc.maskAll = true
+			continue
 		}
 		if idx < 0 {
 			if sc.header && looksLikeData(names) {
@@ -660,10 +723,7 @@ func (sc *bulkScan) row(s *csvScanner, line, rows int) {
 			break // no field starts like a formula
 		}
 		if v := s.Field(i); len(v) > 0 && isFormula(v) {
-			fl, col := s.FieldPos(i)
-			if fl != line {
-				col = 0
-			}
+			_, col := s.FieldPos(i)
 			sc.add(ruleFormulaCell, line, col, "cell in column %d starts with %q: a spreadsheet runs it as a formula", i+1, v[:1])
 		}
 	}
@@ -673,12 +733,19 @@ func (sc *bulkScan) row(s *csvScanner, line, rows int) {
 	if sc.looksLikeHeader(s, rows) {
 		sc.headerLines = append(sc.headerLines, line)
 		if sc.header {
-			sc.add(ruleHeaderAsData, line, 1, "row repeats the header row (line 1): the automation would run it as data")
+			_, col := s.FieldPos(0)
+			sc.add(ruleHeaderAsData, line, col, "row repeats the header row (line %d): the automation would run it as data", sc.headerLine)
 		} else {
 			_, kc := s.FieldPos(sc.keyCols[0])
 			sc.add(ruleHeaderAsData, line, kc, "first row looks like a header, but header = false: the automation would run it as data; set header = true and name the key column")
 		}
 		return
+	}
+	if sc.noKeys {
+		return
+	}
+	if s.Partial() && sc.keyLost(s) {
+		return // too long to hold, and its key not read: reported as malformed
 	}
 	if len(sc.keyCols) == 1 {
 		sc.singleKey(s, line)
@@ -721,6 +788,26 @@ func (sc *bulkScan) row(s *csvScanner, line, rows int) {
 	if len(kb.items) == keyBatch {
 		sc.sendKeys()
 	}
+}
+
+// keyLost reports whether a key column of a record too long to hold was
+// not read (see csvScanner.Keep): its key is then unknown.
+//
+// The scanner keeps the key fields of a record over its 8 MiB limit, so
+// such a row's key is checked like any other. The remaining limit: a key
+// field itself over 8 MiB (quotes included) is not read. Its row is
+// reported as bulk/malformed ("nor its key field") and takes no part in
+// the blank, invalid and duplicate checks or the unique count, so two
+// such rows with one key are not reported as duplicates. Likewise a
+// header record over the limit is not read: its names are unknown, no
+// key is checked (a bulk/malformed finding says so).
+func (sc *bulkScan) keyLost(s *csvScanner) bool {
+	for _, c := range sc.keyCols {
+		if c < s.NumFields() && s.Lost(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // singleKey is row's end for a key of one column: the key is normalised
@@ -881,12 +968,17 @@ func (sc *bulkScan) looksLikeHeader(s *csvScanner, rows int) bool {
 	if s.NumFields() != len(sc.headerRow) {
 		return false
 	}
-	c := sc.keyCols[0]
-	if v := s.Field(c); len(v) > 0 && !sc.headerFirst[v[0]] {
-		return false
+	if len(sc.keyCols) > 0 { // a quick look at the key cell first
+		c := sc.keyCols[0]
+		if v := s.Field(c); len(v) > 0 && !sc.headerFirst[v[0]] {
+			return false
+		}
+		if !bytes.EqualFold(bytes.TrimSpace(s.Field(c)), sc.headerBytes[c]) {
+			return false
+		}
 	}
-	if !bytes.EqualFold(bytes.TrimSpace(s.Field(c)), sc.headerBytes[c]) {
-		return false
+	if s.Partial() || sc.headerLost {
+		return false // a row or a header not read is not known to be equal
 	}
 	for i, h := range sc.headerBytes {
 		if !bytes.EqualFold(bytes.TrimSpace(s.Field(i)), h) {
@@ -905,7 +997,7 @@ func (sc *bulkScan) execution(s *csvScanner, line int) {
 			name = sc.preview.Columns[i]
 		}
 		v := string(s.Field(i))
-		if i < len(sc.masked) && sc.masked[i] {
+		if sc.maskAll || i < len(sc.masked) && sc.masked[i] {
 			v = maskValue(v)
 		}
 		if _, ok := fields[name]; !ok {
@@ -1095,11 +1187,15 @@ func (sc *bulkScan) rowCount(s *csvScanner) {
 		switch {
 		case rows == 0 && sc.width == 0:
 			why = ": the file is empty"
+		case rows == 0 && sc.badHeader && s.Cut():
+			why = fmt.Sprintf(": the header record's quote never closes, so the rest of the file is read as part of it (see line %d)", sc.headerLine)
+		case rows == 0 && sc.badHeader:
+			why = fmt.Sprintf(": the file has only its header record, which is malformed (see line %d)", sc.headerLine)
 		case rows == 0:
 			why = ": the file has only its header row"
 		}
 		sc.add(ruleRowCount, 0, 0, "found %d data rows, at least %d expected%s", rows, *spec.Rows.Min, why)
-	case spec.Rows.Max != nil && *spec.Rows.Max > 0 && rows > *spec.Rows.Max:
+	case spec.Rows.Max != nil && rows > *spec.Rows.Max: // max = 0 too is a bound
 		var why []string
 		switch h := sc.headerLines; len(h) {
 		case 0:

@@ -105,6 +105,35 @@ func TestBulkFixtures(t *testing.T) {
 			want: []string{"bulk/malformed 3:16"}, messages: []string{"unterminated quoted field"}},
 		{file: "stray-quote.csv", spec: email,
 			want: []string{"bulk/malformed 2:19"}, messages: []string{"a quote inside an unquoted field"}},
+		// A finding's line is where the record starts; a column only for a
+		// place on that line, else 0 (unknown): one rule for key, header,
+		// malformed and formula findings alike.
+		{file: "multiline-keys.csv", spec: email,
+			want: []string{
+				"bulk/duplicate-key 3:0", "bulk/invalid-key 5:0", "bulk/blank-key 7:0", "bulk/malformed 10:0",
+				"bulk/formula-cell 12:1", "bulk/invalid-key 12:4", "bulk/duplicate-key 16:3",
+			},
+			messages: []string{"repeats the key of line 2", "is not an email address", "is blank", "a quote inside an unquoted field: quote the whole field and double the quote (\"\") (on line 11)",
+				"", "", "repeats the key of line 14"}},
+		{file: "header-as-data-multiline.csv", spec: "key = [2]\nformat = \"email\"\nheader = false\n",
+			want: []string{"bulk/header-as-data 1:0"}, messages: []string{"first row looks like a header"}},
+		// A malformed header record is a finding, not exit 2, and the key
+		// column is not said to be missing from it.
+		{file: "header-unterminated.csv", spec: "key = [\"k\"]\nformat = \"email\"\n",
+			want: []string{"bulk/row-count 0:0", "bulk/malformed 1:0", "bulk/malformed 1:1"},
+			messages: []string{
+				"found 0 data rows, at least 1 expected: the header record's quote never closes, so the rest of the file is read as part of it (see line 1)",
+				`the header record is malformed, so key column "k" cannot be looked up in it: no key is checked`,
+				"unterminated quoted field"}},
+		{file: "header-stray-quote.csv", spec: email, // no key checked: the duplicate is not seen
+			want:     []string{"bulk/malformed 1:0", "bulk/malformed 1:3"},
+			messages: []string{`key column "email" cannot be looked up`, "a quote inside an unquoted field"}},
+		{file: "header-stray-quote-key-found.csv", spec: email, // the key column is found: keys are checked
+			want:     []string{"bulk/malformed 1:9", "bulk/duplicate-key 3:1"},
+			messages: []string{"a quote inside an unquoted field", "repeats the key of line 2"}},
+		{file: "header-unterminated.csv", spec: "key = [3]\nformat = \"email\"\nheader = false\n", // out of range of a malformed first record: not exit 2
+			want:     []string{"bulk/malformed 1:0", "bulk/malformed 1:1"},
+			messages: []string{"key column 3 is beyond the 1 fields of this malformed first record: a row without it is not key-checked", "unterminated quoted field"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -837,5 +866,165 @@ func TestBulkExampleBundles(t *testing.T) {
 	res, err = Bulk{}.Check(fixed, &preflight.Options{Now: bulkNow, Author: "dara@example.com"})
 	if err != nil || len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Message, "the author of the change") {
 		t.Errorf("self-approved: %v %v", err, res.Findings)
+	}
+}
+
+// TestBulkRowsMaxZero checks that a written max is a bound, 0 included:
+// rows = { min = 0, max = 0 } allows only a file without data rows.
+func TestBulkRowsMaxZero(t *testing.T) {
+	for _, tt := range []struct {
+		rows, csv string
+		want      []string
+		message   string
+	}{
+		{rows: "{ min = 0, max = 0 }", csv: "email\nana@example.com\n", want: []string{"bulk/row-count 0:0"}, message: "found 1 data rows, at most 0 expected"},
+		{rows: "{ min = 0, max = 0 }", csv: "email\n"},
+		{rows: "{ min = 0, max = 0 }", csv: ""},
+		{rows: "{ min = 0 }", csv: "email\nana@example.com\nbo@example.com\n"}, // no max: no bound
+		{rows: "{ max = 1 }", csv: "email\nana@example.com\nbo@example.com\n", want: []string{"bulk/row-count 0:0"}, message: "found 2 data rows, at most 1 expected"},
+	} {
+		b := writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest("key = [\"email\"]\nrows = " + tt.rows), "in.csv": tt.csv})
+		res, err := Bulk{}.Check(b, &preflight.Options{Now: bulkNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tt.want, bulkShort(res.Findings)); diff != "" {
+			t.Errorf("rows = %s, %q: findings (-want +got):\n%s", tt.rows, tt.csv, diff)
+		} else if tt.message != "" && res.Findings[0].Message != tt.message {
+			t.Errorf("rows = %s: message %q, want %q", tt.rows, res.Findings[0].Message, tt.message)
+		}
+	}
+	// A max below the default min is a manifest error that says so.
+	for rows, want := range map[string]string{
+		"{ max = 0 }":           "preflight.toml:8:1: rows.max 0 is below rows.min 1, its default: write min too (rows = { min = 0, max = 0 })",
+		"{ min = 0, max = -1 }": "rows.max must not be negative, got -1",
+		"{ min = 3, max = 2 }":  "rows.max 2 is below rows.min 3",
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "preflight.toml"), []byte(bulkManifest("key = [\"email\"]\nrows = "+rows)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := preflight.LoadBundle(dir)
+		var pe *preflight.Error
+		if !errors.As(err, &pe) || !strings.Contains(err.Error(), want) {
+			t.Errorf("rows = %s: got %v, want a *preflight.Error containing %q", rows, err, want)
+		}
+	}
+}
+
+// TestBulkMalformedHeaderMask checks that a mask column a malformed header
+// does not show is not exit 2, and that the preview then masks every
+// field: customer data must not leak through a column nobody could name.
+func TestBulkMalformedHeaderMask(t *testing.T) {
+	b := writeBulkBundle(t, map[string]string{
+		"preflight.toml": bulkManifest("key = [\"name\"]\nmask = [\"email\"]\npreview = 1"),
+		"in.csv":         "em\"ail,name,extra\nana@example.com,Ana,Secret,more\n",
+	})
+	res, err := Bulk{}.Check(b, &preflight.Options{Now: bulkNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"bulk/malformed 1:0", "bulk/malformed 1:3", "bulk/malformed 2:0"}, bulkShort(res.Findings)); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	fs := preflight.SortFindings(res.Findings)
+	if want := `mask column "email" cannot be looked up in it: the preview masks every field`; !strings.Contains(fs[0].Message, want) {
+		t.Errorf("message %q, want it to contain %q", fs[0].Message, want)
+	}
+	want := map[string]string{"em\"ail": "a***@example.com", "name": "A***", "extra": "S***", "4": "m***"}
+	if diff := cmp.Diff(want, res.Previews[0].First[0].Fields); diff != "" {
+		t.Errorf("preview fields (-want +got):\n%s", diff)
+	}
+}
+
+// TestBulkLongRecord checks a record over the scanner's 8 MiB limit: it is
+// reported as malformed, and its key is still read (the key columns are
+// kept while the other fields are dropped), so it takes part in the
+// duplicate check, without a false blank-key. Only a key field itself over
+// the limit is not read: then no key finding at all is made for the row.
+func TestBulkLongRecord(t *testing.T) {
+	long := strings.Repeat("x", 9<<20)
+	longLines := strings.Repeat("xxxxxxx\n", 9<<17) // 9 MiB over 1179648 lines
+	tests := []struct {
+		name, spec, csv string
+		want            []string
+		messages        []string
+	}{
+		{name: "key first", spec: "key = [\"email\"]\nformat = \"email\"",
+			csv:      "email,note\nana@example.com," + long + "\nANA@example.com,x\n",
+			want:     []string{"bulk/malformed 2:0", "bulk/duplicate-key 3:1"},
+			messages: []string{"record longer than 8 MiB: not read, but for its key field", "repeats the key of line 2"}},
+		{name: "key after the long field", spec: "key = [\"email\"]\nformat = \"email\"",
+			csv:      "note,email\n" + long + ",bo@example.com\nx,bo@example.com\n",
+			want:     []string{"bulk/malformed 2:0", "bulk/duplicate-key 3:3"},
+			messages: []string{"but for its key field", "repeats the key of line 2"}},
+		{name: "repeated key in the long record", spec: "key = [\"email\"]\nformat = \"email\"",
+			csv:      "note,email\nx,bo@example.com\n\"" + longLines + "\",bo@example.com\n",
+			want:     []string{"bulk/duplicate-key 3:0", "bulk/malformed 3:0"},
+			messages: []string{"repeats the key of line 2", "but for its key field"}},
+		{name: "invalid key in the long record", spec: "key = [\"email\"]\nformat = \"email\"",
+			csv:      "note,email\n" + long + ",not-an-address\n",
+			want:     []string{"bulk/invalid-key 2:0", "bulk/malformed 2:0"},
+			messages: []string{"is not an email address", "but for its key field"}},
+		{name: "blank key in the long record", spec: "key = [\"email\"]\nformat = \"email\"",
+			csv:      "note,email\n" + long + ", \n",
+			want:     []string{"bulk/blank-key 2:0", "bulk/malformed 2:0"},
+			messages: []string{"is blank", "but for its key field"}},
+		{name: "composite key, no header", spec: "key = [1, 3]\nheader = false",
+			csv:      "k1," + long + ",k2\nk1,x,k2\n",
+			want:     []string{"bulk/malformed 1:0", "bulk/duplicate-key 2:1"},
+			messages: []string{"but for its key fields", "repeats the key of line 1"}},
+		{name: "key itself too long", spec: "key = [\"email\"]\nformat = \"email\"",
+			csv:      "email,note\n" + long + ",x\n",
+			want:     []string{"bulk/malformed 2:0"},
+			messages: []string{"record longer than 8 MiB: not read, nor its key field (itself longer than the limit): its key takes no part in the key checks"}},
+		{name: "long header", spec: "key = [\"email\"]\nformat = \"email\"",
+			csv:      "email," + long + "\nana@example.com,x\nana@example.com,x\n",
+			want:     []string{"bulk/malformed 1:0", "bulk/malformed 1:0"},
+			messages: []string{"record longer than 8 MiB: not read", `key column "email" cannot be looked up`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest(tt.spec), "in.csv": tt.csv})
+			res, err := Bulk{}.Check(b, &preflight.Options{Now: bulkNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fs := preflight.SortFindings(res.Findings)
+			if diff := cmp.Diff(tt.want, bulkShort(fs)); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+			for i, m := range tt.messages {
+				if i < len(fs) && !strings.Contains(fs[i].Message, m) {
+					t.Errorf("finding %d: message %q does not contain %q", i, fs[i].Message, m)
+				}
+			}
+		})
+	}
+}
+
+// TestBulkHeaderRecord checks what is said of the header record: a
+// malformed one whose quote swallows the file is no column name in the
+// preview (it holds customer rows), and a repeated header names the line
+// the header is really on.
+func TestBulkHeaderRecord(t *testing.T) {
+	b := writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest("key = [\"k\"]"), "in.csv": "\"k,v\nana@example.com,1\n"})
+	res, err := Bulk{}.Check(b, &preflight.Options{Now: bulkNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := res.Previews[0]; !slices.Equal(p.Columns, []string{"1"}) || p.Rows != 0 {
+		t.Errorf("preview columns %q, rows %d: want [\"1\"], 0", p.Columns, p.Rows)
+	}
+
+	b = writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest("key = [\"email\"]\ndelimiter = \";\""), "in.csv": "sep=;\nemail;name\nana@example.com;A\nemail;name\n"})
+	res, err = Bulk{}.Check(b, &preflight.Options{Now: bulkNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"bulk/header-as-data 4:1"}, bulkShort(res.Findings)); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	} else if m := res.Findings[0].Message; !strings.Contains(m, "repeats the header row (line 2)") {
+		t.Errorf("message %q, want the header's line 2", m)
 	}
 }

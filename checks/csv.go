@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/bits"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -35,6 +36,14 @@ import (
 //     attached to the record and the scan goes on with the next record. An
 //     unterminated quoted field runs to the end of the input: it ends the
 //     scan at that record.
+//   - Positions: a record is reported at the physical line it starts on,
+//     so a column is only given for a place on that line (see reportCol);
+//     for a place on a later line of the record it is 0, unknown.
+//   - A record longer than maxRecord is not held: its fields are dropped
+//     from the buffer as the scan goes, and read as empty and lost
+//     (Lost), but those the caller asked to keep (Keep: the key columns).
+//     A kept field is copied aside before the buffer drops it, so it
+//     is read whole unless it is itself longer than maxRecord.
 
 const (
 	defaultMaxRecord = 8 << 20  // a record longer than this is reported, not held
@@ -57,6 +66,7 @@ type csvField struct {
 	quoted           bool
 	complex          bool // quoted with a doubled quote or text after the closing quote
 	esc              bool
+	lost             bool // in a record too long to hold, and not kept: read as empty
 }
 
 // csvScanner reads CSV records one at a time; see the file comment.
@@ -88,6 +98,7 @@ type csvScanner struct {
 	done  bool
 
 	maxRecord int
+	keep      []int // indexes of the fields a record too long to hold keeps (Keep)
 
 	// The current record.
 	recLine  int
@@ -95,9 +106,12 @@ type csvScanner struct {
 	formula  bool // a field starts with a byte a formula may start with, or a quote
 	recEnd   int  // raw length, without the line end
 	overflow bool
-	quotes   int // misplaced quotes seen
-	quoteAt  int // the problem that reports the first, or -1
-	colP     int // column cache: raw byte colP is at column colN
+	cut      bool // an unterminated quote ended the scan at this record
+	spilled  int  // fields before this one are out of the buffer: copied to esc, or lost
+	fstart   int  // while record calls fill: the buffer index the field being read starts at
+	quotes   int  // misplaced quotes seen
+	quoteAt  int  // the problem that reports the first, or -1
+	colP     int  // column cache: raw byte colP is at column colN
 	colN     int
 	fields   []csvField
 	esc      []byte
@@ -155,6 +169,27 @@ func (s *csvScanner) MaybeFormula() bool { return s.formula }
 // Problems returns what is wrong with the current record.
 func (s *csvScanner) Problems() []csvProblem { return s.problems }
 
+// Cut reports whether the current record has an unterminated quote that
+// ran to the end of the input.
+func (s *csvScanner) Cut() bool { return s.cut }
+
+// Partial reports whether the current record was too long to hold: only
+// its kept fields (Keep) are read, and those perhaps not (Lost).
+func (s *csvScanner) Partial() bool { return s.overflow }
+
+// Lost reports whether field i of the current record was not read: the
+// record was too long to hold, and the field was not kept (Keep) or was
+// itself too long. Its value then reads as empty.
+func (s *csvScanner) Lost(i int) bool { return s.fields[i].lost }
+
+// Keep names the fields (0-based indexes) that a record too long to hold
+// still reads, from the next record on: the key columns.
+func (s *csvScanner) Keep(fields []int) { s.keep = append(s.keep[:0], fields...) }
+
+// kept reports whether field i is kept; asked only of records too long to
+// hold.
+func (s *csvScanner) kept(i int) bool { return slices.Contains(s.keep, i) }
+
 // Field returns the i'th field's value. It is valid until the next Scan.
 func (s *csvScanner) Field(i int) []byte {
 	f := &s.fields[i]
@@ -167,22 +202,34 @@ func (s *csvScanner) Field(i int) []byte {
 	return s.buf[s.start+int(f.start) : s.start+int(f.end)]
 }
 
-// FieldPos returns the physical line and column (in code points, 1-based)
-// where field i starts; the column is 0 when the record was too long to hold.
+// FieldPos returns the physical line where field i starts, and the column
+// a finding about the field carries (see reportCol): its 1-based
+// code-point column when it starts on the record's first line, else 0.
 func (s *csvScanner) FieldPos(i int) (line, col int) {
 	f := &s.fields[i]
-	if s.overflow {
-		return s.recLine + int(f.line), 0
+	if i == 0 {
+		return s.recLine, 1 // the first field starts the record, even one too long to hold
 	}
-	if f.start == 0 {
-		return s.recLine, 1 // the first field
+	return s.recLine + int(f.line), s.reportCol(s.recLine+int(f.line), int(f.start))
+}
+
+// reportCol returns the column a finding about the current record carries
+// for its raw byte p, on physical line line: the one rule for every
+// position the scanner reports, problems and fields alike. A finding's
+// line is the line where the record starts, so a column measured on a
+// later line of the record would point at other text: there it is 0
+// (unknown), as it is in a record too long to hold, whose start is gone.
+func (s *csvScanner) reportCol(line, p int) int {
+	if line != s.recLine || s.overflow {
+		return 0
 	}
-	return s.recLine + int(f.line), s.column(int(f.start))
+	return s.column(p)
 }
 
 // column returns the 1-based code-point column of the record's raw byte p.
 // It goes on from the last answer when p lies after it, so asking for the
 // columns of a record's fields in order costs one pass over the record.
+// Callers ask through reportCol, for bytes on the record's first line.
 func (s *csvScanner) column(p int) int {
 	from, col := 0, 1
 	if p >= s.colP {
@@ -209,7 +256,13 @@ func (s *csvScanner) quoteProblem() bool {
 	return false
 }
 
-func (s *csvScanner) problem(line, col int, format string, args ...any) {
+// problem reports a problem at the record's raw byte p, on physical line
+// line; p < 0 when the place has no column.
+func (s *csvScanner) problem(line, p int, format string, args ...any) {
+	col := 0
+	if p >= 0 {
+		col = s.reportCol(line, p)
+	}
 	s.problems = append(s.problems, csvProblem{Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
 }
 
@@ -223,8 +276,16 @@ func (s *csvScanner) fill(i int) (int, bool) {
 	if s.end == len(s.buf) {
 		keep := s.start
 		if s.end-s.start >= s.maxRecord {
-			keep = i // the record is too long: forget what is scanned of it
+			// The record is too long: forget what is scanned of it, but
+			// the kept fields (spill) and the start of a kept field being
+			// read, unless that field is itself too long.
 			s.overflow = true
+			s.spill()
+			keep = i
+			if s.kept(len(s.fields)) && s.fstart >= s.start && i-s.fstart < s.maxRecord {
+				keep = s.fstart
+			}
+			s.fstart -= keep
 		}
 		if keep > 0 {
 			n := copy(s.buf, s.buf[keep:s.end])
@@ -253,6 +314,29 @@ func (s *csvScanner) fill(i int) (int, bool) {
 			return i, true
 		}
 	}
+}
+
+// spill takes the record's finished fields out of the buffer, which is
+// about to drop them: a kept field's value is copied to esc, any other is
+// lost. Each field is spilled once; fields that start before the buffer's
+// content (their start was dropped already) are lost.
+func (s *csvScanner) spill() {
+	for k := s.spilled; k < len(s.fields); k++ {
+		f := &s.fields[k]
+		if !s.kept(k) || f.start < 0 {
+			*f = csvField{line: f.line, lost: true}
+			continue
+		}
+		from := len(s.esc)
+		raw := s.buf[s.start+int(f.start) : s.start+int(f.end)]
+		if f.quoted {
+			s.esc = unquote(s.esc, raw)
+		} else {
+			s.esc = append(s.esc, raw...)
+		}
+		*f = csvField{escStart: int32(from), escEnd: int32(len(s.esc)), line: f.line, esc: true}
+	}
+	s.spilled = len(s.fields)
 }
 
 // offset returns the input offset of buf[i].
@@ -295,7 +379,8 @@ func (s *csvScanner) Scan() bool {
 	s.fields = s.fields[:0]
 	s.esc = s.esc[:0]
 	s.problems = s.problems[:0]
-	s.overflow = false
+	s.overflow, s.cut = false, false
+	s.spilled = 0
 	s.text, s.formula = s.allText, false
 	s.quotes, s.quoteAt = 0, -1
 	s.colP, s.colN = 0, 1
@@ -363,6 +448,7 @@ func (s *csvScanner) record() {
 		if i >= s.end {
 			var ok bool
 			old := i
+			s.fstart = fstart
 			i, ok = s.fill(i)
 			fstart -= old - i
 			if !ok {
@@ -370,11 +456,11 @@ func (s *csvScanner) record() {
 				switch state {
 				case stQuoted:
 					complex = true // unquote copes with the missing closing quote
-					s.done = true
+					s.done, s.cut = true, true
 					if !s.overflow {
-						s.problem(fline, s.column(fstart-s.start), "unterminated quoted field: the quote opened here never closes, so the rest of the file is one field")
+						s.problem(fline, fstart-s.start, "unterminated quoted field: the quote opened here never closes, so the rest of the file is one field")
 					} else {
-						s.problem(fline, 0, "unterminated quoted field: the quote opened on this line never closes, so the rest of the file is one field")
+						s.problem(fline, -1, "unterminated quoted field: the quote opened on this line never closes, so the rest of the file is one field")
 					}
 				}
 				endField(i)
@@ -411,9 +497,9 @@ func (s *csvScanner) record() {
 			case '"':
 				if s.quoteProblem() {
 					if tail {
-						s.problem(s.line, s.column(i-s.start), "a quote after a quoted field's closing quote: expected the delimiter or the end of the line")
+						s.problem(s.line, i-s.start, "a quote after a quoted field's closing quote: expected the delimiter or the end of the line")
 					} else {
-						s.problem(s.line, s.column(i-s.start), "a quote inside an unquoted field: quote the whole field and double the quote (\"\")")
+						s.problem(s.line, i-s.start, "a quote inside an unquoted field: quote the whole field and double the quote (\"\")")
 					}
 				}
 				i++
@@ -426,6 +512,7 @@ func (s *csvScanner) record() {
 				if dlen > 1 {
 					if i+dlen > len(buf) && !s.eof {
 						old := i
+						s.fstart = fstart
 						i, _ = s.fill(i) // i < s.end: more input is appended
 						fstart -= old - i
 						continue
@@ -479,12 +566,13 @@ func (s *csvScanner) record() {
 			}
 			if dlen > 1 && c == s.delim[0] && i+dlen > len(buf) && !s.eof {
 				old := i
+				s.fstart = fstart
 				i, _ = s.fill(i)
 				fstart -= old - i
 				continue
 			}
 			if s.quoteProblem() {
-				s.problem(s.line, s.column(i-s.start), "text after a quoted field's closing quote: expected the delimiter or the end of the line")
+				s.problem(s.line, i-s.start, "text after a quoted field's closing quote: expected the delimiter or the end of the line")
 			}
 			complex, tail = true, true
 			state = stUnquoted
@@ -611,31 +699,34 @@ func (s *csvScanner) finish(i int) {
 		p.Msg += fmt.Sprintf(" (and %d more misplaced quotes in this record)", s.quotes-1)
 	}
 	if s.overflow {
-		for k := range s.fields {
-			s.fields[k] = csvField{line: s.fields[k].line}
+		// The fields not spilled are in the buffer, but for one whose
+		// start was dropped; only the kept ones are read.
+		for k := s.spilled; k < len(s.fields); k++ {
+			if f := &s.fields[k]; !s.kept(k) || f.start < 0 {
+				*f = csvField{line: f.line, lost: true}
+			}
 		}
-		s.problem(s.recLine, 0, "record longer than %d MiB: not read", s.maxRecord>>20)
-		return
+		s.problem(s.recLine, -1, "%s", s.overflowMsg())
 	}
 	raw := s.buf[s.start : s.start+s.recEnd]
-	for k := range s.fields {
+	for k := s.spilled; k < len(s.fields); k++ {
 		f := &s.fields[k]
-		if !f.complex {
+		if !f.complex || f.lost {
 			continue
 		}
 		from := len(s.esc)
 		s.esc = unquote(s.esc, raw[f.start:f.end])
 		f.escStart, f.escEnd, f.esc = int32(from), int32(len(s.esc)), true
 	}
-	if !s.text {
-		return
+	if !s.text || s.overflow {
+		return // the text of a record too long to hold is not checked
 	}
 	if !utf8.Valid(raw) {
 		for k := 0; k < len(raw); {
 			r, n := utf8.DecodeRune(raw[k:])
 			if r == utf8.RuneError && n <= 1 {
 				line := s.recLine + lineBreaks(raw[:k])
-				s.problem(line, s.column(k), "invalid UTF-8 at byte offset %d: expected UTF-8 text", s.offset(s.start+k))
+				s.problem(line, k, "invalid UTF-8 at byte offset %d: expected UTF-8 text", s.offset(s.start+k))
 				break
 			}
 			k += n
@@ -643,8 +734,34 @@ func (s *csvScanner) finish(i int) {
 	}
 	if k := bytes.IndexByte(raw, 0); k >= 0 {
 		line := s.recLine + lineBreaks(raw[:k])
-		s.problem(line, s.column(k), "a NUL byte at byte offset %d: expected text", s.offset(s.start+k))
+		s.problem(line, k, "a NUL byte at byte offset %d: expected text", s.offset(s.start+k))
 	}
+}
+
+// overflowMsg describes a record too long to hold: which of its fields,
+// if any, are read.
+func (s *csvScanner) overflowMsg() string {
+	msg := fmt.Sprintf("record longer than %d MiB: not read", s.maxRecord>>20)
+	keep, lost := 0, 0
+	for k := range s.fields {
+		if s.kept(k) {
+			keep++
+			if s.fields[k].lost {
+				lost++
+			}
+		}
+	}
+	switch {
+	case keep == 0:
+		return msg
+	case lost == 0 && keep == 1:
+		return msg + ", but for its key field"
+	case lost == 0:
+		return msg + ", but for its key fields"
+	case keep == 1:
+		return msg + ", nor its key field (itself longer than the limit): its key takes no part in the key checks"
+	}
+	return msg + fmt.Sprintf(", nor %d of its %d key fields (themselves longer than the limit): its key takes no part in the key checks", lost, keep)
 }
 
 // unquote appends the value of a quoted raw field to dst: the quotes

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -102,9 +103,21 @@ func TestScanner(t *testing.T) {
 			problems: []string{"1:5: invalid UTF-8 at byte offset 6", "1:3: a NUL byte at byte offset 3"},
 		},
 		{
+			// The column of a place on a later line of the record is
+			// unknown (0): findings carry the record's start line.
 			name: "problem on a later line of a record", in: "\"a\nb\",c\xff\n",
 			recs:     []string{"1: a\nb|c\xff"},
-			problems: []string{"2:5: invalid UTF-8"},
+			problems: []string{"2:0: invalid UTF-8"},
+		},
+		{
+			name: "stray quote on a later line of a record", in: "x,\"a\nb\",c\"d\n",
+			recs:     []string{"1: x|a\nb|c\"d"},
+			problems: []string{"2:0: a quote inside an unquoted field"},
+		},
+		{
+			name: "unterminated quote on a later line of a record", in: "x,\"a\nb\",\"c\n",
+			recs:     []string{"1: x|a\nb|c\n"},
+			problems: []string{"2:0: unterminated quoted field"},
 		},
 	}
 	for _, tt := range tests {
@@ -142,7 +155,9 @@ func TestScannerFieldPos(t *testing.T) {
 		line, col := s.FieldPos(i)
 		got = append(got, fmt.Sprintf("%d:%d", line, col))
 	}
-	if diff := cmp.Diff([]string{"1:1", "1:3", "2:4"}, got); diff != "" {
+	// The third field starts on line 2: its column is not the record's
+	// line's, so it is unknown (0).
+	if diff := cmp.Diff([]string{"1:1", "1:3", "2:0"}, got); diff != "" {
 		t.Errorf("positions (-want +got):\n%s", diff)
 	}
 }
@@ -191,7 +206,8 @@ func TestScannerMemory(t *testing.T) {
 }
 
 // FuzzScanCSV checks that the scanner never panics, that record start lines
-// never decrease, and that problems lie within the input's lines.
+// never decrease, that problems lie within the input's lines, and that a
+// field or problem on a later line than its record's has column 0.
 func FuzzScanCSV(f *testing.F) {
 	files, _ := filepath.Glob("testdata/bulk/*.csv")
 	for _, name := range files {
@@ -223,13 +239,20 @@ func FuzzScanCSV(f *testing.F) {
 			last = s.Line()
 			for i := range s.NumFields() {
 				_ = s.Field(i)
-				if line, _ := s.FieldPos(i); line < s.Line() || line > lines {
+				line, col := s.FieldPos(i)
+				if line < s.Line() || line > lines {
 					t.Fatalf("field %d at line %d, record at %d", i, line, s.Line())
+				}
+				if line != s.Line() && col != 0 {
+					t.Fatalf("field %d on line %d of a record at line %d has column %d, want 0", i, line, s.Line(), col)
 				}
 			}
 			for _, p := range s.Problems() {
 				if p.Line < s.Line() || p.Line > lines {
 					t.Fatalf("problem at line %d, record at %d: %s", p.Line, s.Line(), p.Msg)
+				}
+				if p.Line != s.Line() && p.Col != 0 {
+					t.Fatalf("problem on line %d of a record at line %d has column %d, want 0: %s", p.Line, s.Line(), p.Col, p.Msg)
 				}
 			}
 		}
@@ -346,6 +369,168 @@ func TestScannerPlainRecords(t *testing.T) {
 			if diff := cmp.Diff(slow, fast); diff != "" {
 				t.Fatalf("case %d, delimiter %q, %q (-general +fast):\n%s", n, d, in, diff)
 			}
+		}
+	}
+}
+
+// TestScannerLongRecordKeep checks that a record too long to hold still
+// reads the fields it keeps (the key columns), whatever their place in the
+// record, unless a kept field is itself too long; the other fields are
+// lost, and none is read as a value it does not have.
+func TestScannerLongRecordKeep(t *testing.T) {
+	long := strings.Repeat("x", 3<<20)
+	longLines := strings.Repeat("xxxxxxx\n", 3<<17) // 3 MiB over 393216 lines
+	tests := []struct {
+		name   string
+		in     string
+		keep   []int
+		fields []string // the long record's fields, "LOST" when lost
+		lines  []int    // every record's start line
+	}{
+		{name: "key first", in: "a,b\nk," + long + "\nd,e\n", keep: []int{0},
+			fields: []string{"k", "LOST"}, lines: []int{1, 2, 3}},
+		{name: "key after the long field", in: "a,b\n" + long + ",k\nd,e\n", keep: []int{1},
+			fields: []string{"LOST", "k"}, lines: []int{1, 2, 3}},
+		{name: "quoted key after a long quoted field of many lines", in: "a,b\n\"" + longLines + "\",\"k\"\"q\"\nd,e\n", keep: []int{1},
+			fields: []string{"LOST", "k\"q"}, lines: []int{1, 2, 3 + 3<<17}},
+		{name: "key between long fields", in: "a,b,c\n" + long + ",\"k,\"\"\"," + long + "\nd,e,f\n", keep: []int{1},
+			fields: []string{"LOST", "k,\"", "LOST"}, lines: []int{1, 2, 3}},
+		{name: "key read across the limit", in: "a,b\n" + strings.Repeat("y", 900<<10) + "," + strings.Repeat("k", 300<<10) + "\nd,e\n", keep: []int{1},
+			fields: []string{"LOST", strings.Repeat("k", 300<<10)}, lines: []int{1, 2, 3}},
+		{name: "key read across the limit, then more fields", in: "a,b,c\n" + strings.Repeat("y", 900<<10) + "," + strings.Repeat("k", 300<<10) + "," + long + "\nd,e,f\n", keep: []int{1},
+			fields: []string{"LOST", strings.Repeat("k", 300<<10), "LOST"}, lines: []int{1, 2, 3}},
+		{name: "key itself too long", in: "a,b\n" + long + ",x\nd,e\n", keep: []int{0},
+			fields: []string{"LOST", "LOST"}, lines: []int{1, 2, 3}},
+		{name: "nothing kept", in: "a,b\n" + long + ",x\nd,e\n",
+			fields: []string{"LOST", "LOST"}, lines: []int{1, 2, 3}},
+		{name: "two keys", in: "a,b,c\nk1," + long + ",k2\nd,e,f\n", keep: []int{0, 2},
+			fields: []string{"k1", "LOST", "k2"}, lines: []int{1, 2, 3}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newCSVScanner(strings.NewReader(tt.in), ',')
+			s.maxRecord = 1 << 20
+			s.Keep(tt.keep)
+			var lines []int
+			var problems []string
+			for s.Scan() {
+				lines = append(lines, s.Line())
+				for _, p := range s.Problems() {
+					problems = append(problems, fmt.Sprintf("%d:%d: %s", p.Line, p.Col, p.Msg))
+				}
+				if s.Line() != 2 {
+					if s.Partial() || s.Lost(0) {
+						t.Errorf("line %d: read as partial", s.Line())
+					}
+					continue
+				}
+				if !s.Partial() {
+					t.Errorf("long record not partial")
+				}
+				var got []string
+				for i := range s.NumFields() {
+					v := string(s.Field(i))
+					if s.Lost(i) {
+						if v != "" {
+							t.Errorf("lost field %d reads %d bytes", i, len(v))
+						}
+						v = "LOST"
+					}
+					got = append(got, v)
+				}
+				if diff := cmp.Diff(tt.fields, got); diff != "" {
+					t.Errorf("fields (-want +got):\n%s", diff)
+				}
+				for i := range s.NumFields() {
+					if _, col := s.FieldPos(i); i > 0 && col != 0 {
+						t.Errorf("field %d of a record too long to hold at column %d, want 0 (unknown)", i, col)
+					}
+				}
+			}
+			if diff := cmp.Diff(tt.lines, lines); diff != "" {
+				t.Errorf("lines (-want +got):\n%s", diff)
+			}
+			if len(problems) != 1 || !strings.HasPrefix(problems[0], "2:0: record longer than 1 MiB: not read") {
+				t.Errorf("problems: %q", problems)
+			}
+			if cap(s.buf) > 4<<20 {
+				t.Errorf("buffer grew to %d bytes", cap(s.buf))
+			}
+		})
+	}
+}
+
+// TestScannerLongRecordKeepRandom holds records too long to hold to a
+// scan that holds them: every kept field shorter than the limit reads as
+// it does there, whatever the sizes, quotes and line breaks around it; a
+// field not read reads as empty; record lines agree.
+func TestScannerLongRecordKeepRandom(t *testing.T) {
+	seed := uint64(7)
+	rnd := func(n int) int {
+		seed ^= seed << 13
+		seed ^= seed >> 7
+		seed ^= seed << 17
+		return int(seed % uint64(n))
+	}
+	const limit = 1 << 20
+	sizes := []int{0, 1, 10, 100 << 10, 500 << 10, 900 << 10, limit - 10, limit + 10, 2 * limit}
+	for n := range 12 {
+		var b strings.Builder
+		var raw [][]int // per record, each field's raw length
+		for range 1 + rnd(4) {
+			var rec []int
+			for f := range 1 + rnd(4) {
+				if f > 0 {
+					b.WriteByte(',')
+				}
+				size := sizes[rnd(len(sizes))]
+				start := b.Len()
+				switch rnd(3) {
+				case 0:
+					b.WriteString(strings.Repeat("v", size))
+				case 1:
+					b.WriteString("\"" + strings.Repeat("q\n", size/2) + "\"")
+				default:
+					b.WriteString("\"" + strings.Repeat("a\"\"", size/3) + "\"")
+				}
+				rec = append(rec, b.Len()-start)
+			}
+			if len(rec) > 1 || rec[0] > 0 { // else a blank line, not a record
+				raw = append(raw, rec)
+			}
+			b.WriteString("\r\n")
+		}
+		in := b.String()
+		keep := []int{rnd(4), rnd(4)}
+		ref := newCSVScanner(strings.NewReader(in), ',')
+		ref.maxRecord = 1 << 30
+		s := newCSVScanner(strings.NewReader(in), ',')
+		s.maxRecord = limit
+		s.Keep(keep)
+		for r := 0; ref.Scan(); r++ {
+			if !s.Scan() {
+				t.Fatalf("case %d: record %d missing", n, r)
+			}
+			if s.Line() != ref.Line() || s.NumFields() != ref.NumFields() {
+				t.Fatalf("case %d: record %d at line %d with %d fields, want %d, %d", n, r, s.Line(), s.NumFields(), ref.Line(), ref.NumFields())
+			}
+			for i := range s.NumFields() {
+				got, want := s.Field(i), ref.Field(i)
+				switch {
+				case s.Lost(i):
+					if len(got) != 0 {
+						t.Fatalf("case %d: record %d field %d lost but reads %d bytes", n, r, i, len(got))
+					}
+					if slices.Contains(keep, i) && raw[r][i] < limit {
+						t.Fatalf("case %d: record %d kept field %d of %d bytes lost", n, r, i, raw[r][i])
+					}
+				case !bytes.Equal(got, want):
+					t.Fatalf("case %d: record %d field %d reads %d bytes, want %d", n, r, i, len(got), len(want))
+				}
+			}
+		}
+		if s.Scan() {
+			t.Fatalf("case %d: extra record", n)
 		}
 	}
 }

@@ -56,7 +56,10 @@ type BulkSpec struct {
 	Columns []string `toml:"-"`
 }
 
-// RowBounds is the allowed number of data rows; Max 0 means no bound.
+// RowBounds is the allowed number of data rows, both ends inclusive. Min
+// nil (not written) is the default 1, which validate sets. Max nil (not
+// written) means no upper bound; any written value is a bound, 0 included:
+// rows = { min = 0, max = 0 } allows only an empty file (or a header).
 type RowBounds struct {
 	Min *int `toml:"min"`
 	Max *int `toml:"max"`
@@ -182,13 +185,20 @@ func (s *BulkSpec) validate(key string, fail func(key, format string, args ...an
 	} else if n := len([]rune(s.Delimiter)); n != 1 || s.Delimiter == "\"" || s.Delimiter == "\n" || s.Delimiter == "\r" {
 		return fail(key+".delimiter", "invalid delimiter %q: expected one character other than a quote or newline", s.Delimiter)
 	}
-	if s.Rows.Min == nil {
+	minDefault := s.Rows.Min == nil
+	if minDefault {
 		s.Rows.Min = intPtr(1)
 	}
 	if *s.Rows.Min < 0 {
 		return fail(key+".rows", "rows.min must not be negative, got %d", *s.Rows.Min)
 	}
+	if s.Rows.Max != nil && *s.Rows.Max < 0 {
+		return fail(key+".rows", "rows.max must not be negative, got %d", *s.Rows.Max)
+	}
 	if s.Rows.Max != nil && *s.Rows.Max < *s.Rows.Min {
+		if minDefault {
+			return fail(key+".rows", "rows.max %d is below rows.min %d, its default: write min too (rows = { min = 0, max = %d })", *s.Rows.Max, *s.Rows.Min, *s.Rows.Max)
+		}
 		return fail(key+".rows", "rows.max %d is below rows.min %d", *s.Rows.Max, *s.Rows.Min)
 	}
 	if s.Preview == nil {
