@@ -23,17 +23,7 @@ var bulkNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 // writeBulkBundle writes a bundle folder with the given files and loads it.
 func writeBulkBundle(t testing.TB, files map[string]string) *preflight.Bundle {
 	t.Helper()
-	dir := t.TempDir()
-	for name, text := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	b, err := preflight.LoadBundle(dir)
+	b, err := preflight.LoadBundle(writeBundle(t, files))
 	if err != nil {
 		t.Fatalf("LoadBundle: %v", err)
 	}

@@ -196,7 +196,7 @@ members = ["ana@example.com", "bo@example.com"]
 `
 
 // writeBundle writes files (name -> content) into a new bundle folder.
-func writeBundle(t *testing.T, files map[string]string) string {
+func writeBundle(t testing.TB, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for name, content := range files {
