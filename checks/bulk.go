@@ -5,12 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"hash"
 	"hash/maphash"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -267,7 +265,7 @@ func scanBulk(b *preflight.Bundle, opts *preflight.Options, i int) (*bulkScan, e
 		// --input: the path as the user gave it, perhaps outside the bundle.
 		path, sc.file, sc.display = p, inputFile(b, p), p
 		if fi, err := os.Stat(p); err != nil {
-			return nil, preflight.Errorf(p, 0, 0, "cannot read bulk input %q: %s", spec.Name, describeFileError(err))
+			return nil, preflight.Errorf(p, 0, 0, "cannot read bulk input %q: %s", spec.Name, preflight.FileError(err))
 		} else if fi.IsDir() {
 			return nil, preflight.Errorf(p, 0, 0, "cannot read bulk input %q: it is a folder, expected a CSV file", spec.Name)
 		}
@@ -289,7 +287,7 @@ func scanBulk(b *preflight.Bundle, opts *preflight.Options, i int) (*bulkScan, e
 			return nil, err
 		}
 		if tmplText, err = os.ReadFile(tp); err != nil {
-			return nil, preflight.Errorf(b.Display(spec.Template), 0, 0, "cannot read template: %s", describeFileError(err))
+			return nil, preflight.Errorf(b.Display(spec.Template), 0, 0, "cannot read template: %s", preflight.FileError(err))
 		}
 		t, err := template.New(filepath.Base(spec.Template)).Option("missingkey=error").Parse(string(tmplText))
 		if err != nil {
@@ -300,7 +298,7 @@ func scanBulk(b *preflight.Bundle, opts *preflight.Options, i int) (*bulkScan, e
 
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, preflight.Errorf(sc.display, 0, 0, "cannot read bulk input %q: %s", spec.Name, describeFileError(err))
+		return nil, preflight.Errorf(sc.display, 0, 0, "cannot read bulk input %q: %s", spec.Name, preflight.FileError(err))
 	}
 	defer f.Close()
 	h := sha256.New()
@@ -377,20 +375,6 @@ func templateError(file string, err error) error {
 		msg = msg[len(m[0]):]
 	}
 	return preflight.Errorf(file, line, col, "template does not parse: %s", msg)
-}
-
-func describeFileError(err error) string {
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "no such file"
-	case errors.Is(err, fs.ErrPermission):
-		return "permission denied"
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }
 
 func (sc *bulkScan) add(r preflight.Rule, line, col int, format string, args ...any) {

@@ -104,7 +104,7 @@ func GuessStarter(dir string) (*Starter, error) {
 			if p == root {
 				return err
 			}
-			s.Notes = append(s.Notes, fmt.Sprintf("skipped %s: %s", rel, describeErr(err)))
+			s.Notes = append(s.Notes, fmt.Sprintf("skipped %s: %s", rel, preflight.FileError(err)))
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -145,7 +145,7 @@ func GuessStarter(dir string) (*Starter, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, preflight.Errorf(dir, 0, 0, "cannot read folder: %s", describeErr(err))
+		return nil, preflight.Errorf(dir, 0, 0, "cannot read folder: %s", preflight.FileError(err))
 	}
 
 	if len(teams) > 0 {
@@ -195,7 +195,7 @@ func openFolder(dir string) (string, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return "", preflight.Errorf(dir, 0, 0, "no such folder: init needs an existing folder")
 		}
-		return "", preflight.Errorf(dir, 0, 0, "cannot open folder: %s", describeErr(err))
+		return "", preflight.Errorf(dir, 0, 0, "cannot open folder: %s", preflight.FileError(err))
 	}
 	if !fi.IsDir() {
 		return "", preflight.Errorf(dir, 0, 0, "not a folder: init writes preflight.toml into the deployment's folder")
@@ -205,23 +205,9 @@ func openFolder(dir string) (string, error) {
 		root, err = filepath.EvalSymlinks(root)
 	}
 	if err != nil {
-		return "", preflight.Errorf(dir, 0, 0, "cannot open folder: %s", describeErr(err))
+		return "", preflight.Errorf(dir, 0, 0, "cannot open folder: %s", preflight.FileError(err))
 	}
 	return root, nil
-}
-
-func describeErr(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "no such file or folder"
-	case errors.Is(err, fs.ErrPermission):
-		return "permission denied"
-	}
-	return err.Error()
 }
 
 func loadErrText(err error) string {
@@ -232,7 +218,7 @@ func loadErrText(err error) string {
 		}
 		return ce.Msg
 	}
-	return describeErr(err)
+	return preflight.FileError(err)
 }
 
 // byDepth orders slash paths by folder depth, then by name.
@@ -365,7 +351,7 @@ func guessBulk(root, file string, names map[string]bool) StarterBulk {
 		b.Header, b.Key = false, "1"
 		b.Why = "the key: could not read a first row"
 		if err != nil {
-			b.Why += " (" + describeErr(err) + ")"
+			b.Why += " (" + preflight.FileError(err) + ")"
 		}
 		return b
 	}
@@ -735,7 +721,7 @@ func WriteStarter(dir string) (*Starter, string, error) {
 		return nil, "", exists()
 	}
 	if err != nil {
-		return nil, "", preflight.Errorf(file, 0, 0, "cannot write manifest: %s", describeErr(err))
+		return nil, "", preflight.Errorf(file, 0, 0, "cannot write manifest: %s", preflight.FileError(err))
 	}
 	_, err = f.Write(s.Manifest())
 	if cerr := f.Close(); err == nil {
@@ -743,7 +729,7 @@ func WriteStarter(dir string) (*Starter, string, error) {
 	}
 	if err != nil {
 		os.Remove(f.Name())
-		return nil, "", preflight.Errorf(file, 0, 0, "cannot write manifest: %s", describeErr(err))
+		return nil, "", preflight.Errorf(file, 0, 0, "cannot write manifest: %s", preflight.FileError(err))
 	}
 	return s, file, nil
 }

@@ -31,7 +31,7 @@ func LoadBundle(dir string) (*Bundle, error) {
 		root, err = filepath.EvalSymlinks(root)
 	}
 	if err != nil {
-		return nil, Errorf(dir, 0, 0, "cannot open bundle folder: %s", describeOSError(err))
+		return nil, Errorf(dir, 0, 0, "cannot open bundle folder: %s", FileError(err))
 	}
 	if fi, err := os.Stat(root); err == nil && !fi.IsDir() {
 		return nil, Errorf(dir, 0, 0, "not a folder: expected a bundle folder with a %s", ManifestName)
@@ -40,7 +40,7 @@ func LoadBundle(dir string) (*Bundle, error) {
 	file := b.Display(ManifestName)
 	data, err := os.ReadFile(filepath.Join(root, ManifestName))
 	if err != nil {
-		e := Errorf(file, 0, 0, "cannot read manifest: %s", describeOSError(err))
+		e := Errorf(file, 0, 0, "cannot read manifest: %s", FileError(err))
 		if errors.Is(err, fs.ErrNotExist) {
 			e.Hint = "run `preflight init " + dir + "` to write a starter manifest"
 		}
@@ -162,7 +162,7 @@ func (b *Bundle) Path(key, rel string) (string, error) {
 		return "", err
 	}
 	if _, err := os.Stat(p); err != nil {
-		return "", b.ManifestError(key, "%s %q: %s", key, rel, describeOSError(err))
+		return "", b.ManifestError(key, "%s %q: %s", key, rel, FileError(err))
 	}
 	return p, nil
 }
@@ -193,7 +193,7 @@ func (b *Bundle) inside(key, rel string) (string, error) {
 			dir = filepath.Dir(dir)
 		}
 	} else if err != nil {
-		return "", b.ManifestError(key, "%s %q: %s", key, rel, describeOSError(err))
+		return "", b.ManifestError(key, "%s %q: %s", key, rel, FileError(err))
 	}
 	if r, err := filepath.Rel(b.root, real); err != nil || !filepath.IsLocal(r) {
 		return "", b.ManifestError(key, "path %q leaves the bundle through a symlink: expected a file inside %s", rel, b.Dir)

@@ -74,7 +74,7 @@ func appendStepSummary(file string, r *Report) error {
 	}
 	fh, err := os.OpenFile(file, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
-		return Errorf(file, 0, 0, "cannot write the GitHub step summary: %s", describeOSError(err))
+		return Errorf(file, 0, 0, "cannot write the GitHub step summary: %s", FileError(err))
 	}
 	if _, err := fh.Write(buf.Bytes()); err != nil {
 		fh.Close()

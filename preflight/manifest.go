@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -286,16 +287,23 @@ func fromConfigError(err error) error {
 	}
 	var pe *os.PathError
 	if errors.As(err, &pe) {
-		return Errorf(pe.Path, 0, 0, "%s", describeOSError(pe.Err))
+		return Errorf(pe.Path, 0, 0, "%s", FileError(pe.Err))
 	}
 	return err
 }
 
-func describeOSError(err error) string {
+// FileError says what went wrong reading or writing a file, for a message
+// that already names the file: "no such file or folder", "permission
+// denied", or the system's own reason without the path.
+func FileError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
 	switch {
-	case errors.Is(err, os.ErrNotExist):
+	case errors.Is(err, fs.ErrNotExist):
 		return "no such file or folder"
-	case errors.Is(err, os.ErrPermission):
+	case errors.Is(err, fs.ErrPermission):
 		return "permission denied"
 	}
 	return err.Error()

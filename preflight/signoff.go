@@ -64,7 +64,7 @@ func LoadSignoffs(path, file string) (*Signoffs, error) {
 		return &Signoffs{File: file}, nil
 	}
 	if err != nil {
-		return nil, Errorf(file, 0, 0, "cannot read sign-off file: %s", describeOSError(err))
+		return nil, Errorf(file, 0, 0, "cannot read sign-off file: %s", FileError(err))
 	}
 	return parseSignoffs(file, data)
 }
@@ -261,7 +261,7 @@ func (s *Signoffs) Write(path string) error {
 		mode = fi.Mode().Perm()
 	}
 	if err := writeAtomic(path, buf.Bytes(), mode); err != nil {
-		return Errorf(s.File, 0, 0, "cannot write sign-off file: %s", describeOSError(err))
+		return Errorf(s.File, 0, 0, "cannot write sign-off file: %s", FileError(err))
 	}
 	return nil
 }

@@ -44,7 +44,7 @@ type Alias struct {
 func LoadRegistry(path, file string) (*Registry, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, Errorf(file, 0, 0, "cannot read team registry: %s", describeOSError(err))
+		return nil, Errorf(file, 0, 0, "cannot read team registry: %s", FileError(err))
 	}
 	return ParseRegistry(file, data)
 }
