@@ -8,9 +8,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/rogpeppe/go-internal/txtar"
 )
 
 var updateScripts = flag.Bool("update", false, "update testscript cmp files from actual output")
@@ -28,6 +30,7 @@ func TestScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	refuseNegatedExec(t, "../../testdata/script")
 	testscript.Run(t, testscript.Params{
 		Dir:                 "../../testdata/script",
 		UpdateScripts:       *updateScripts,
@@ -78,6 +81,40 @@ func exits(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
+// refuseNegatedExec fails the test for each script line that runs preflight
+// under `! exec` or `? exec`: they pass on any non-zero exit, so a
+// regression that swaps 1 (blocked) and 2 (could not judge) would go
+// unnoticed. testscript's builtin exec cannot be overridden, so the scripts
+// are read here, before they run.
+func refuseNegatedExec(t *testing.T, dir string) {
+	t.Helper()
+	scripts, err := filepath.Glob(filepath.Join(dir, "*.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range scripts {
+		ar, err := txtar.ParseFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(ar.Comment), "\n") {
+			if negatedExec(line) {
+				t.Errorf("%s:%d: %q passes on any failure: pin the exit code with \"exits N preflight ...\" (1 blocked, 2 could not judge)", strings.TrimPrefix(filepath.ToSlash(name), "../../"), i+1, strings.TrimSpace(line))
+			}
+		}
+	}
+}
+
+// negatedExec reports whether a script line is `! exec preflight ...` or
+// `? exec preflight ...`, after any [condition] prefixes.
+func negatedExec(line string) bool {
+	f := strings.Fields(line)
+	for len(f) > 0 && strings.HasPrefix(f[0], "[") {
+		f = f[1:]
+	}
+	return len(f) >= 3 && (f[0] == "!" || f[0] == "?") && f[1] == "exec" && f[2] == "preflight"
+}
+
 // copyDir copies a folder tree.
 func copyDir(src, dst string) error {
 	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
@@ -95,4 +132,21 @@ func copyDir(src, dst string) error {
 		}
 		return os.WriteFile(target, data, 0o644)
 	})
+}
+
+func TestNegatedExec(t *testing.T) {
+	for line, want := range map[string]bool{
+		"! exec preflight check b":          true,
+		"? exec preflight check b":          true,
+		"[unix] ! exec preflight check b":   true,
+		"exits 1 preflight check b":         false,
+		"exec preflight check b":            false,
+		"! exec git diff":                   false,
+		"# ! exec preflight in a comment":   false,
+		"! stdout 'exec preflight check b'": false,
+	} {
+		if got := negatedExec(line); got != want {
+			t.Errorf("negatedExec(%q) = %v, want %v", line, got, want)
+		}
+	}
 }
