@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/preflight-gate/preflight/checks/internal/keyset"
 	"github.com/preflight-gate/preflight/preflight"
 )
 
@@ -63,12 +64,12 @@ func BenchmarkKeyLookup(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		sc := &bulkScan{spec: &preflight.BulkSpec{Name: "in"}, email: true, keyCols: []int{0}}
-		sc.keys.init()
+		sc.keys = keyset.New()
 		for _, kb := range batches {
 			sc.lookup(kb)
 		}
-		if sc.keys.n < n*98/100 {
-			b.Fatal(sc.keys.n)
+		if sc.keys.Len() < n*98/100 {
+			b.Fatal(sc.keys.Len())
 		}
 	}
 }

@@ -15,6 +15,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/preflight-gate/preflight/checks/internal/csvgen"
+	"github.com/preflight-gate/preflight/checks/internal/csvscan"
+	"github.com/preflight-gate/preflight/checks/internal/keyset"
 	"github.com/preflight-gate/preflight/preflight"
 )
 
@@ -370,7 +373,7 @@ func TestBulkDigest(t *testing.T) {
 // bytes go in batches of their own), and when the scan stops early (an
 // unterminated quote: the rest is read for the digest only).
 func TestBulkDigestLarge(t *testing.T) {
-	keyed := genBulkCSV(80000, 50000)
+	keyed := csvgen.Simple(80000, 50000)
 	blank := bytes.Repeat([]byte(" ,"+strings.Repeat("x", 998)+"\n"), 3000)
 	blank = append([]byte("email,n\n"), blank...)
 	early := append(append([]byte("email,n\nana@example.com,\"open\n"), keyed[:2<<20]...), keyed[:1<<20]...)
@@ -563,48 +566,23 @@ func TestIsFormula(t *testing.T) {
 	}
 }
 
-// TestBulkKeySetExact forces every key onto one hash: duplicates must
-// still be exact.
-func TestBulkKeySetExact(t *testing.T) {
-	var k bulkKeySet
-	k.init()
-	for i, key := range []string{"a", "b", "a", "c", "b", "a"} {
-		if _, nth := k.repeat([]byte(key), 42); nth == 0 {
-			k.insert([]byte(key), 42, i+1)
-		}
-	}
-	if k.n != 3 || k.repeated != 2 || k.extra != 3 {
-		t.Errorf("n %d, repeated %d, extra %d; want 3, 2, 3", k.n, k.repeated, k.extra)
-	}
-	if line, nth := k.repeat([]byte("c"), 42); nth != 2 || line != 4 {
-		t.Errorf("c: line %d, occurrence %d; want 4, 2", line, nth)
-	}
-	if line, nth := k.repeat([]byte("a"), 42); nth != 4 || line != 1 {
-		t.Errorf("a: line %d, occurrence %d; want 1, 4", line, nth)
-	}
-}
-
 // TestBulkMemory checks that the scan's memory grows with the distinct
 // keys, not the rows: the scanner, normalisation and key set allocate
 // about as much for 200,000 rows as for 20,000 rows with the same keys.
 func TestBulkMemory(t *testing.T) {
 	const keys = 500
 	run := func(rows int) float64 {
-		data := genBulkCSV(rows, keys)
+		data := csvgen.Simple(rows, keys)
 		return testing.AllocsPerRun(2, func() {
-			var ks bulkKeySet
-			ks.init()
+			ks := keyset.New()
 			var buf []byte
-			s := newCSVScanner(bytes.NewReader(data), ',')
+			s := csvscan.New(bytes.NewReader(data), ',')
 			for s.Scan() {
 				buf = normalizeKey(buf[:0], s.Field(0), true)
-				h := ks.hash(buf)
-				if _, nth := ks.repeat(buf, h); nth == 0 {
-					ks.insert(buf, h, s.Line())
-				}
+				ks.Add(buf, s.Line())
 			}
-			if ks.n != keys+1 {
-				t.Fatalf("%d keys", ks.n)
+			if ks.Len() != keys+1 {
+				t.Fatalf("%d keys", ks.Len())
 			}
 		})
 	}
@@ -618,7 +596,7 @@ func TestBulkMemory(t *testing.T) {
 }
 
 func BenchmarkBulkCheck(b *testing.B) {
-	data := genBulkCSV(100000, 99000)
+	data := csvgen.Simple(100000, 99000)
 	dir := b.TempDir()
 	in := filepath.Join(dir, "in.csv")
 	if err := os.WriteFile(in, data, 0o644); err != nil {

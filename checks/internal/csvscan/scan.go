@@ -1,27 +1,15 @@
-package checks
-
-import (
-	"bytes"
-	"encoding/binary"
-	"fmt"
-	"io"
-	"math/bits"
-	"slices"
-	"unicode/utf8"
-)
-
-// This file is the bulk gate's CSV reader: a streaming RFC 4180 scanner
-// written for the job, because encoding/csv cannot report CR-only line
-// ends, cannot keep going after a malformed record and does not give a
+// Package csvscan is the bulk gate's CSV reader: a streaming RFC 4180
+// scanner written for the job, because encoding/csv cannot report CR-only
+// line ends, cannot keep going after a malformed record and does not give a
 // record's physical start line.
 //
-// The scanner reads through its own window buffer (it never holds more
-// than one record, up to maxRecord bytes, plus one read's worth of input),
-// and hands out field values as slices of that buffer: an unquoted or a
-// plainly quoted field costs no copy at all; only a quoted field with a
-// doubled quote is unescaped into a second, reused buffer.
+// A [Scanner] reads through its own window buffer (it never holds more
+// than one record, up to 8 MiB, plus one read's worth of input), and hands
+// out field values as slices of that buffer: an unquoted or a plainly
+// quoted field costs no copy at all; only a quoted field with a doubled
+// quote is unescaped into a second, reused buffer.
 //
-// Rules it follows:
+// # Rules it follows
 //
 //   - LF, CRLF and CR alone each end a physical line and, outside quotes, a
 //     record. Line breaks inside a quoted field count as lines. Blank lines
@@ -39,27 +27,39 @@ import (
 //   - Positions: a record is reported at the physical line it starts on,
 //     so a column is only given for a place on that line (see reportCol);
 //     for a place on a later line of the record it is 0, unknown.
-//   - A record longer than maxRecord is not held: its fields are dropped
+//   - A record longer than the limit is not held: its fields are dropped
 //     from the buffer as the scan goes, and read as empty and lost
-//     (Lost), but those the caller asked to keep (Keep: the key columns).
-//     A kept field is copied aside before the buffer drops it, so it
-//     is read whole unless it is itself longer than maxRecord.
+//     ([Scanner.Lost]), but those the caller asked to keep ([Scanner.Keep]:
+//     the key columns). A kept field is copied aside before the buffer
+//     drops it, so it is read whole unless it is itself longer than the
+//     limit.
+//
+// It imports nothing of the project.
+package csvscan
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"slices"
+	"unicode/utf8"
+)
 
 const (
 	defaultMaxRecord = 8 << 20  // a record longer than this is reported, not held
 	readSize         = 64 << 10 // bytes asked of the reader at a time
 )
 
-// csvProblem is something wrong with one record.
-type csvProblem struct {
+// Problem is something wrong with one record.
+type Problem struct {
 	Line, Col int // physical position, 1-based; Col 0 when unknown
 	Msg       string
 }
 
-// csvField is one field of the current record. start and end index the
+// field is one field of the current record. start and end index the
 // record's raw bytes (quotes included); a complex field's value is
 // s.esc[escStart:escEnd].
-type csvField struct {
+type field struct {
 	start, end       int32 // a record is at most maxRecord bytes
 	escStart, escEnd int32
 	line             int32 // physical line the field starts on, after the record's
@@ -69,8 +69,8 @@ type csvField struct {
 	lost             bool // in a record too long to hold, and not kept: read as empty
 }
 
-// csvScanner reads CSV records one at a time; see the file comment.
-type csvScanner struct {
+// Scanner reads CSV records one at a time; see the package comment.
+type Scanner struct {
 	r   io.Reader
 	err error // the read error that ended the input, other than io.EOF
 	eof bool
@@ -113,14 +113,14 @@ type csvScanner struct {
 	quoteAt  int  // the problem that reports the first, or -1
 	colP     int  // column cache: raw byte colP is at column colN
 	colN     int
-	fields   []csvField
+	fields   []field
 	esc      []byte
-	problems []csvProblem
+	problems []Problem
 }
 
-// newCSVScanner returns a scanner reading r with the given one-rune delimiter.
-func newCSVScanner(r io.Reader, delim rune) *csvScanner {
-	s := &csvScanner{r: r, line: 1, crOff: -2, maxRecord: defaultMaxRecord}
+// New returns a scanner reading r with the given one-rune delimiter.
+func New(r io.Reader, delim rune) *Scanner {
+	s := &Scanner{r: r, line: 1, crOff: -2, maxRecord: defaultMaxRecord}
 	s.buf = make([]byte, readSize*2)
 	s.setDelim(delim)
 	s.qspecial['"'], s.qspecial['\n'], s.qspecial['\r'] = true, true, true
@@ -138,7 +138,7 @@ func markText(t *[256]bool) {
 	}
 }
 
-func (s *csvScanner) setDelim(d rune) {
+func (s *Scanner) setDelim(d rune) {
 	s.delim = utf8.AppendRune(s.delim[:0], d)
 	s.special = [256]bool{}
 	s.special['"'], s.special['\n'], s.special['\r'] = true, true, true
@@ -153,45 +153,52 @@ func (s *csvScanner) setDelim(d rune) {
 	}
 }
 
+// Delimiter returns the delimiter in effect: the one New was given, or
+// the one an Excel "sep=" first line set. It is known after the first Scan.
+func (s *Scanner) Delimiter() rune {
+	r, _ := utf8.DecodeRune(s.delim)
+	return r
+}
+
 // Err returns the read error that ended the scan early, if any.
-func (s *csvScanner) Err() error { return s.err }
+func (s *Scanner) Err() error { return s.err }
 
 // Line returns the physical line the current record starts on.
-func (s *csvScanner) Line() int { return s.recLine }
+func (s *Scanner) Line() int { return s.recLine }
 
 // NumFields returns the number of fields of the current record.
-func (s *csvScanner) NumFields() int { return len(s.fields) }
+func (s *Scanner) NumFields() int { return len(s.fields) }
 
 // MaybeFormula reports whether a field of the current record may start
 // like a spreadsheet formula: when false, none does.
-func (s *csvScanner) MaybeFormula() bool { return s.formula }
+func (s *Scanner) MaybeFormula() bool { return s.formula }
 
 // Problems returns what is wrong with the current record.
-func (s *csvScanner) Problems() []csvProblem { return s.problems }
+func (s *Scanner) Problems() []Problem { return s.problems }
 
 // Cut reports whether the current record has an unterminated quote that
 // ran to the end of the input.
-func (s *csvScanner) Cut() bool { return s.cut }
+func (s *Scanner) Cut() bool { return s.cut }
 
 // Partial reports whether the current record was too long to hold: only
 // its kept fields (Keep) are read, and those perhaps not (Lost).
-func (s *csvScanner) Partial() bool { return s.overflow }
+func (s *Scanner) Partial() bool { return s.overflow }
 
 // Lost reports whether field i of the current record was not read: the
 // record was too long to hold, and the field was not kept (Keep) or was
 // itself too long. Its value then reads as empty.
-func (s *csvScanner) Lost(i int) bool { return s.fields[i].lost }
+func (s *Scanner) Lost(i int) bool { return s.fields[i].lost }
 
 // Keep names the fields (0-based indexes) that a record too long to hold
 // still reads, from the next record on: the key columns.
-func (s *csvScanner) Keep(fields []int) { s.keep = append(s.keep[:0], fields...) }
+func (s *Scanner) Keep(fields []int) { s.keep = append(s.keep[:0], fields...) }
 
 // kept reports whether field i is kept; asked only of records too long to
 // hold.
-func (s *csvScanner) kept(i int) bool { return slices.Contains(s.keep, i) }
+func (s *Scanner) kept(i int) bool { return slices.Contains(s.keep, i) }
 
 // Field returns the i'th field's value. It is valid until the next Scan.
-func (s *csvScanner) Field(i int) []byte {
+func (s *Scanner) Field(i int) []byte {
 	f := &s.fields[i]
 	if f.esc {
 		return s.esc[f.escStart:f.escEnd]
@@ -205,7 +212,7 @@ func (s *csvScanner) Field(i int) []byte {
 // FieldPos returns the physical line where field i starts, and the column
 // a finding about the field carries (see reportCol): its 1-based
 // code-point column when it starts on the record's first line, else 0.
-func (s *csvScanner) FieldPos(i int) (line, col int) {
+func (s *Scanner) FieldPos(i int) (line, col int) {
 	f := &s.fields[i]
 	if i == 0 {
 		return s.recLine, 1 // the first field starts the record, even one too long to hold
@@ -219,7 +226,7 @@ func (s *csvScanner) FieldPos(i int) (line, col int) {
 // line is the line where the record starts, so a column measured on a
 // later line of the record would point at other text: there it is 0
 // (unknown), as it is in a record too long to hold, whose start is gone.
-func (s *csvScanner) reportCol(line, p int) int {
+func (s *Scanner) reportCol(line, p int) int {
 	if line != s.recLine || s.overflow {
 		return 0
 	}
@@ -230,7 +237,7 @@ func (s *csvScanner) reportCol(line, p int) int {
 // It goes on from the last answer when p lies after it, so asking for the
 // columns of a record's fields in order costs one pass over the record.
 // Callers ask through reportCol, for bytes on the record's first line.
-func (s *csvScanner) column(p int) int {
+func (s *Scanner) column(p int) int {
 	from, col := 0, 1
 	if p >= s.colP {
 		from, col = s.colP, s.colN
@@ -247,7 +254,7 @@ func (s *csvScanner) column(p int) int {
 // quoteProblem counts a misplaced quote and reports whether it is the
 // record's first, the only one reported: a long line of stray quotes must
 // not cost a problem (and a column count) each.
-func (s *csvScanner) quoteProblem() bool {
+func (s *Scanner) quoteProblem() bool {
 	s.quotes++
 	if s.quotes == 1 && !s.overflow {
 		s.quoteAt = len(s.problems)
@@ -258,18 +265,18 @@ func (s *csvScanner) quoteProblem() bool {
 
 // problem reports a problem at the record's raw byte p, on physical line
 // line; p < 0 when the place has no column.
-func (s *csvScanner) problem(line, p int, format string, args ...any) {
+func (s *Scanner) problem(line, p int, format string, args ...any) {
 	col := 0
 	if p >= 0 {
 		col = s.reportCol(line, p)
 	}
-	s.problems = append(s.problems, csvProblem{Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
+	s.problems = append(s.problems, Problem{Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
 }
 
 // fill reads more input, keeping the current record, and returns i (an
 // index into buf) adjusted for any move. It reports false at the end of
 // the input. A record that outgrows maxRecord is dropped up to i.
-func (s *csvScanner) fill(i int) (int, bool) {
+func (s *Scanner) fill(i int) (int, bool) {
 	if s.eof {
 		return i, false
 	}
@@ -320,11 +327,11 @@ func (s *csvScanner) fill(i int) (int, bool) {
 // about to drop them: a kept field's value is copied to esc, any other is
 // lost. Each field is spilled once; fields that start before the buffer's
 // content (their start was dropped already) are lost.
-func (s *csvScanner) spill() {
+func (s *Scanner) spill() {
 	for k := s.spilled; k < len(s.fields); k++ {
 		f := &s.fields[k]
 		if !s.kept(k) || f.start < 0 {
-			*f = csvField{line: f.line, lost: true}
+			*f = field{line: f.line, lost: true}
 			continue
 		}
 		from := len(s.esc)
@@ -334,16 +341,16 @@ func (s *csvScanner) spill() {
 		} else {
 			s.esc = append(s.esc, raw...)
 		}
-		*f = csvField{escStart: int32(from), escEnd: int32(len(s.esc)), line: f.line, esc: true}
+		*f = field{escStart: int32(from), escEnd: int32(len(s.esc)), line: f.line, esc: true}
 	}
 	s.spilled = len(s.fields)
 }
 
 // offset returns the input offset of buf[i].
-func (s *csvScanner) offset(i int) int64 { return s.base + int64(i) }
+func (s *Scanner) offset(i int) int64 { return s.base + int64(i) }
 
 // begin skips a byte order mark and reads an Excel "sep=" line.
-func (s *csvScanner) begin() {
+func (s *Scanner) begin() {
 	s.begun = true
 	for s.end < 12 && !s.eof { // a BOM, "sep=", a rune, a line end
 		s.pos, _ = s.fill(s.pos)
@@ -369,7 +376,7 @@ func (s *csvScanner) begin() {
 
 // Scan reads the next record. It returns false at the end of the input, or
 // after a record with an unterminated quote.
-func (s *csvScanner) Scan() bool {
+func (s *Scanner) Scan() bool {
 	if !s.begun {
 		s.begin()
 	}
@@ -417,268 +424,10 @@ func (s *csvScanner) Scan() bool {
 	return true
 }
 
-const (
-	stFieldStart = iota
-	stUnquoted
-	stQuoted
-	stQuote      // a quote inside a quoted field: the closing one, or the first of two
-	stAfterQuote // after the closing quote
-)
-
-// record scans one record starting at s.pos, which holds a byte that is
-// not a line end.
-func (s *csvScanner) record() {
-	if s.plainRecord() {
-		return
-	}
-	i := s.pos
-	state := stFieldStart
-	fstart, fline := i, s.line
-	quoted, complex, tail := false, false, false
-	dlen := len(s.delim)
-	endField := func(i int) {
-		n := len(s.fields)
-		if n == cap(s.fields) {
-			s.fields = append(s.fields, csvField{})
-		}
-		s.fields = s.fields[:n+1]
-		s.fields[n] = csvField{start: int32(fstart - s.start), end: int32(i - s.start), line: int32(fline - s.recLine), quoted: quoted, complex: complex}
-	}
-	for {
-		if i >= s.end {
-			var ok bool
-			old := i
-			s.fstart = fstart
-			i, ok = s.fill(i)
-			fstart -= old - i
-			if !ok {
-				// The end of the input ends the record.
-				switch state {
-				case stQuoted:
-					complex = true // unquote copes with the missing closing quote
-					s.done, s.cut = true, true
-					if !s.overflow {
-						s.problem(fline, fstart-s.start, "unterminated quoted field: the quote opened here never closes, so the rest of the file is one field")
-					} else {
-						s.problem(fline, -1, "unterminated quoted field: the quote opened on this line never closes, so the rest of the file is one field")
-					}
-				}
-				endField(i)
-				s.finish(i)
-				return
-			}
-		}
-		buf := s.buf[:s.end]
-		switch state {
-		case stFieldStart:
-			if formulaStart[buf[i]] {
-				s.formula = true
-			}
-			if buf[i] == '"' {
-				quoted = true
-				state = stQuoted
-				i++
-				continue
-			}
-			state = stUnquoted
-			fallthrough
-		case stUnquoted:
-			for i < len(buf) && !s.special[buf[i]] {
-				i++
-			}
-			if i == len(buf) {
-				continue
-			}
-			switch c := buf[i]; c {
-			case '\n', '\r':
-				endField(i)
-				s.finish(i)
-				return
-			case '"':
-				if s.quoteProblem() {
-					if tail {
-						s.problem(s.line, i-s.start, "a quote after a quoted field's closing quote: expected the delimiter or the end of the line")
-					} else {
-						s.problem(s.line, i-s.start, "a quote inside an unquoted field: quote the whole field and double the quote (\"\")")
-					}
-				}
-				i++
-			default: // the delimiter's first byte, NUL or a non-ASCII byte
-				if c != s.delim[0] {
-					s.text = true
-					i++
-					continue
-				}
-				if dlen > 1 {
-					if i+dlen > len(buf) && !s.eof {
-						old := i
-						s.fstart = fstart
-						i, _ = s.fill(i) // i < s.end: more input is appended
-						fstart -= old - i
-						continue
-					}
-					if !bytes.HasPrefix(buf[i:], s.delim) {
-						i++
-						continue
-					}
-				}
-				endField(i)
-				i += dlen
-				state = stFieldStart
-				fstart, fline = i, s.line
-				quoted, complex, tail = false, false, false
-			}
-		case stQuoted:
-			for i < len(buf) && !s.qspecial[buf[i]] {
-				i++
-			}
-			if i == len(buf) {
-				continue
-			}
-			switch buf[i] {
-			case '"':
-				state = stQuote
-			case '\n':
-				if s.offset(i)-1 != s.crOff {
-					s.line++
-				}
-			case '\r':
-				s.line++
-				s.crOff = s.offset(i)
-			default: // NUL or a non-ASCII byte
-				s.text = true
-			}
-			i++
-		case stQuote:
-			if buf[i] == '"' {
-				complex = true
-				state = stQuoted
-				i++
-				continue
-			}
-			state = stAfterQuote
-			fallthrough
-		case stAfterQuote:
-			c := buf[i]
-			if c == '\n' || c == '\r' || (c == s.delim[0] && (dlen == 1 || bytes.HasPrefix(buf[i:], s.delim))) {
-				state = stUnquoted // the unquoted loop ends the field
-				continue
-			}
-			if dlen > 1 && c == s.delim[0] && i+dlen > len(buf) && !s.eof {
-				old := i
-				s.fstart = fstart
-				i, _ = s.fill(i)
-				fstart -= old - i
-				continue
-			}
-			if s.quoteProblem() {
-				s.problem(s.line, i-s.start, "text after a quoted field's closing quote: expected the delimiter or the end of the line")
-			}
-			complex, tail = true, true
-			state = stUnquoted
-		}
-	}
-}
-
-// plainRecord reads the record at s.pos when it is plain, and reports
-// whether it did: a line, already in the buffer, without quotes or CRs
-// but a CRLF's (most records of most files), split at a one-byte
-// delimiter. It records what record would, faster: it looks at
-// eight bytes at a time. Otherwise it changes nothing, and record reads
-// the record.
-func (s *csvScanner) plainRecord() bool {
-	if len(s.delim) != 1 || s.allText {
-		return false
-	}
-	start := s.pos
-	lf := bytes.IndexByte(s.buf[start:s.end], '\n')
-	if lf < 0 {
-		return false // perhaps more to read
-	}
-	end := start + lf
-	if s.buf[end-1] == '\r' { // a record starts with a byte that is no line end
-		end-- // CRLF
-	}
-	const ones, high, low = 0x0101010101010101, 0x8080808080808080, 0x7f7f7f7f7f7f7f7f
-	// (x-ones) &^ x & high is not zero when the word x has a zero byte,
-	// and ^((x&low + low) | x) & high marks exactly its zero bytes.
-	d := ones * uint64(s.delim[0])
-	line := s.buf[start:end]
-	// The delimiters' offsets go to seps, without a branch per
-	// delimiter: each word stores two offsets (past the line when it has
-	// fewer delimiters), and keeps as many as it has.
-	seps := s.seps[:0]
-	var text uint64 // NUL or a byte that is not ASCII: finish checks the text
-	i := 0
-	for ; i+8 <= len(line); i += 8 {
-		w := binary.LittleEndian.Uint64(line[i:])
-		q, cr := w^(ones*'"'), w^(ones*'\r')
-		if ((q-ones)&^q|(cr-ones)&^cr)&high != 0 {
-			s.seps = seps
-			return false
-		}
-		text |= w | (w-ones)&^w
-		x := w ^ d
-		m := ^((x&low + low) | x) & high
-		n := len(seps)
-		if cap(seps)-n < 8 {
-			seps = append(seps, make([]int32, 8)...)[:n]
-		}
-		seps = seps[:n+2]
-		seps[n] = int32(i + bits.TrailingZeros64(m)>>3)
-		m2 := m & (m - 1)
-		seps[n+1] = int32(i + bits.TrailingZeros64(m2)>>3)
-		c := bits.OnesCount64(m)
-		if c > 2 {
-			for m2 &= m2 - 1; m2 != 0; m2 &= m2 - 1 {
-				seps = append(seps, int32(i+bits.TrailingZeros64(m2)>>3))
-			}
-		}
-		seps = seps[:n+c]
-	}
-	for ; i < len(line); i++ {
-		switch c := line[i]; {
-		case c == s.delim[0]:
-			seps = append(seps, int32(i))
-		case c == '"' || c == '\r':
-			s.seps = seps
-			return false
-		case c == 0 || c >= utf8.RuneSelf:
-			text |= high
-		}
-	}
-	s.text = text&high != 0
-	s.seps = seps
-	fields := s.fields[:0]
-	if cap(fields) <= len(seps) {
-		fields = make([]csvField, 0, 2*len(seps)+1)
-	}
-	fields = fields[:len(seps)+1]
-	var formula uint8
-	from := int32(0)
-	for k, at := range seps {
-		// Assigned, not appended: append builds the value aside and
-		// copies it, a store-forwarding stall per field.
-		fields[k] = csvField{start: from, end: at}
-		formula |= s.plainFormula[line[from]] // the delimiter when the field is empty
-		from = at + 1
-	}
-	fields[len(seps)] = csvField{start: from, end: int32(len(line))}
-	formula |= s.plainFormula[s.buf[start+int(from)]] // the line end when empty
-	s.formula = formula != 0
-	s.fields = fields
-	s.finish(end)
-	return true
-}
-
-// formulaStart marks the first bytes of fields that may be formulas (see
-// isFormula), and the quote: a quoted field's value is not known yet.
-var formulaStart = [256]bool{'=': true, '@': true, '\t': true, '\r': true, '+': true, '-': true, '"': true}
-
 // finish ends the current record at buf index i (its line end, or the end
 // of the input): it consumes the line end, unescapes complex fields and
 // checks the bytes.
-func (s *csvScanner) finish(i int) {
+func (s *Scanner) finish(i int) {
 	s.recEnd = i - s.start
 	if i < s.end {
 		switch s.buf[i] {
@@ -703,7 +452,7 @@ func (s *csvScanner) finish(i int) {
 		// start was dropped; only the kept ones are read.
 		for k := s.spilled; k < len(s.fields); k++ {
 			if f := &s.fields[k]; !s.kept(k) || f.start < 0 {
-				*f = csvField{line: f.line, lost: true}
+				*f = field{line: f.line, lost: true}
 			}
 		}
 		s.problem(s.recLine, -1, "%s", s.overflowMsg())
@@ -740,7 +489,7 @@ func (s *csvScanner) finish(i int) {
 
 // overflowMsg describes a record too long to hold: which of its fields,
 // if any, are read.
-func (s *csvScanner) overflowMsg() string {
+func (s *Scanner) overflowMsg() string {
 	msg := fmt.Sprintf("record longer than %d MiB: not read", s.maxRecord>>20)
 	keep, lost := 0, 0
 	for k := range s.fields {

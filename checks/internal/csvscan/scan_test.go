@@ -1,4 +1,4 @@
-package checks
+package csvscan
 
 import (
 	"bytes"
@@ -12,13 +12,25 @@ import (
 	"testing/iotest"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/preflight-gate/preflight/checks/internal/csvgen"
 )
+
+// startsLikeFormula reports whether a cell's first byte is one a
+// spreadsheet formula may start with (the bulk gate then looks closer).
+func startsLikeFormula(v []byte) bool {
+	switch v[0] {
+	case '=', '@', '\t', '\r', '+', '-':
+		return true
+	}
+	return false
+}
 
 // scanCSVAll scans everything; a record as a test sees it: "LINE: field|field" plus its
 // problems as "LINE:COL: message".
-func scanCSVAll(t testing.TB, r io.Reader, delim rune) (recs []string, problems []string, s *csvScanner) {
+func scanCSVAll(t testing.TB, r io.Reader, delim rune) (recs []string, problems []string, s *Scanner) {
 	t.Helper()
-	s = newCSVScanner(r, delim)
+	s = New(r, delim)
 	for s.Scan() {
 		fs := make([]string, s.NumFields())
 		for i := range fs {
@@ -146,7 +158,7 @@ func TestScanner(t *testing.T) {
 }
 
 func TestScannerFieldPos(t *testing.T) {
-	s := newCSVScanner(strings.NewReader("\ufeffé,\"x\ny\",=z\n"), ',')
+	s := New(strings.NewReader("\ufeffé,\"x\ny\",=z\n"), ',')
 	if !s.Scan() {
 		t.Fatal("no record")
 	}
@@ -165,7 +177,7 @@ func TestScannerFieldPos(t *testing.T) {
 func TestScannerLongRecord(t *testing.T) {
 	long := strings.Repeat("x", 3<<20)
 	in := "a,b\n" + long + ",c\nd,e\n"
-	s := newCSVScanner(strings.NewReader(in), ',')
+	s := New(strings.NewReader(in), ',')
 	s.maxRecord = 1 << 20
 	var lines []int
 	var problems []string
@@ -193,9 +205,9 @@ func TestScannerLongRecord(t *testing.T) {
 // the input: the whole scan allocates a bounded amount.
 func TestScannerMemory(t *testing.T) {
 	for _, rows := range []int{1000, 100000} {
-		data := genBulkCSV(rows, rows)
+		data := csvgen.Simple(rows, rows)
 		allocs := testing.AllocsPerRun(3, func() {
-			s := newCSVScanner(bytes.NewReader(data), ',')
+			s := New(bytes.NewReader(data), ',')
 			for s.Scan() {
 			}
 		})
@@ -209,7 +221,7 @@ func TestScannerMemory(t *testing.T) {
 // never decrease, that problems lie within the input's lines, and that a
 // field or problem on a later line than its record's has column 0.
 func FuzzScanCSV(f *testing.F) {
-	files, _ := filepath.Glob("testdata/bulk/*.csv")
+	files, _ := filepath.Glob("../../testdata/bulk/*.csv")
 	for _, name := range files {
 		data, err := os.ReadFile(name)
 		if err != nil {
@@ -226,7 +238,7 @@ func FuzzScanCSV(f *testing.F) {
 		if oneByte {
 			r = iotest.OneByteReader(r)
 		}
-		s := newCSVScanner(r, delims[int(delim)%len(delims)])
+		s := New(r, delims[int(delim)%len(delims)])
 		lines := 1 + lineBreaks(data)
 		last := 0
 		for s.Scan() {
@@ -259,30 +271,12 @@ func FuzzScanCSV(f *testing.F) {
 	})
 }
 
-// genBulkCSV generates rows data rows under a header, with keys distinct keys
-// (every row past the first keys ones repeats an earlier key) and some
-// quoted fields: the shape the benchmarks and the memory test scan.
-func genBulkCSV(rows, keys int) []byte {
-	var b bytes.Buffer
-	b.WriteString("email,first_name,last_name,city,note\n")
-	for i := range rows {
-		k := i % keys
-		fmt.Fprintf(&b, "user%d@example.com,First%d,Last%d,", k, i%997, i%991)
-		if i%10 == 0 {
-			fmt.Fprintf(&b, "\"Town, %d\",\"said \"\"hi\"\"\"\n", i%89)
-		} else {
-			fmt.Fprintf(&b, "Town%d,plain note\n", i%89)
-		}
-	}
-	return b.Bytes()
-}
-
 func BenchmarkScan(b *testing.B) {
-	data := genBulkCSV(100000, 99000)
+	data := csvgen.Simple(100000, 99000)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		s := newCSVScanner(bytes.NewReader(data), ',')
+		s := New(bytes.NewReader(data), ',')
 		n := 0
 		for s.Scan() {
 			n += s.NumFields()
@@ -299,7 +293,7 @@ func BenchmarkScan(b *testing.B) {
 func TestScannerLongLines(t *testing.T) {
 	const n = 200000
 	in := strings.Repeat(`a"`, n) + "\n" + strings.Repeat("=x,", n) + "\n"
-	s := newCSVScanner(strings.NewReader(in), ',')
+	s := New(strings.NewReader(in), ',')
 	if !s.Scan() {
 		t.Fatal("no record")
 	}
@@ -332,14 +326,14 @@ func TestScannerPlainRecords(t *testing.T) {
 	}
 	scan := func(r io.Reader, d rune) []string {
 		var out []string
-		s := newCSVScanner(r, d)
+		s := New(r, d)
 		for s.Scan() {
 			rec := fmt.Sprint(s.Line()) // not MaybeFormula, a hint: checked below
 			for i := range s.NumFields() {
 				line, col := s.FieldPos(i)
 				v := s.Field(i)
 				rec += fmt.Sprintf(" %q@%d:%d", v, line, col)
-				if len(v) > 0 && isFormula(v) && !s.MaybeFormula() {
+				if len(v) > 0 && startsLikeFormula(v) && !s.MaybeFormula() {
 					t.Errorf("line %d: field %q starts like a formula, MaybeFormula is false", s.Line(), v)
 				}
 			}
@@ -408,7 +402,7 @@ func TestScannerLongRecordKeep(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newCSVScanner(strings.NewReader(tt.in), ',')
+			s := New(strings.NewReader(tt.in), ',')
 			s.maxRecord = 1 << 20
 			s.Keep(tt.keep)
 			var lines []int
@@ -502,9 +496,9 @@ func TestScannerLongRecordKeepRandom(t *testing.T) {
 		}
 		in := b.String()
 		keep := []int{rnd(4), rnd(4)}
-		ref := newCSVScanner(strings.NewReader(in), ',')
+		ref := New(strings.NewReader(in), ',')
 		ref.maxRecord = 1 << 30
-		s := newCSVScanner(strings.NewReader(in), ',')
+		s := New(strings.NewReader(in), ',')
 		s.maxRecord = limit
 		s.Keep(keep)
 		for r := 0; ref.Scan(); r++ {

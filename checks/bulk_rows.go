@@ -1,0 +1,372 @@
+package checks
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/preflight-gate/preflight/checks/internal/csvscan"
+)
+
+// row checks one data row.
+func (sc *bulkScan) row(s *csvscan.Scanner, line, rows int) {
+	n := s.NumFields()
+	for i := range n {
+		if !s.MaybeFormula() {
+			break // no field starts like a formula
+		}
+		if v := s.Field(i); len(v) > 0 && isFormula(v) {
+			_, col := s.FieldPos(i)
+			sc.add(ruleFormulaCell, line, col, "cell in column %d starts with %q: a spreadsheet runs it as a formula", i+1, v[:1])
+		}
+	}
+	if len(sc.preview.First) < *sc.spec.Preview {
+		sc.execution(s, line)
+	}
+	if sc.looksLikeHeader(s, rows) {
+		sc.headerLines = append(sc.headerLines, line)
+		if sc.header {
+			_, col := s.FieldPos(0)
+			sc.add(ruleHeaderAsData, line, col, "row repeats the header row (line %d): the automation would run it as data", sc.headerLine)
+		} else {
+			_, kc := s.FieldPos(sc.keyCols[0])
+			sc.add(ruleHeaderAsData, line, kc, "first row looks like a header, but header = false: the automation would run it as data; set header = true and name the key column")
+		}
+		return
+	}
+	if sc.noKeys {
+		return
+	}
+	if s.Partial() && sc.keyLost(s) {
+		return // too long to hold, and its key not read: reported as malformed
+	}
+	if len(sc.keyCols) == 1 {
+		sc.singleKey(s, line)
+		return
+	}
+	// Normalise the key, part by part; a composite key separates its
+	// parts by their lengths.
+	key := sc.norm[:0]
+	sc.parts = sc.parts[:0]
+	for _, c := range sc.keyCols {
+		if c >= n {
+			sc.norm = key
+			return // a ragged row without its key: reported as malformed
+		}
+		sc.part = normalizeKey(sc.part[:0], s.Field(c), sc.email)
+		key = binary.AppendUvarint(key, uint64(len(sc.part)))
+		sc.parts = append(sc.parts, len(key), len(key)+len(sc.part))
+		key = append(key, sc.part...)
+	}
+	sc.norm = key
+	for k := range sc.keyCols {
+		if sc.parts[2*k] == sc.parts[2*k+1] {
+			_, kc := s.FieldPos(sc.keyCols[k])
+			sc.add(ruleBlankKey, line, kc, "%s is blank", sc.keyName(k))
+			sc.blank++
+			return
+		}
+	}
+	// The key set is looked up in batches: see lookup.
+	kb := sc.cur
+	pk := pendingKey{start: len(kb.keys), parts: len(kb.cols), line: line}
+	kb.keys = append(kb.keys, key...)
+	pk.end = len(kb.keys)
+	for k, c := range sc.keyCols {
+		_, kc := s.FieldPos(c)
+		kb.cols = append(kb.cols, kc)
+		kb.parts = append(kb.parts, sc.parts[2*k], sc.parts[2*k+1])
+	}
+	kb.items = append(kb.items, pk)
+	if len(kb.items) == keyBatch {
+		sc.sendKeys()
+	}
+}
+
+// keyLost reports whether a key column of a record too long to hold was
+// not read (see csvscan.Scanner.Keep): its key is then unknown.
+//
+// The scanner keeps the key fields of a record over its 8 MiB limit, so
+// such a row's key is checked like any other. The remaining limit: a key
+// field itself over 8 MiB (quotes included) is not read. Its row is
+// reported as bulk/malformed ("nor its key field") and takes no part in
+// the blank, invalid and duplicate checks or the unique count, so two
+// such rows with one key are not reported as duplicates. Likewise a
+// header record over the limit is not read: its names are unknown, no
+// key is checked (a bulk/malformed finding says so).
+func (sc *bulkScan) keyLost(s *csvscan.Scanner) bool {
+	for _, c := range sc.keyCols {
+		if c < s.NumFields() && s.Lost(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// singleKey is row's end for a key of one column: the key is normalised
+// straight into the batch, and needs no parts.
+func (sc *bulkScan) singleKey(s *csvscan.Scanner, line int) {
+	c := sc.keyCols[0]
+	if c >= s.NumFields() {
+		return // a ragged row without its key: reported as malformed
+	}
+	kb := sc.cur
+	start := len(kb.keys)
+	kb.keys = normalizeKey(kb.keys, s.Field(c), sc.email)
+	_, kc := s.FieldPos(c)
+	if len(kb.keys) == start {
+		sc.add(ruleBlankKey, line, kc, "%s is blank", sc.keyName(0))
+		sc.blank++
+		return
+	}
+	kb.items = append(kb.items, pendingKey{start: start, end: len(kb.keys), parts: len(kb.cols), line: line})
+	kb.cols = append(kb.cols, kc)
+	if len(kb.items) == keyBatch {
+		sc.sendKeys()
+	}
+}
+
+// keyBatch is how many keys go to the key goroutine at a time, and
+// keyGroup how many of them it looks up together.
+const (
+	keyBatch = 4096
+	keyGroup = 32
+)
+
+// keyBatchBuf is a batch of normalised, non-blank keys for lookup.
+type keyBatchBuf struct {
+	items []pendingKey
+	keys  []byte
+	cols  []int  // each key column's column, per key
+	parts []int  // each key column's bounds in the key, per key (of more than one column)
+	raw   []byte // the file's bytes read since the last batch, for the digest
+}
+
+func (b *keyBatchBuf) reset() {
+	b.items, b.keys, b.cols, b.parts, b.raw = b.items[:0], b.keys[:0], b.cols[:0], b.parts[:0], b.raw[:0]
+}
+
+// pendingKey is one key of a batch.
+type pendingKey struct {
+	start, end int // the key in keys
+	parts      int // its key columns at cols[parts:], their bounds at parts[2*parts:]
+	line       int
+}
+
+// lookup looks a batch of keys up, in row order: a repeated key is a
+// duplicate; a new one is checked for its format (a key seen before was
+// valid then, so the format check costs per distinct key) and added.
+//
+// It hashes a group of keys first and touches their table slots (see
+// keyset.Set.Touch), so that the lookups that follow mostly hit the cache.
+func (sc *bulkScan) lookup(b *keyBatchBuf) {
+	k := sc.keys
+	var hashes [keyGroup]uint64
+	for g := 0; g < len(b.items); g += keyGroup {
+		group := b.items[g:min(g+keyGroup, len(b.items))]
+		for i := range group {
+			hashes[i] = k.Hash(b.keys[group[i].start:group[i].end])
+		}
+		sc.touched += k.Touch(hashes[:len(group)])
+		for i := range group {
+			pk := &group[i]
+			key := b.keys[pk.start:pk.end]
+			if first, nth := k.Lookup(key, hashes[i]); nth > 0 {
+				// The message without fmt: a large file can have many.
+				f := ruleDuplicateKey.Finding(sc.file, pk.line, b.cols[pk.parts], sc.keyPhrase()+" repeats the key of line "+strconv.Itoa(first)+": the same recipient would get this a "+ordinal(nth)+" time")
+				f.Bulk = sc.spec.Name
+				sc.keyFindings = append(sc.keyFindings, f)
+				continue
+			}
+			if sc.email && !sc.validKey(b, key, pk) {
+				continue
+			}
+			k.Insert(key, hashes[i], pk.line)
+		}
+	}
+}
+
+// validKey checks each part of an email key, and reports the first that
+// is not an address.
+func (sc *bulkScan) validKey(b *keyBatchBuf, key []byte, pk *pendingKey) bool {
+	if len(sc.keyCols) == 1 { // the key is its one part (see singleKey)
+		if !isEmailKey(key) {
+			sc.keyFindings = append(sc.keyFindings, sc.finding(ruleInvalidKey, pk.line, b.cols[pk.parts], "%s is not an email address", sc.keyName(0)))
+			sc.invalid++
+			return false
+		}
+		return true
+	}
+	for c := range sc.keyCols {
+		kv := key[b.parts[2*(pk.parts+c)]:b.parts[2*(pk.parts+c)+1]]
+		if !isEmailKey(kv) {
+			sc.keyFindings = append(sc.keyFindings, sc.finding(ruleInvalidKey, pk.line, b.cols[pk.parts+c], "%s is not an email address", sc.keyName(c)))
+			sc.invalid++
+			return false
+		}
+	}
+	return true
+}
+
+func ordinal(n int) string {
+	suffix := "th"
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+	case n%10 == 1:
+		suffix = "st"
+	case n%10 == 2:
+		suffix = "nd"
+	case n%10 == 3:
+		suffix = "rd"
+	}
+	return strconv.Itoa(n) + suffix
+}
+
+func (sc *bulkScan) keyName(k int) string {
+	if sc.header {
+		return fmt.Sprintf("key %q", sc.spec.Columns[k])
+	}
+	return fmt.Sprintf("key (column %s)", sc.spec.Columns[k])
+}
+
+func (sc *bulkScan) keyPhrase() string {
+	if len(sc.keyCols) == 1 {
+		return "row"
+	}
+	return "row's key"
+}
+
+// looksLikeHeader reports whether data row number rows is a header: with
+// header = false the first row when a key cell is a header label, with
+// header = true any row equal to the header row.
+func (sc *bulkScan) looksLikeHeader(s *csvscan.Scanner, rows int) bool {
+	if !sc.header {
+		if rows != 1 {
+			return false
+		}
+		for _, c := range sc.keyCols {
+			if c < s.NumFields() && headerLabels[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(string(s.Field(c)), "\ufeff")))] {
+				return true
+			}
+		}
+		return false
+	}
+	if s.NumFields() != len(sc.headerRow) {
+		return false
+	}
+	if len(sc.keyCols) > 0 { // a quick look at the key cell first
+		c := sc.keyCols[0]
+		if v := s.Field(c); len(v) > 0 && !sc.headerFirst[v[0]] {
+			return false
+		}
+		if !bytes.EqualFold(bytes.TrimSpace(s.Field(c)), sc.headerBytes[c]) {
+			return false
+		}
+	}
+	if s.Partial() || sc.headerLost {
+		return false // a row or a header not read is not known to be equal
+	}
+	for i, h := range sc.headerBytes {
+		if !bytes.EqualFold(bytes.TrimSpace(s.Field(i)), h) {
+			return false
+		}
+	}
+	return true
+}
+
+// isFormula reports whether a cell starts like a spreadsheet formula: with
+// =, +, -, @, a tab or a CR, and is not a plain signed number.
+func isFormula(v []byte) bool {
+	switch v[0] {
+	case '=', '@', '\t', '\r':
+		return true
+	case '+', '-':
+		return !isPlainNumber(v[1:])
+	}
+	return false
+}
+
+// isPlainNumber reports whether b is digits with an optional fraction and
+// exponent (12, 12.5, .5, 1e6).
+func isPlainNumber(b []byte) bool {
+	i, digits := 0, 0
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i, digits = i+1, digits+1
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i, digits = i+1, digits+1
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		exp := 0
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i, exp = i+1, exp+1
+		}
+		if exp == 0 {
+			return false
+		}
+	}
+	return i == len(b)
+}
+
+// rowCount reports rows outside the manifest's bounds, and explains the
+// difference with what the scan found.
+func (sc *bulkScan) rowCount(s *csvscan.Scanner) {
+	spec, rows := sc.spec, sc.preview.Rows
+	switch {
+	case rows < *spec.Rows.Min:
+		why := ""
+		switch {
+		case rows == 0 && sc.width == 0:
+			why = ": the file is empty"
+		case rows == 0 && sc.badHeader && s.Cut():
+			why = fmt.Sprintf(": the header record's quote never closes, so the rest of the file is read as part of it (see line %d)", sc.headerLine)
+		case rows == 0 && sc.badHeader:
+			why = fmt.Sprintf(": the file has only its header record, which is malformed (see line %d)", sc.headerLine)
+		case rows == 0:
+			why = ": the file has only its header row"
+		}
+		sc.add(ruleRowCount, 0, 0, "found %d data rows, at least %d expected%s", rows, *spec.Rows.Min, why)
+	case spec.Rows.Max != nil && rows > *spec.Rows.Max: // max = 0 too is a bound
+		var why []string
+		switch h := sc.headerLines; len(h) {
+		case 0:
+		case 1:
+			why = append(why, fmt.Sprintf("line %d looks like a header", h[0]))
+		default:
+			why = append(why, fmt.Sprintf("%d rows look like a header (first at line %d)", len(h), h[0]))
+		}
+		if x := sc.keys.Extra(); x > 0 {
+			why = append(why, bulkPlural(x, "row repeats", "rows repeat")+" a key")
+		}
+		if sc.blank > 0 {
+			why = append(why, bulkPlural(sc.blank, "row has", "rows have")+" a blank key")
+		}
+		if sc.invalid > 0 {
+			why = append(why, bulkPlural(sc.invalid, "row has", "rows have")+" an invalid key")
+		}
+		msg := fmt.Sprintf("found %d data rows, at most %d expected", rows, *spec.Rows.Max)
+		if len(why) > 0 {
+			msg += ": " + strings.Join(why, ", ")
+		}
+		sc.add(ruleRowCount, 0, 0, "%s", msg)
+	}
+}
+
+func bulkPlural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}

@@ -1,0 +1,325 @@
+package checks
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/preflight-gate/preflight/checks/internal/csvscan"
+	"github.com/preflight-gate/preflight/checks/internal/keyset"
+	"github.com/preflight-gate/preflight/preflight"
+)
+
+// digestReader reads the file for the scan and hands what it reads to
+// the approval digest: with the key batches, in order, so that hashing
+// runs on the key goroutine, beside the scan, or directly when that
+// goroutine is not running.
+type digestReader struct {
+	r  io.Reader
+	sc *bulkScan
+}
+
+// digestBatch is how many bytes a batch carries at most; a full one is
+// sent even without its keyBatch keys, so that memory stays bounded.
+const digestBatch = 1 << 20
+
+func (d *digestReader) Read(p []byte) (int, error) {
+	n, err := d.r.Read(p)
+	if n > 0 {
+		sc := d.sc
+		if sc.work == nil {
+			sc.hash.Write(p[:n])
+		} else {
+			sc.cur.raw = append(sc.cur.raw, p[:n]...)
+			if len(sc.cur.raw) >= digestBatch {
+				sc.sendKeys()
+			}
+		}
+	}
+	return n, err
+}
+
+// startKeys starts the goroutine that looks keys up; waitKeys sends the
+// last batch and waits for it to finish.
+func (sc *bulkScan) startKeys() {
+	sc.work = make(chan *keyBatchBuf, 4)
+	sc.spare = make(chan *keyBatchBuf, 6)
+	sc.done = make(chan struct{})
+	sc.cur = &keyBatchBuf{}
+	go func() {
+		defer close(sc.done)
+		for b := range sc.work {
+			sc.hash.Write(b.raw)
+			sc.lookup(b)
+			sc.spare <- b
+		}
+	}()
+}
+
+func (sc *bulkScan) waitKeys() {
+	if sc.work == nil {
+		return
+	}
+	if len(sc.cur.items) > 0 || len(sc.cur.raw) > 0 {
+		sc.work <- sc.cur
+	}
+	close(sc.work)
+	<-sc.done
+	sc.work = nil
+	sc.findings = append(sc.findings, sc.keyFindings...)
+}
+
+// sendKeys hands the current batch to the key goroutine.
+func (sc *bulkScan) sendKeys() {
+	sc.work <- sc.cur
+	select {
+	case sc.cur = <-sc.spare:
+		sc.cur.reset()
+	default:
+		sc.cur = &keyBatchBuf{}
+	}
+}
+
+// scan reads the records and collects findings and the preview.
+func (sc *bulkScan) scan(b *preflight.Bundle, r io.Reader) error {
+	spec := sc.spec
+	d, _ := utf8.DecodeRuneInString(spec.Delimiter)
+	s := csvscan.New(r, d)
+	first := true
+	rows := 0
+	if !sc.header {
+		sc.keepKeys(s) // the first record is data too
+	}
+	sc.startKeys()
+	defer sc.waitKeys()
+	for s.Scan() {
+		line := s.Line()
+		for _, p := range s.Problems() {
+			// p.Col is already 0 when p is not on the record's first line.
+			sc.add(ruleMalformed, line, p.Col, "%s%s", p.Msg, onLine(p.Line, line))
+		}
+		if first {
+			first = false
+			sc.width = s.NumFields()
+			if err := sc.columns(b, s); err != nil {
+				return err
+			}
+			if sc.header {
+				sc.keepKeys(s)
+				continue // the header row: not data, not checked for formulas
+			}
+		} else if n := s.NumFields(); n != sc.width {
+			sc.add(ruleMalformed, line, 0, "ragged row: %d fields, expected %d like the first record", n, sc.width)
+		}
+		rows++
+		sc.row(s, line, rows)
+	}
+	sc.waitKeys()
+	if err := s.Err(); err != nil {
+		return preflight.Errorf(sc.display, 0, 0, "cannot read bulk input %q: %v", spec.Name, err)
+	}
+	if sc.keys.Full() {
+		return preflight.Errorf(sc.display, 0, 0, "cannot check bulk input %q: its distinct keys outgrow the key set (%d GiB)", spec.Name, keyset.MaxBytes>>30)
+	}
+	p := &sc.preview
+	p.Rows = rows
+	p.Unique = sc.keys.Len()
+	p.Repeated = sc.keys.Repeated()
+	p.Extra = sc.keys.Extra()
+	sc.rowCount(s)
+	sc.keys.Release()
+	return nil
+}
+
+// keepKeys has the scanner read the key columns of a record too long to
+// hold (see csvscan.Scanner.Keep): with header = false from the first record
+// on, by number, else from the header's names.
+func (sc *bulkScan) keepKeys(s *csvscan.Scanner) {
+	if sc.header {
+		s.Keep(sc.keyCols) // none when noKeys
+		return
+	}
+	cols := make([]int, 0, len(sc.spec.Columns))
+	for _, col := range sc.spec.Columns {
+		if c, err := strconv.Atoi(col); err == nil && c >= 1 {
+			cols = append(cols, c-1)
+		}
+	}
+	s.Keep(cols)
+}
+
+func onLine(p, line int) string {
+	if p == line {
+		return ""
+	}
+	return fmt.Sprintf(" (on line %d)", p)
+}
+
+// columns reads the first record: the header names or the column numbers,
+// and the key columns' indexes.
+//
+// A malformed first record is a finding (reported by scan), and what it
+// seems to say about the columns is not trusted: a key or mask column
+// that cannot be found in a malformed header (or is out of range of a
+// malformed first record, with header = false) is not exit 2, but one
+// more bulk/malformed finding that says what is not checked. With a
+// header, no key is checked and every field is masked in the preview;
+// without one, the column number stands, and rows that have it are
+// checked.
+func (sc *bulkScan) columns(b *preflight.Bundle, s *csvscan.Scanner) error {
+	spec := sc.spec
+	n := s.NumFields()
+	malformed := len(s.Problems()) > 0
+	sc.badHeader = sc.header && malformed
+	sc.headerLine = s.Line()
+	names := make([]string, n)
+	if sc.header {
+		sc.headerRow = make([]string, n)
+		for i := range n {
+			names[i] = string(s.Field(i))
+			sc.headerRow[i] = strings.TrimSpace(names[i])
+			sc.headerBytes = append(sc.headerBytes, []byte(sc.headerRow[i]))
+			if sc.badHeader && (s.Lost(i) || strings.ContainsAny(names[i], "\r\n")) {
+				// Not a name: a field not read, or one that ran on into
+				// the rows below (an unterminated quote), which the
+				// preview must not show as a column name.
+				names[i] = strconv.Itoa(i + 1)
+				sc.headerLost = sc.headerLost || s.Lost(i)
+			}
+		}
+	} else {
+		for i := range n {
+			names[i] = strconv.Itoa(i + 1)
+		}
+	}
+	sc.preview.Columns = names
+	defer sc.setHeaderFirst()
+	for k, col := range spec.Columns {
+		at := fmt.Sprintf("bulk[%d].key[%d]", sc.index, k)
+		if !sc.header {
+			c, _ := strconv.Atoi(col)
+			if c > n && malformed {
+				sc.add(ruleMalformed, s.Line(), 0, "key column %d is beyond the %d fields of this malformed first record: a row without it is not key-checked", c, n)
+			} else if c > n {
+				return b.ManifestError(at, "key column %d is out of range: the first record of %s has %d fields", c, sc.file, n)
+			}
+			sc.keyCols = append(sc.keyCols, c-1)
+			continue
+		}
+		idx := headerIndex(sc.headerRow, col)
+		if idx < 0 && malformed {
+			sc.add(ruleMalformed, s.Line(), 0, "the header record is malformed, so key column %q cannot be looked up in it: no key is checked (blank, invalid, duplicate)", col)
+			sc.noKeys = true
+			continue
+		}
+		if idx == -2 {
+			return b.ManifestError(at, "key column %q appears more than once in the header of %s", col, sc.file)
+		}
+		if idx < 0 {
+			if looksLikeData(sc.headerRow) {
+				e := b.ManifestError(at, "key column %q is not in the header of %s: its first record holds an email address, so the file seems to have no header row", col, sc.file)
+				e.Hint = "with no header row, set header = false and name key columns by number (key = [1])"
+				return e
+			}
+			return b.ManifestError(at, "key column %q is not in the header of %s: found %s", col, sc.file, quoteNames(sc.headerRow))
+		}
+		sc.keyCols = append(sc.keyCols, idx)
+	}
+	if sc.noKeys {
+		sc.keyCols = nil
+	}
+	sc.masked = make([]bool, n)
+	for k, m := range spec.Mask {
+		idx := -1
+		if sc.header {
+			idx = headerIndex(sc.headerRow, m)
+		} else if c, err := strconv.Atoi(m); err == nil && c >= 1 && c <= n {
+			idx = c - 1
+		}
+		if idx < 0 && malformed {
+			if !sc.maskAll {
+				sc.add(ruleMalformed, s.Line(), 0, "the first record is malformed, so mask column %q cannot be looked up in it: the preview masks every field", m)
+			}
+			sc.maskAll = true
+			continue
+		}
+		if idx < 0 {
+			if sc.header && looksLikeData(names) {
+				return b.ManifestError(fmt.Sprintf("bulk[%d].mask[%d]", sc.index, k), "mask column %q is not a column of %s", m, sc.file)
+			}
+			return b.ManifestError(fmt.Sprintf("bulk[%d].mask[%d]", sc.index, k), "mask column %q is not a column of %s: expected one of %s", m, sc.file, quoteNames(names))
+		}
+		sc.masked[idx] = true
+	}
+	return nil
+}
+
+// setHeaderFirst sets headerFirst, for header = true: when the header's
+// first key cell starts with an ASCII letter, a cell equal to it (trimmed,
+// case-insensitively) starts with a space, a byte that is not ASCII (as
+// the K and S of other scripts), or that letter in either case; else with
+// any byte.
+func (sc *bulkScan) setHeaderFirst() {
+	if !sc.header || len(sc.keyCols) == 0 {
+		return
+	}
+	h := sc.headerBytes[sc.keyCols[0]]
+	for c := range sc.headerFirst {
+		sc.headerFirst[c] = true
+	}
+	if len(h) == 0 {
+		return
+	}
+	l := h[0] | 0x20
+	if l < 'a' || l > 'z' {
+		return
+	}
+	for c := range utf8.RuneSelf {
+		sc.headerFirst[c] = asciiSpace[c] || byte(c)|0x20 == l
+	}
+}
+
+// headerIndex returns the index of the header name col (exact after
+// trimming, else case-insensitive), -1 when absent, -2 when ambiguous.
+func headerIndex(header []string, col string) int {
+	col = strings.TrimSpace(col)
+	for _, fold := range []bool{false, true} {
+		idx := -1
+		for i, h := range header {
+			if h == col || fold && strings.EqualFold(h, col) {
+				if idx >= 0 {
+					return -2
+				}
+				idx = i
+			}
+		}
+		if idx >= 0 {
+			return idx
+		}
+	}
+	return -1
+}
+
+// looksLikeData reports whether a "header" holds an email address: then
+// it is a customer's row, and error messages must not quote it.
+func looksLikeData(header []string) bool {
+	for _, h := range header {
+		if isEmailKey([]byte(strings.TrimSpace(h))) {
+			return true
+		}
+	}
+	return false
+}
+
+func quoteNames(names []string) string {
+	if len(names) == 0 {
+		return "no columns"
+	}
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
+}
