@@ -23,7 +23,7 @@ type Bulk struct{}
 
 // The bulk gate's rules, listed once.
 var (
-	ruleHeaderAsData = preflight.Rule{
+	ruleBulkHeaderAsData = preflight.Rule{
 		ID:       "bulk/header-as-data",
 		Severity: preflight.SeverityError,
 		Title:    "a row the automation treats as data looks like a header",
@@ -35,7 +35,7 @@ var (
 		Failing:  "header = false, key = [1]\nEmail Address,First Name\nana@example.com,Ana",
 		Passing:  "header = true, key = [\"Email Address\"]\nEmail Address,First Name\nana@example.com,Ana",
 	}
-	ruleDuplicateKey = preflight.Rule{
+	ruleBulkDuplicateKey = preflight.Rule{
 		ID:       "bulk/duplicate-key",
 		Severity: preflight.SeverityError,
 		Title:    "a key repeats: the same recipient gets the action twice",
@@ -46,7 +46,7 @@ var (
 		Failing:  "email\nana@example.com\nAna@Example.com ",
 		Passing:  "email\nana@example.com\nbo@example.com",
 	}
-	ruleInvalidKey = preflight.Rule{
+	ruleBulkInvalidKey = preflight.Rule{
 		ID:       "bulk/invalid-key",
 		Severity: preflight.SeverityError,
 		Title:    "a key does not have its format (format = \"email\": not an email address)",
@@ -56,7 +56,7 @@ var (
 		Failing:  "email\nana(at)example.com",
 		Passing:  "email\nana@example.com",
 	}
-	ruleBlankKey = preflight.Rule{
+	ruleBulkBlankKey = preflight.Rule{
 		ID:       "bulk/blank-key",
 		Severity: preflight.SeverityError,
 		Title:    "a key is empty",
@@ -66,7 +66,7 @@ var (
 		Failing:  "email,name\n ,Ana",
 		Passing:  "email,name\nana@example.com,Ana",
 	}
-	ruleRowCount = preflight.Rule{
+	ruleBulkRowCount = preflight.Rule{
 		ID:       "bulk/row-count",
 		Severity: preflight.SeverityError,
 		Title:    "the number of data rows is outside the manifest's rows bounds",
@@ -78,7 +78,7 @@ var (
 		Failing:  "rows = { max = 2 }\nemail\nana@example.com\nbo@example.com\ncy@example.com",
 		Passing:  "rows = { max = 3 }\nemail\nana@example.com\nbo@example.com\ncy@example.com",
 	}
-	ruleMalformed = preflight.Rule{
+	ruleBulkMalformed = preflight.Rule{
 		ID:       "bulk/malformed",
 		Severity: preflight.SeverityError,
 		Title:    "a record is not valid CSV (RFC 4180) or not valid text",
@@ -89,7 +89,7 @@ var (
 		Failing:  "email,name\nana@example.com,Ana \"the\" boss\nbo@example.com",
 		Passing:  "email,name\nana@example.com,\"Ana \"\"the\"\" boss\"\nbo@example.com,Bo",
 	}
-	ruleUnapprovedRun = preflight.Rule{
+	ruleBulkUnapprovedRun = preflight.Rule{
 		ID:       "bulk/unapproved-run",
 		Severity: preflight.SeverityError,
 		Title:    "a run over approve_over rows has no valid approval",
@@ -102,7 +102,7 @@ var (
 		Passing:     "[[bulk]]\nname = \"recipients\"\ndigest = \"sha256:…\"  # of the current file\nrows = 847\nby = \"dara@example.com\"\nreason = \"preview checked\"",
 		SignoffFlag: "bulk",
 	}
-	ruleFormulaCell = preflight.Rule{
+	ruleBulkFormulaCell = preflight.Rule{
 		ID:       "bulk/formula-cell",
 		Severity: preflight.SeverityWarning,
 		Title:    "a cell starts like a spreadsheet formula",
@@ -120,7 +120,7 @@ func (Bulk) Name() string { return "bulk" }
 
 // Rules returns the metadata of every bulk rule.
 func (Bulk) Rules() []preflight.Rule {
-	return []preflight.Rule{ruleHeaderAsData, ruleDuplicateKey, ruleInvalidKey, ruleBlankKey, ruleRowCount, ruleMalformed, ruleUnapprovedRun, ruleFormulaCell}
+	return []preflight.Rule{ruleBulkHeaderAsData, ruleBulkDuplicateKey, ruleBulkInvalidKey, ruleBulkBlankKey, ruleBulkRowCount, ruleBulkMalformed, ruleBulkUnapprovedRun, ruleBulkFormulaCell}
 }
 
 // Enabled reports whether the manifest has [[bulk]] inputs.

@@ -56,20 +56,20 @@ func (sc *bulkScan) approval(b *preflight.Bundle, opts *preflight.Options) error
 	over := fmt.Sprintf("%d rows, over approve_over %d", rows, *spec.ApproveOver)
 	a := so.FindBulk(spec.Name)
 	if a == nil {
-		sc.add(ruleUnapprovedRun, 0, 0, "%s, and no approval: run `preflight preview`, then `preflight signoff --bulk %s`", over, spec.Name)
+		sc.add(ruleBulkUnapprovedRun, 0, 0, "%s, and no approval: run `preflight preview`, then `preflight signoff --bulk %s`", over, spec.Name)
 		return nil
 	}
 	where := fmt.Sprintf("the approval at %s:%d", so.File, a.Line)
 	if a.Digest != sc.digest {
-		sc.add(ruleUnapprovedRun, 0, 0, "%s: %s is for other content (approved with %d rows): the file or the preview's inputs changed since %s approved it", over, where, a.Rows, a.By)
+		sc.add(ruleBulkUnapprovedRun, 0, 0, "%s: %s is for other content (approved with %d rows): the file or the preview's inputs changed since %s approved it", over, where, a.Rows, a.By)
 		return nil
 	}
 	if preflight.Expired(a.Expires, opts.Now) {
-		sc.add(ruleUnapprovedRun, 0, 0, "%s: %s expired on %s", over, where, a.Expires.UTC().Format("2006-01-02 15:04 MST"))
+		sc.add(ruleBulkUnapprovedRun, 0, 0, "%s: %s expired on %s", over, where, a.Expires.UTC().Format("2006-01-02 15:04 MST"))
 		return nil
 	}
 	if why := b.Authorize(a.By, spec.Approvers, opts.Author); why != "" {
-		sc.add(ruleUnapprovedRun, 0, 0, "%s: %s does not count: %s", over, where, why)
+		sc.add(ruleBulkUnapprovedRun, 0, 0, "%s: %s does not count: %s", over, where, why)
 	}
 	return nil
 }

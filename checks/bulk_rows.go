@@ -19,7 +19,7 @@ func (sc *bulkScan) row(s *csvscan.Scanner, line, rows int) {
 		}
 		if v := s.Field(i); len(v) > 0 && isFormula(v) {
 			_, col := s.FieldPos(i)
-			sc.add(ruleFormulaCell, line, col, "cell in column %d starts with %q: a spreadsheet runs it as a formula", i+1, v[:1])
+			sc.add(ruleBulkFormulaCell, line, col, "cell in column %d starts with %q: a spreadsheet runs it as a formula", i+1, v[:1])
 		}
 	}
 	if len(sc.preview.First) < *sc.spec.Preview {
@@ -29,10 +29,10 @@ func (sc *bulkScan) row(s *csvscan.Scanner, line, rows int) {
 		sc.headerLines = append(sc.headerLines, line)
 		if sc.header {
 			_, col := s.FieldPos(0)
-			sc.add(ruleHeaderAsData, line, col, "row repeats the header row (line %d): the automation would run it as data", sc.headerLine)
+			sc.add(ruleBulkHeaderAsData, line, col, "row repeats the header row (line %d): the automation would run it as data", sc.headerLine)
 		} else {
 			_, kc := s.FieldPos(sc.keyCols[0])
-			sc.add(ruleHeaderAsData, line, kc, "first row looks like a header, but header = false: the automation would run it as data; set header = true and name the key column")
+			sc.add(ruleBulkHeaderAsData, line, kc, "first row looks like a header, but header = false: the automation would run it as data; set header = true and name the key column")
 		}
 		return
 	}
@@ -64,7 +64,7 @@ func (sc *bulkScan) row(s *csvscan.Scanner, line, rows int) {
 	for k := range sc.keyCols {
 		if sc.parts[2*k] == sc.parts[2*k+1] {
 			_, kc := s.FieldPos(sc.keyCols[k])
-			sc.add(ruleBlankKey, line, kc, "%s is blank", sc.keyName(k))
+			sc.add(ruleBulkBlankKey, line, kc, "%s is blank", sc.keyName(k))
 			sc.blank++
 			return
 		}
@@ -117,7 +117,7 @@ func (sc *bulkScan) singleKey(s *csvscan.Scanner, line int) {
 	kb.keys = normalizeKey(kb.keys, s.Field(c), sc.email)
 	_, kc := s.FieldPos(c)
 	if len(kb.keys) == start {
-		sc.add(ruleBlankKey, line, kc, "%s is blank", sc.keyName(0))
+		sc.add(ruleBulkBlankKey, line, kc, "%s is blank", sc.keyName(0))
 		sc.blank++
 		return
 	}
@@ -175,7 +175,7 @@ func (sc *bulkScan) lookup(b *keyBatchBuf) {
 			key := b.keys[pk.start:pk.end]
 			if first, nth := k.Lookup(key, hashes[i]); nth > 0 {
 				// The message without fmt: a large file can have many.
-				f := ruleDuplicateKey.Finding(sc.file, pk.line, b.cols[pk.parts], sc.keyPhrase()+" repeats the key of line "+strconv.Itoa(first)+": the same recipient would get this a "+ordinal(nth)+" time")
+				f := ruleBulkDuplicateKey.Finding(sc.file, pk.line, b.cols[pk.parts], sc.keyPhrase()+" repeats the key of line "+strconv.Itoa(first)+": the same recipient would get this a "+ordinal(nth)+" time")
 				f.Bulk = sc.spec.Name
 				sc.keyFindings = append(sc.keyFindings, f)
 				continue
@@ -193,7 +193,7 @@ func (sc *bulkScan) lookup(b *keyBatchBuf) {
 func (sc *bulkScan) validKey(b *keyBatchBuf, key []byte, pk *pendingKey) bool {
 	if len(sc.keyCols) == 1 { // the key is its one part (see singleKey)
 		if !isEmailKey(key) {
-			sc.keyFindings = append(sc.keyFindings, sc.finding(ruleInvalidKey, pk.line, b.cols[pk.parts], "%s is not an email address", sc.keyName(0)))
+			sc.keyFindings = append(sc.keyFindings, sc.finding(ruleBulkInvalidKey, pk.line, b.cols[pk.parts], "%s is not an email address", sc.keyName(0)))
 			sc.invalid++
 			return false
 		}
@@ -202,7 +202,7 @@ func (sc *bulkScan) validKey(b *keyBatchBuf, key []byte, pk *pendingKey) bool {
 	for c := range sc.keyCols {
 		kv := key[b.parts[2*(pk.parts+c)]:b.parts[2*(pk.parts+c)+1]]
 		if !isEmailKey(kv) {
-			sc.keyFindings = append(sc.keyFindings, sc.finding(ruleInvalidKey, pk.line, b.cols[pk.parts+c], "%s is not an email address", sc.keyName(c)))
+			sc.keyFindings = append(sc.keyFindings, sc.finding(ruleBulkInvalidKey, pk.line, b.cols[pk.parts+c], "%s is not an email address", sc.keyName(c)))
 			sc.invalid++
 			return false
 		}
@@ -337,7 +337,7 @@ func (sc *bulkScan) rowCount(s *csvscan.Scanner) {
 		case rows == 0:
 			why = ": the file has only its header row"
 		}
-		sc.add(ruleRowCount, 0, 0, "found %d data rows, at least %d expected%s", rows, *spec.Rows.Min, why)
+		sc.add(ruleBulkRowCount, 0, 0, "found %d data rows, at least %d expected%s", rows, *spec.Rows.Min, why)
 	case spec.Rows.Max != nil && rows > *spec.Rows.Max: // max = 0 too is a bound
 		var why []string
 		switch h := sc.headerLines; len(h) {
@@ -360,7 +360,7 @@ func (sc *bulkScan) rowCount(s *csvscan.Scanner) {
 		if len(why) > 0 {
 			msg += ": " + strings.Join(why, ", ")
 		}
-		sc.add(ruleRowCount, 0, 0, "%s", msg)
+		sc.add(ruleBulkRowCount, 0, 0, "%s", msg)
 	}
 }
 

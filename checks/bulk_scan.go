@@ -98,7 +98,7 @@ func (sc *bulkScan) scan(b *preflight.Bundle, r io.Reader) error {
 		line := s.Line()
 		for _, p := range s.Problems() {
 			// p.Col is already 0 when p is not on the record's first line.
-			sc.add(ruleMalformed, line, p.Col, "%s%s", p.Msg, onLine(p.Line, line))
+			sc.add(ruleBulkMalformed, line, p.Col, "%s%s", p.Msg, onLine(p.Line, line))
 		}
 		if first {
 			first = false
@@ -111,7 +111,7 @@ func (sc *bulkScan) scan(b *preflight.Bundle, r io.Reader) error {
 				continue // the header row: not data, not checked for formulas
 			}
 		} else if n := s.NumFields(); n != sc.width {
-			sc.add(ruleMalformed, line, 0, "ragged row: %d fields, expected %d like the first record", n, sc.width)
+			sc.add(ruleBulkMalformed, line, 0, "ragged row: %d fields, expected %d like the first record", n, sc.width)
 		}
 		rows++
 		sc.row(s, line, rows)
@@ -201,7 +201,7 @@ func (sc *bulkScan) columns(b *preflight.Bundle, s *csvscan.Scanner) error {
 		if !sc.header {
 			c, _ := strconv.Atoi(col)
 			if c > n && malformed {
-				sc.add(ruleMalformed, s.Line(), 0, "key column %d is beyond the %d fields of this malformed first record: a row without it is not key-checked", c, n)
+				sc.add(ruleBulkMalformed, s.Line(), 0, "key column %d is beyond the %d fields of this malformed first record: a row without it is not key-checked", c, n)
 			} else if c > n {
 				return b.ManifestError(at, "key column %d is out of range: the first record of %s has %d fields", c, sc.file, n)
 			}
@@ -210,7 +210,7 @@ func (sc *bulkScan) columns(b *preflight.Bundle, s *csvscan.Scanner) error {
 		}
 		idx := headerIndex(sc.headerRow, col)
 		if idx < 0 && malformed {
-			sc.add(ruleMalformed, s.Line(), 0, "the header record is malformed, so key column %q cannot be looked up in it: no key is checked (blank, invalid, duplicate)", col)
+			sc.add(ruleBulkMalformed, s.Line(), 0, "the header record is malformed, so key column %q cannot be looked up in it: no key is checked (blank, invalid, duplicate)", col)
 			sc.noKeys = true
 			continue
 		}
@@ -240,7 +240,7 @@ func (sc *bulkScan) columns(b *preflight.Bundle, s *csvscan.Scanner) error {
 		}
 		if idx < 0 && malformed {
 			if !sc.maskAll {
-				sc.add(ruleMalformed, s.Line(), 0, "the first record is malformed, so mask column %q cannot be looked up in it: the preview masks every field", m)
+				sc.add(ruleBulkMalformed, s.Line(), 0, "the first record is malformed, so mask column %q cannot be looked up in it: the preview masks every field", m)
 			}
 			sc.maskAll = true
 			continue

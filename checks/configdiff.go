@@ -10,7 +10,7 @@ import (
 const costIncident = "cost explosion: one config value (model_tier) differed between staging and production; production ran the expensive model for 72 hours and spent $47,000 before anyone compared the two"
 
 var (
-	unsignedChange = preflight.Rule{
+	ruleConfigdiffUnsignedChange = preflight.Rule{
 		ID:          "configdiff/unsigned-change",
 		Severity:    preflight.SeverityError,
 		Title:       "a config key differs between staging and production and nobody signed off on it",
@@ -21,7 +21,7 @@ var (
 		Passing:     "[[change]]\nkey = \"llm.model_tier\"\nstaging = \"sha256:…\"\nproduction = \"sha256:…\"\nby = \"dara@example.com\"\nreason = \"production escalations need the large model\"",
 		SignoffFlag: "key",
 	}
-	staleSignoff = preflight.Rule{
+	ruleConfigdiffStaleSignoff = preflight.Rule{
 		ID:          "configdiff/stale-signoff",
 		Severity:    preflight.SeverityError,
 		Title:       "a sign-off no longer matches the values it signed",
@@ -32,7 +32,7 @@ var (
 		Passing:     "the sign-off re-recorded for the current values",
 		SignoffFlag: "key",
 	}
-	expiredSignoff = preflight.Rule{
+	ruleConfigdiffExpiredSignoff = preflight.Rule{
 		ID:          "configdiff/expired-signoff",
 		Severity:    preflight.SeverityError,
 		Title:       "a sign-off has passed its expiry date",
@@ -43,7 +43,7 @@ var (
 		Passing:     "expires = 2027-01-31T00:00:00Z, or no expires",
 		SignoffFlag: "key",
 	}
-	unauthorizedSignoff = preflight.Rule{
+	ruleConfigdiffUnauthorizedSignoff = preflight.Rule{
 		ID:          "configdiff/unauthorized-signoff",
 		Severity:    preflight.SeverityError,
 		Title:       "a sign-off is by someone who may not give it",
@@ -54,7 +54,7 @@ var (
 		Passing:     "by = \"lead@example.com\", a member of approvers, not the author",
 		SignoffFlag: "key",
 	}
-	unusedSignoff = preflight.Rule{
+	ruleConfigdiffUnusedSignoff = preflight.Rule{
 		ID:       "configdiff/unused-signoff",
 		Severity: preflight.SeverityWarning,
 		Title:    "a sign-off names a key that no longer differs",
@@ -74,7 +74,7 @@ type Configdiff struct{}
 func (Configdiff) Name() string { return "configdiff" }
 
 func (Configdiff) Rules() []preflight.Rule {
-	return []preflight.Rule{unsignedChange, staleSignoff, expiredSignoff, unauthorizedSignoff, unusedSignoff}
+	return []preflight.Rule{ruleConfigdiffUnsignedChange, ruleConfigdiffStaleSignoff, ruleConfigdiffExpiredSignoff, ruleConfigdiffUnauthorizedSignoff, ruleConfigdiffUnusedSignoff}
 }
 
 func (Configdiff) Enabled(m *preflight.Manifest) bool { return m.Configdiff != nil }
@@ -97,7 +97,7 @@ func (Configdiff) Check(b *preflight.Bundle, opts *preflight.Options) (*prefligh
 		res.Items = append(res.Items, preflight.Item{Gate: "configdiff", Name: s.StagingFile + " vs " + s.ProductionFile, File: s.ProductionFile})
 	}
 	for _, c := range s.Unused {
-		f := unusedSignoff.Finding(s.SignoffFile, c.Line, 1, fmt.Sprintf("sign-off for %s is unused: staging and production agree on it", c.Key))
+		f := ruleConfigdiffUnusedSignoff.Finding(s.SignoffFile, c.Line, 1, fmt.Sprintf("sign-off for %s is unused: staging and production agree on it", c.Key))
 		f.Key = c.Key
 		res.Findings = append(res.Findings, f)
 	}
@@ -177,7 +177,7 @@ func (d *Drift) judge(b *preflight.Bundle, opts *preflight.Options, spec *prefli
 		k.Status = "allowed"
 		return nil
 	}
-	rule, msg := unsignedChange, fmt.Sprintf("%s: no sign-off", k.describe())
+	rule, msg := ruleConfigdiffUnsignedChange, fmt.Sprintf("%s: no sign-off", k.describe())
 	switch {
 	case so == nil:
 		k.Status = "unsigned"
@@ -190,13 +190,13 @@ func (d *Drift) judge(b *preflight.Bundle, opts *preflight.Options, spec *prefli
 		switch {
 		case sides != "":
 			k.Status = "stale"
-			rule, msg = staleSignoff, fmt.Sprintf("sign-off for %s is stale: the %s changed since %s signed it (%s)", k.Key, sides, so.By, k.describe())
+			rule, msg = ruleConfigdiffStaleSignoff, fmt.Sprintf("sign-off for %s is stale: the %s changed since %s signed it (%s)", k.Key, sides, so.By, k.describe())
 		case preflight.Expired(so.Expires, opts.Now):
 			k.Status = "expired"
-			rule, msg = expiredSignoff, fmt.Sprintf("sign-off for %s by %s expired at %s", k.Key, so.By, so.Expires.UTC().Format("2006-01-02 15:04 MST"))
+			rule, msg = ruleConfigdiffExpiredSignoff, fmt.Sprintf("sign-off for %s by %s expired at %s", k.Key, so.By, so.Expires.UTC().Format("2006-01-02 15:04 MST"))
 		case why != "":
 			k.Status = "unauthorized"
-			rule, msg = unauthorizedSignoff, fmt.Sprintf("sign-off for %s does not count: %s", k.Key, why)
+			rule, msg = ruleConfigdiffUnauthorizedSignoff, fmt.Sprintf("sign-off for %s does not count: %s", k.Key, why)
 		default:
 			k.Status = "signed"
 			return nil

@@ -27,7 +27,7 @@ const routesIncident = "Auth cascade: 14 workflows sent their error notification
 	"The employee left, the mailbox was closed, and every failure went unseen for 4 days."
 
 var (
-	ruleNotTeamAlias = preflight.Rule{
+	ruleRoutesNotTeamAlias = preflight.Rule{
 		ID:       "routes/not-team-alias",
 		Severity: preflight.SeverityError,
 		Title:    "an error route is not a registered team alias",
@@ -41,7 +41,7 @@ var (
 			"# config/production.yaml\nworkflows:\n  nightly-sync:\n    on_error:\n      notify: maria.santos@example.com",
 		Passing: "# config/production.yaml\nworkflows:\n  nightly-sync:\n    on_error:\n      notify: ops-oncall@example.com",
 	}
-	ruleSmallAlias = preflight.Rule{
+	ruleRoutesSmallAlias = preflight.Rule{
 		ID:       "routes/small-alias",
 		Severity: preflight.SeverityError,
 		Title:    "an error route's alias has fewer members than min_members",
@@ -53,7 +53,7 @@ var (
 			"# config/production.yaml\nworkflows:\n  invoices:\n    on_error:\n      notify: billing-alerts@example.com",
 		Passing: "# teams.toml\n[aliases.billing-alerts]\naddress = \"billing-alerts@example.com\"\nmembers = [\"lee@example.com\", \"kim@example.com\"]",
 	}
-	ruleNoRoute = preflight.Rule{
+	ruleRoutesNoRoute = preflight.Rule{
 		ID:       "routes/no-route",
 		Severity: preflight.SeverityError,
 		Title:    "a route key glob matches nothing, or a route value is empty or not a string",
@@ -82,7 +82,7 @@ func (Routes) Name() string { return "routes" }
 
 // Rules returns the metadata of the routes rules.
 func (Routes) Rules() []preflight.Rule {
-	return []preflight.Rule{ruleNotTeamAlias, ruleSmallAlias, ruleNoRoute}
+	return []preflight.Rule{ruleRoutesNotTeamAlias, ruleRoutesSmallAlias, ruleRoutesNoRoute}
 }
 
 // Enabled reports whether the manifest has a [routes] section.
@@ -160,12 +160,12 @@ func (Routes) Check(b *preflight.Bundle, _ *preflight.Options) (*preflight.Resul
 				continue
 			}
 			line, col := b.Pos(fmt.Sprintf("routes.keys[%d]", i))
-			res.Findings = append(res.Findings, ruleNoRoute.Finding(preflight.ManifestName, line, col,
+			res.Findings = append(res.Findings, ruleRoutesNoRoute.Finding(preflight.ManifestName, line, col,
 				fmt.Sprintf("key glob %q matches no key in %s: no error route found; correct the glob or remove it", keys[i], in)))
 		}
 	} else if !anyTrue(matched) {
 		line, col := b.Pos("routes")
-		res.Findings = append(res.Findings, ruleNoRoute.Finding(preflight.ManifestName, line, col,
+		res.Findings = append(res.Findings, ruleRoutesNoRoute.Finding(preflight.ManifestName, line, col,
 			fmt.Sprintf("no error route found in %s: none of the built-in key globs matches (see `preflight explain routes/no-route`); list the keys of your error routes in [routes] keys", in)))
 	}
 	return res, nil
@@ -242,7 +242,7 @@ func (c *routeChecker) node(n *configdiff.Node) {
 		c.route(n, "route "+n.Key)
 	case configdiff.List:
 		if len(n.Children) == 0 {
-			c.report(ruleNoRoute, n, "route %s is an empty list: errors go nowhere; expected a team alias address", n.Key)
+			c.report(ruleRoutesNoRoute, n, "route %s is an empty list: errors go nowhere; expected a team alias address", n.Key)
 			return
 		}
 		if c.done == nil {
@@ -252,13 +252,13 @@ func (c *routeChecker) node(n *configdiff.Node) {
 			c.done[e] = true
 			subject := fmt.Sprintf("element %d of route %s", i+1, n.Key)
 			if e.Kind != configdiff.String {
-				c.report(ruleNoRoute, e, "%s is %s: expected a team alias address", subject, describeValue(e))
+				c.report(ruleRoutesNoRoute, e, "%s is %s: expected a team alias address", subject, describeValue(e))
 				continue
 			}
 			c.route(e, subject)
 		}
 	default:
-		c.report(ruleNoRoute, n, "route %s is %s: expected a team alias address or a list of them", n.Key, describeValue(n))
+		c.report(ruleRoutesNoRoute, n, "route %s is %s: expected a team alias address or a list of them", n.Key, describeValue(n))
 	}
 }
 
@@ -266,16 +266,16 @@ func (c *routeChecker) node(n *configdiff.Node) {
 func (c *routeChecker) route(n *configdiff.Node, subject string) {
 	value := strings.TrimSpace(n.Text)
 	if value == "" {
-		c.report(ruleNoRoute, n, "%s is empty: errors go nowhere; expected a team alias address", subject)
+		c.report(ruleRoutesNoRoute, n, "%s is empty: errors go nowhere; expected a team alias address", subject)
 		return
 	}
 	a := c.reg.Alias(value)
 	if a == nil {
-		c.report(ruleNotTeamAlias, n, "%s", c.notAlias(value, subject))
+		c.report(ruleRoutesNotTeamAlias, n, "%s", c.notAlias(value, subject))
 		return
 	}
 	if len(a.Members) < c.minMembers {
-		c.report(ruleSmallAlias, n, "%s reaches alias %q, which has %s (%s): expected at least %d so errors still reach someone when one person leaves",
+		c.report(ruleRoutesSmallAlias, n, "%s reaches alias %q, which has %s (%s): expected at least %d so errors still reach someone when one person leaves",
 			subject, a.Name, preflight.Plural(len(a.Members), "member"), memberList(a.Members), c.minMembers)
 	}
 }

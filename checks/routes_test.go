@@ -414,7 +414,7 @@ func TestRoutesRules(t *testing.T) {
 	}
 	// explain shows the built-in globs.
 	for _, g := range DefaultRouteKeys {
-		if !strings.Contains(ruleNoRoute.Why, g) {
+		if !strings.Contains(ruleRoutesNoRoute.Why, g) {
 			t.Errorf("no-route metadata does not list %s", g)
 		}
 	}
