@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -20,6 +21,11 @@ import (
 	"github.com/preflight-gate/preflight/checks/internal/keyset"
 	"github.com/preflight-gate/preflight/preflight"
 )
+
+// update rewrites the golden files and the generated example bundles:
+//
+//	go test ./... -update
+var update = flag.Bool("update", false, "rewrite golden files and generated example bundles")
 
 var bulkNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 

@@ -188,8 +188,8 @@ func TestSplitWords(t *testing.T) {
 		"HTTPServer2Url": {"http", "server2", "url"},
 	}
 	for in, want := range tests {
-		if diff := cmp.Diff(want, splitWords(in)); diff != "" {
-			t.Errorf("splitWords(%q) (-want +got):\n%s", in, diff)
+		if diff := cmp.Diff(want, SplitWords(in)); diff != "" {
+			t.Errorf("SplitWords(%q) (-want +got):\n%s", in, diff)
 		}
 	}
 }

@@ -35,7 +35,7 @@ func IsSecret(p Path, extra GlobSet) bool {
 }
 
 func secretName(name string) bool {
-	words := splitWords(name)
+	words := SplitWords(name)
 	for i, w := range words {
 		if secretWords[w] {
 			return true
@@ -47,8 +47,10 @@ func secretName(name string) bool {
 	return false
 }
 
-// splitWords splits a key name into lower-case words.
-func splitWords(name string) []string {
+// SplitWords splits a name into lower-case words: at every character that
+// is neither a letter nor a digit, and at camelCase boundaries (apiKey,
+// oauth2Token, APIKey: the K starts a word).
+func SplitWords(name string) []string {
 	var words []string
 	rs := []rune(name)
 	start := -1

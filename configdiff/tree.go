@@ -116,21 +116,19 @@ func readErrorText(err error) string {
 type parseFunc func(b *builder) error
 
 func parserFor(file string) (parseFunc, error) {
-	ext := strings.ToLower(filepath.Ext(file))
-	switch ext {
-	case ".toml":
+	f, ok := FormatOf(file)
+	if !ok {
+		return nil, &Error{File: file, Msg: fmt.Sprintf("unsupported config format %q (use .toml, .yaml, .yml, .json or .env)", strings.ToLower(filepath.Ext(file)))}
+	}
+	switch f {
+	case TOML:
 		return parseTOML, nil
-	case ".yaml", ".yml":
+	case YAML:
 		return parseYAML, nil
-	case ".json":
+	case JSON:
 		return parseJSON, nil
-	case ".env":
-		return parseEnv, nil
 	}
-	if ext == "" && strings.HasPrefix(filepath.Base(file), ".env") {
-		return parseEnv, nil
-	}
-	return nil, &Error{File: file, Msg: fmt.Sprintf("unsupported config format %q (use .toml, .yaml, .yml, .json or .env)", ext)}
+	return parseEnv, nil
 }
 
 // Parse parses data as the content of file; the format is chosen by the

@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/preflight-gate/preflight/checks"
+	"github.com/preflight-gate/preflight/checks/starter"
 )
 
 func newInitCmd(a *app) *cobra.Command {
@@ -22,7 +22,7 @@ init never overwrites an existing manifest.`,
 		Args: atMostOneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := bundleDir(args)
-			s, file, err := checks.WriteStarter(dir)
+			s, file, err := starter.Write(dir)
 			if err != nil {
 				return err
 			}

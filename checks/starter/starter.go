@@ -1,9 +1,16 @@
-package checks
+// Package starter is `preflight init`: it looks at a deployment's folder
+// and guesses a starter manifest (a staging/production pair of config files
+// to compare, a bulk input per CSV file, the config files that hold error
+// routes, the team registry), each guess marked for the user to confirm.
+//
+// It reads a CSV header with the bulk gate's scanner, tells config files by
+// configdiff's format detection and takes the route globs from the routes
+// gate, so that what init guesses is what `check` then reads.
+package starter
 
 import (
 	"bytes"
 	"cmp"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -14,32 +21,33 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/preflight-gate/preflight/checks"
+	"github.com/preflight-gate/preflight/checks/internal/csvscan"
 	"github.com/preflight-gate/preflight/configdiff"
 	"github.com/preflight-gate/preflight/preflight"
 )
 
 // Starter is a starter manifest guessed from a folder's contents by
-// [GuessStarter]. Every guess is the user's to confirm: [Starter.Manifest]
+// [Guess]. Every guess is the user's to confirm: [Starter.Manifest]
 // marks each with a "# guessed: confirm" comment and [Starter.Guesses] says
 // in one line each what was guessed and what to confirm.
 type Starter struct {
-	Name       string        // the folder's name
-	Teams      string        // the team registry, "" when there is none
-	Configdiff *StarterPair  // the staging/production pair to compare, or nil
-	OtherPairs []StarterPair // further pairs: one manifest compares one pair
-	Bulk       []StarterBulk // one per CSV file
-	Routes     []StarterRoutes
+	Name       string // the folder's name
+	Teams      string // the team registry, "" when there is none
+	Configdiff *Pair  // the staging/production pair to compare, or nil
+	OtherPairs []Pair // further pairs: one manifest compares one pair
+	Bulk       []Bulk // one per CSV file
+	Routes     []Routes
 	Notes      []string // what was noticed but not guessed
 }
 
-// StarterPair is a staging and a production config file, bundle-relative.
-type StarterPair struct{ Staging, Production string }
+// Pair is a staging and a production config file, bundle-relative.
+type Pair struct{ Staging, Production string }
 
-// StarterBulk is a guessed bulk input.
-type StarterBulk struct {
+// Bulk is a guessed bulk input.
+type Bulk struct {
 	Name      string
 	File      string // bundle-relative
 	Key       string // the key column's header name; with Header false, its 1-based number
@@ -49,9 +57,9 @@ type StarterBulk struct {
 	Why       string // how the key and header were guessed
 }
 
-// StarterRoutes is a config file holding keys that match the built-in route
+// Routes is a config file holding keys that match the built-in route
 // globs.
-type StarterRoutes struct {
+type Routes struct {
 	File string   // bundle-relative
 	Keys []string // the matching keys, in document order
 }
@@ -70,26 +78,23 @@ var (
 	productionWords = []string{"production", "prod", "prd"}
 )
 
+// isConfig reports whether configdiff reads the file.
+func isConfig(name string) bool {
+	_, ok := configdiff.FormatOf(name)
+	return ok
+}
+
 // skipDir reports whether init looks inside a sub-folder: never in hidden
 // folders (.git), dependencies or test fixtures.
 func skipDir(name string) bool {
 	return strings.HasPrefix(name, ".") || name == "node_modules" || name == "vendor" || name == "testdata" || name == "__pycache__"
 }
 
-// isConfigFile reports whether configdiff reads the file.
-func isConfigFile(name string) bool {
-	switch strings.ToLower(path.Ext(name)) {
-	case ".toml", ".yaml", ".yml", ".json", ".env":
-		return true
-	}
-	return name == ".env"
-}
-
-// GuessStarter looks at the folder dir and guesses a starter manifest:
+// Guess looks at the folder dir and guesses a starter manifest:
 // a staging/production pair of config files, a bulk input per CSV file,
 // the config files that hold error routes, and the team registry. It reads
 // files but writes nothing. dir must be an existing folder.
-func GuessStarter(dir string) (*Starter, error) {
+func Guess(dir string) (*Starter, error) {
 	root, err := openFolder(dir)
 	if err != nil {
 		return nil, err
@@ -135,7 +140,7 @@ func GuessStarter(dir string) (*Starter, error) {
 			teams = append(teams, rel)
 		case strings.EqualFold(path.Ext(name), ".csv"):
 			csvs = append(csvs, rel)
-		case isConfigFile(name):
+		case isConfig(name):
 			configs = append(configs, rel)
 		case strings.HasPrefix(name, ".env."):
 			if env, _ := envOf(name); env != "" {
@@ -275,7 +280,7 @@ func isAlnum(c byte) bool {
 
 // findPairs pairs staging and production config files with the same rest,
 // the shallowest pair first.
-func findPairs(configs []string) []StarterPair {
+func findPairs(configs []string) []Pair {
 	type sides struct{ staging, production []string }
 	byRest := map[string]*sides{}
 	var rests []string
@@ -296,7 +301,7 @@ func findPairs(configs []string) []StarterPair {
 			s.production = append(s.production, f)
 		}
 	}
-	var pairs []StarterPair
+	var pairs []Pair
 	for _, r := range rests {
 		s := byRest[r]
 		if len(s.staging) == 0 || len(s.production) == 0 {
@@ -304,21 +309,21 @@ func findPairs(configs []string) []StarterPair {
 		}
 		slices.SortFunc(s.staging, byDepth)
 		slices.SortFunc(s.production, byDepth)
-		pairs = append(pairs, StarterPair{Staging: s.staging[0], Production: s.production[0]})
+		pairs = append(pairs, Pair{Staging: s.staging[0], Production: s.production[0]})
 	}
-	slices.SortStableFunc(pairs, func(a, b StarterPair) int { return byDepth(a.Staging, b.Staging) })
+	slices.SortStableFunc(pairs, func(a, b Pair) int { return byDepth(a.Staging, b.Staging) })
 	return pairs
 }
 
 // findRoutes loads each config file and keeps those with a key that matches
 // a built-in route glob. Files that do not load are skipped: init guesses,
 // it does not judge.
-func findRoutes(root string, configs []string) ([]StarterRoutes, error) {
-	globs, err := configdiff.CompileGlobs(DefaultRouteKeys)
+func findRoutes(root string, configs []string) ([]Routes, error) {
+	globs, err := configdiff.CompileGlobs(checks.DefaultRouteKeys)
 	if err != nil {
 		return nil, fmt.Errorf("built-in route globs: %w", err)
 	}
-	var routes []StarterRoutes
+	var routes []Routes
 	for _, f := range configs {
 		p := filepath.Join(root, filepath.FromSlash(f))
 		if fi, err := os.Stat(p); err != nil || fi.Size() > starterMaxConfig {
@@ -335,7 +340,7 @@ func findRoutes(root string, configs []string) ([]StarterRoutes, error) {
 			}
 		}
 		if len(keys) > 0 {
-			routes = append(routes, StarterRoutes{File: f, Keys: keys})
+			routes = append(routes, Routes{File: f, Keys: keys})
 		}
 	}
 	return routes, nil
@@ -343,8 +348,8 @@ func findRoutes(root string, configs []string) ([]StarterRoutes, error) {
 
 // guessBulk reads a CSV file's first record and guesses its key column and
 // whether that record is a header.
-func guessBulk(root, file string, names map[string]bool) StarterBulk {
-	b := StarterBulk{Name: bulkName(file, names), File: file, Header: true, Delimiter: ','}
+func guessBulk(root, file string, names map[string]bool) Bulk {
+	b := Bulk{Name: bulkName(file, names), File: file, Header: true, Delimiter: ','}
 	first, delim, err := readFirstRecord(filepath.Join(root, filepath.FromSlash(file)))
 	b.Delimiter = delim
 	if err != nil || len(first) == 0 {
@@ -357,7 +362,7 @@ func guessBulk(root, file string, names map[string]bool) StarterBulk {
 	}
 	// A first row holding an email address is data, not a header.
 	for i, cell := range first {
-		if looksLikeAddress(cell) {
+		if preflight.IsEmail(cell) {
 			b.Header, b.Key, b.Email = false, strconv.Itoa(i+1), true
 			b.Why = fmt.Sprintf("the key: column %d, which holds an address in the first row", i+1)
 			return b
@@ -426,9 +431,12 @@ func bulkName(file string, used map[string]bool) string {
 	return name
 }
 
-// readFirstRecord reads the first non-blank record of a CSV file, after a
-// BOM, with its delimiter guessed from that line: a comma unless a
-// semicolon, tab or bar is more frequent. Only the file's start is read.
+// readFirstRecord reads the first record of a CSV file as the bulk gate's
+// scanner reads it (blank lines, a BOM and an Excel "sep=" line skipped),
+// with its delimiter guessed: a comma unless a semicolon, tab or bar splits
+// the record into more fields. A "sep=" line names the delimiter itself;
+// the gate reads it too, so the manifest need not repeat it, and the
+// delimiter returned is then a comma. Only the file's start is read.
 func readFirstRecord(p string) ([]string, rune, error) {
 	f, err := os.Open(p)
 	if err != nil {
@@ -439,114 +447,43 @@ func readFirstRecord(p string) ([]string, rune, error) {
 	if err != nil {
 		return nil, ',', err
 	}
-	buf = bytes.TrimPrefix(buf, []byte("\ufeff"))
-	// An Excel "sep=X" first line names the delimiter; the bulk gate reads
-	// it too, so the manifest need not repeat it.
-	sep := rune(0)
-	if line := firstLine(buf); len(line) >= 5 && bytes.EqualFold(line[:4], []byte("sep=")) {
-		if r, n := utf8.DecodeRune(line[4:]); r != utf8.RuneError && r != '"' && 4+n == len(line) {
-			sep, buf = r, buf[len(line):]
-		}
-	}
-	buf = bytes.TrimLeft(buf, "\r\n")
-	line := firstLine(buf)
-	delim := guessDelimiter(line)
-	if sep != 0 {
-		delim = sep
-	}
-	r := csv.NewReader(bytes.NewReader(line))
-	r.Comma = delim
-	r.LazyQuotes = true
-	r.FieldsPerRecord = -1
-	rec, err := r.Read()
-	if sep != 0 {
-		delim = ','
-	}
-	if errors.Is(err, io.EOF) {
-		return nil, delim, nil
-	}
-	return rec, delim, err
-}
-
-// firstLine returns data up to the first line end outside quotes; CR-only
-// line ends count too.
-func firstLine(data []byte) []byte {
-	quoted := false
-	for i, c := range data {
-		switch {
-		case c == '"':
-			quoted = !quoted
-		case (c == '\n' || c == '\r') && !quoted:
-			return data[:i]
-		}
-	}
-	return data
-}
-
-func guessDelimiter(line []byte) rune {
-	best, most := ',', 0
+	var best []string
+	delim := ','
 	for _, d := range []rune{',', ';', '\t', '|'} {
-		n, quoted := 0, false
-		for _, c := range line {
-			if c == '"' {
-				quoted = !quoted
-			} else if !quoted && rune(c) == d {
-				n++
-			}
+		s := csvscan.New(bytes.NewReader(buf), d)
+		if !s.Scan() {
+			return nil, ',', nil
 		}
-		if n > most {
-			best, most = d, n
+		if s.Delimiter() != d { // a "sep=" line
+			return fields(s), ',', nil
+		}
+		if best == nil || s.NumFields() > len(best) {
+			best, delim = fields(s), d
 		}
 	}
-	return best
+	return best, delim, nil
 }
 
-// looksLikeAddress reports whether a cell is an email address rather than a
-// column name.
-func looksLikeAddress(cell string) bool {
-	local, domain, ok := strings.Cut(strings.TrimSpace(cell), "@")
-	return ok && local != "" && strings.Contains(domain, ".") && !strings.ContainsAny(cell, " <>")
+// fields returns the scanner's current record.
+func fields(s *csvscan.Scanner) []string {
+	out := make([]string, s.NumFields())
+	for i := range out {
+		out[i] = string(s.Field(i))
+	}
+	return out
 }
 
 // isEmailLabel reports whether a column name says it holds email addresses:
 // one of its words is email or mail ("Email Address", "customer_email",
 // "E-mail", "emailAddress").
 func isEmailLabel(name string) bool {
-	for _, w := range words(name) {
+	for _, w := range configdiff.SplitWords(name) {
 		switch w {
 		case "email", "mail", "emails", "emailaddress":
 			return true
 		}
 	}
 	return false
-}
-
-// words splits a name into lower-case words at non-letters and camelCase
-// boundaries.
-func words(s string) []string {
-	var out []string
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, strings.ToLower(string(cur)))
-			cur = cur[:0]
-		}
-	}
-	prev := rune(0)
-	for _, r := range s {
-		switch {
-		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
-			flush()
-		case unicode.IsUpper(r) && unicode.IsLower(prev):
-			flush()
-			cur = append(cur, r)
-		default:
-			cur = append(cur, r)
-		}
-		prev = r
-	}
-	flush()
-	return out
 }
 
 // Guesses returns one line per guess: what was guessed and what the user
@@ -694,11 +631,11 @@ func (s *Starter) Manifest() []byte {
 	return w.Bytes()
 }
 
-// WriteStarter guesses a starter manifest for the folder dir and writes it
+// Write guesses a starter manifest for the folder dir and writes it
 // to dir/preflight.toml. It never overwrites: an existing manifest is an
 // *preflight.Error and the file is left as it was. It returns the starter
 // and the manifest's path as the user reaches it.
-func WriteStarter(dir string) (*Starter, string, error) {
+func Write(dir string) (*Starter, string, error) {
 	file := filepath.ToSlash(filepath.Join(dir, preflight.ManifestName))
 	exists := func() error {
 		return &preflight.Error{File: file, Msg: "already exists: init never overwrites a manifest",
@@ -710,7 +647,7 @@ func WriteStarter(dir string) (*Starter, string, error) {
 	if _, err := os.Lstat(filepath.Join(dir, preflight.ManifestName)); err == nil {
 		return nil, "", exists()
 	}
-	s, err := GuessStarter(dir)
+	s, err := Guess(dir)
 	if err != nil {
 		return nil, "", err
 	}

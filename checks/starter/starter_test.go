@@ -1,4 +1,4 @@
-package checks
+package starter
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ import (
 //	go test ./... -update
 var update = flag.Bool("update", false, "rewrite golden files and generated example bundles")
 
-const starterDemo = "testdata/starter/demo"
+const starterDemo = "testdata/demo"
 
 // copyStarter copies a sample folder into a temporary one, so a test can
 // write its manifest.
@@ -31,8 +31,8 @@ func copyStarter(t *testing.T, src string) string {
 	return dst
 }
 
-func TestGuessStarter(t *testing.T) {
-	s, err := GuessStarter(starterDemo)
+func TestGuess(t *testing.T) {
+	s, err := Guess(starterDemo)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,13 +44,13 @@ func TestGuessStarter(t *testing.T) {
 	}
 	// The shallowest pair is compared; node_modules and hidden folders are
 	// never searched.
-	if want := (&StarterPair{"config/staging.yaml", "config/production.yaml"}); !reflect.DeepEqual(s.Configdiff, want) {
+	if want := (&Pair{"config/staging.yaml", "config/production.yaml"}); !reflect.DeepEqual(s.Configdiff, want) {
 		t.Errorf("Configdiff = %+v, want %+v", s.Configdiff, want)
 	}
-	if want := []StarterPair{{"deploy/eu/app.stg.json", "deploy/eu/app.prd.json"}}; !reflect.DeepEqual(s.OtherPairs, want) {
+	if want := []Pair{{"deploy/eu/app.stg.json", "deploy/eu/app.prd.json"}}; !reflect.DeepEqual(s.OtherPairs, want) {
 		t.Errorf("OtherPairs = %+v, want %+v", s.OtherPairs, want)
 	}
-	wantBulk := []StarterBulk{
+	wantBulk := []Bulk{
 		{Name: "no-header", File: "data/no-header.csv", Key: "1", Email: true, Header: false, Delimiter: ';'},
 		{Name: "orders", File: "data/orders.csv", Key: "order_id", Header: true, Delimiter: ','},
 		{Name: "recipients", File: "data/recipients.csv", Key: "Email Address", Email: true, Header: true, Delimiter: ','},
@@ -65,7 +65,7 @@ func TestGuessStarter(t *testing.T) {
 			t.Errorf("Bulk[%d] = %+v, want %+v", i, got, want)
 		}
 	}
-	wantRoutes := []StarterRoutes{
+	wantRoutes := []Routes{
 		{File: "config/production.yaml", Keys: []string{"jobs.nightly.on_error.notify"}},
 		{File: "config/staging.yaml", Keys: []string{"jobs.nightly.on_error.notify"}},
 	}
@@ -91,14 +91,14 @@ func TestGuessStarter(t *testing.T) {
 }
 
 // TestStarterManifestGolden compares the written manifest with a golden
-// file; go test ./checks -run Golden -update rewrites it.
+// file; go test ./checks/starter -run Golden -update rewrites it.
 func TestStarterManifestGolden(t *testing.T) {
-	s, err := GuessStarter(starterDemo)
+	s, err := Guess(starterDemo)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := s.Manifest()
-	golden := "testdata/starter/demo.preflight.toml.golden"
+	golden := "testdata/demo.preflight.toml.golden"
 	if *update {
 		if err := os.WriteFile(golden, got, 0o644); err != nil {
 			t.Fatal(err)
@@ -113,9 +113,9 @@ func TestStarterManifestGolden(t *testing.T) {
 	}
 }
 
-func TestWriteStarterLoads(t *testing.T) {
+func TestWriteLoads(t *testing.T) {
 	dir := copyStarter(t, starterDemo)
-	s, file, err := WriteStarter(dir)
+	s, file, err := Write(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,14 +166,14 @@ func TestWriteStarterLoads(t *testing.T) {
 	}
 }
 
-func TestWriteStarterNeverOverwrites(t *testing.T) {
+func TestWriteNeverOverwrites(t *testing.T) {
 	dir := t.TempDir()
 	manifest := filepath.Join(dir, "preflight.toml")
 	const mine = "version = 1 # mine\n"
 	if err := os.WriteFile(manifest, []byte(mine), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err := WriteStarter(dir)
+	_, _, err := Write(dir)
 	var pe *preflight.Error
 	if !errors.As(err, &pe) || preflight.ExitCode(err) != preflight.ExitCannot {
 		t.Fatalf("err = %v, want a *preflight.Error (exit 2)", err)
@@ -191,7 +191,7 @@ func TestWriteStarterNeverOverwrites(t *testing.T) {
 	if err := os.Symlink(target, filepath.Join(dir, "preflight.toml")); err != nil {
 		t.Skip("symlinks not supported:", err)
 	}
-	if _, _, err := WriteStarter(dir); preflight.ExitCode(err) != preflight.ExitCannot {
+	if _, _, err := Write(dir); preflight.ExitCode(err) != preflight.ExitCannot {
 		t.Errorf("over a dangling symlink: err = %v, want exit 2", err)
 	}
 	if _, err := os.Stat(target); err == nil {
@@ -199,28 +199,28 @@ func TestWriteStarterNeverOverwrites(t *testing.T) {
 	}
 }
 
-func TestWriteStarterFolder(t *testing.T) {
+func TestWriteFolder(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "file.txt")
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, dir := range []string{filepath.Join(t.TempDir(), "missing"), file} {
-		_, _, err := WriteStarter(dir)
+		_, _, err := Write(dir)
 		var pe *preflight.Error
 		if !errors.As(err, &pe) || pe.File != dir {
-			t.Errorf("WriteStarter(%q) = %v, want a *preflight.Error naming the folder", dir, err)
+			t.Errorf("Write(%q) = %v, want a *preflight.Error naming the folder", dir, err)
 		}
 	}
 }
 
 // An empty folder gets a manifest that loads and enables no gate; a folder
 // name that needs escaping in TOML survives the round trip.
-func TestWriteStarterEmpty(t *testing.T) {
+func TestWriteEmpty(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), `we"ird\ñame`)
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	s, _, err := WriteStarter(dir)
+	s, _, err := Write(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,16 +241,16 @@ func TestWriteStarterEmpty(t *testing.T) {
 
 // Routes without a team registry are still guessed, and the user is told
 // to write one.
-func TestGuessStarterRoutesWithoutTeams(t *testing.T) {
+func TestGuessRoutesWithoutTeams(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "app.toml"), []byte("[alerts]\nerror_email = \"dara@example.com\"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err := GuessStarter(dir)
+	s, err := Guess(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []StarterRoutes{{File: "app.toml", Keys: []string{"alerts.error_email"}}}; !reflect.DeepEqual(s.Routes, want) {
+	if want := []Routes{{File: "app.toml", Keys: []string{"alerts.error_email"}}}; !reflect.DeepEqual(s.Routes, want) {
 		t.Errorf("Routes = %+v, want %+v", s.Routes, want)
 	}
 	g := strings.Join(append(s.Guesses(), s.Notes...), "\n")
@@ -290,7 +290,7 @@ func TestFindPairs(t *testing.T) {
 		"staging.yaml", "production.yml", // different extensions: no pair
 		"x/staging.json",
 	})
-	want := []StarterPair{{"staging.toml", "production.toml"}, {"a/b/stage.yaml", "a/b/prod.yaml"}}
+	want := []Pair{{"staging.toml", "production.toml"}, {"a/b/stage.yaml", "a/b/prod.yaml"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("findPairs = %+v, want %+v", got, want)
 	}
@@ -352,14 +352,14 @@ func TestBulkName(t *testing.T) {
 
 // .env.staging-style files are not read by configdiff: the user is told how
 // to name them instead of silently getting no pair.
-func TestGuessStarterDotenvNote(t *testing.T) {
+func TestGuessDotenvNote(t *testing.T) {
 	dir := t.TempDir()
 	for _, f := range []string{".env.staging", ".env.production"} {
 		if err := os.WriteFile(filepath.Join(dir, f), []byte("A=1\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	s, err := GuessStarter(dir)
+	s, err := Guess(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
