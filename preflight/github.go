@@ -86,10 +86,17 @@ func appendStepSummary(file string, r *Report) error {
 	return nil
 }
 
-// ghEscapeData escapes a command's message as actions/toolkit's
-// escapeData does (command.ts).
-var ghEscapeData = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace
+// ghEscapeData escapes a command's message: control characters as
+// [Escape] does (so no line break reaches the log, not even the %0A that
+// GitHub would turn back into one), then as actions/toolkit's escapeData
+// does (command.ts).
+func ghEscapeData(s string) string { return ghData.Replace(Escape(s)) }
 
-// ghEscapeProperty escapes a command property value as actions/toolkit's
-// escapeProperty does: the data escapes, plus ":" and ",".
-var ghEscapeProperty = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace
+// ghEscapeProperty escapes a command property value likewise, with
+// actions/toolkit's escapeProperty: the data escapes, plus ":" and ",".
+func ghEscapeProperty(s string) string { return ghProperty.Replace(Escape(s)) }
+
+var (
+	ghData     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	ghProperty = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+)

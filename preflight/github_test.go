@@ -33,13 +33,13 @@ func TestGithubCommand(t *testing.T) {
 			"::error file=d.csv,line=7,title=bulk/malformed::bad\n"},
 		{"hostile message", "d.csv",
 			Finding{Rule: "bulk/malformed", Severity: SeverityError, Line: 1, Column: 1, Message: "100% bad\r\n::set-env name=X::1\nend, a:b"},
-			"::error file=d.csv,line=1,col=1,title=bulk/malformed::100%25 bad%0D%0A::set-env name=X::1%0Aend, a:b\n"},
+			"::error file=d.csv,line=1,col=1,title=bulk/malformed::100%25 bad\\r\\n::set-env name=X::1\\nend, a:b\n"},
 		{"already escaped", "d.csv",
 			Finding{Rule: "r/x", Severity: SeverityError, Message: "%0A stays text"},
 			"::error file=d.csv,title=r/x::%250A stays text\n"},
 		{"hostile path", "my dir,line=99/a:b%\n.csv",
 			Finding{Rule: "r/x", Severity: SeverityError, Line: 1, Message: "m"},
-			"::error file=my dir%2Cline=99/a%3Ab%25%0A.csv,line=1,title=r/x::m\n"},
+			"::error file=my dir%2Cline=99/a%3Ab%25\\n.csv,line=1,title=r/x::m\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := ghCommand(tc.path, tc.f); got != tc.want {

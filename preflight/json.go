@@ -1,16 +1,51 @@
 package preflight
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 )
 
 // jsonFormatter writes the report as the contract's JSON document.
 type jsonFormatter struct{}
 
-func (jsonFormatter) Format(w io.Writer, r *Report) error {
-	enc := json.NewEncoder(w)
+func (jsonFormatter) Format(w io.Writer, r *Report) error { return writeJSON(w, r) }
+
+// writeJSON writes v as indented JSON, as the json and sarif formats do.
+// encoding/json escapes C0 controls and U+2028/U+2029; DEL and the C1
+// controls, which JSON allows raw, are escaped as well (\u007f, \u009b), so
+// that no input reaches a terminal raw (see [IsControl]).
+func writeJSON(w io.Writer, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(escapeJSONControls(buf.Bytes()))
+	return err
+}
+
+// escapeJSONControls escapes DEL (0x7f) and the UTF-8 encodings of U+0080
+// to U+009F (0xc2 0x80–0x9f) in encoded JSON. Outside strings JSON is
+// ASCII without either, so every one of them is inside a string.
+func escapeJSONControls(data []byte) []byte {
+	if bytes.IndexByte(data, 0x7f) < 0 && bytes.IndexByte(data, 0xc2) < 0 {
+		return data
+	}
+	out := make([]byte, 0, len(data)+16)
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; {
+		case c == 0x7f:
+			out = append(out, `\u007f`...)
+		case c == 0xc2 && i+1 < len(data) && data[i+1] >= 0x80 && data[i+1] <= 0x9f:
+			out = fmt.Appendf(out, `\u%04x`, data[i+1])
+			i++
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
 }

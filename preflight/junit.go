@@ -70,14 +70,14 @@ func (junitFormatter) Format(w io.Writer, r *Report) error {
 	}
 	for _, f := range r.Findings {
 		s := suite(f.Gate())
-		path := r.Path(f.File)
+		path := Escape(r.Path(f.File))
 		s.Cases = append(s.Cases, junitCase{
 			Name:      f.Rule + " " + location(path, f.Line, f.Column),
 			Classname: "preflight." + s.Name,
 			File:      path,
 			Line:      f.Line,
 			Failure: &junitFailure{
-				Message: f.Message,
+				Message: Escape(f.Message),
 				Type:    f.Rule,
 				Text:    junitFailureText(f, path, rules[f.Rule], failOn),
 			},
@@ -89,13 +89,13 @@ func (junitFormatter) Format(w io.Writer, r *Report) error {
 			continue
 		}
 		s := suite(it.Gate)
-		c := junitCase{Name: it.Name, Classname: "preflight." + s.Name}
+		c := junitCase{Name: Escape(it.Name), Classname: "preflight." + s.Name}
 		if it.File != "" {
-			c.File = r.Path(it.File)
+			c.File = Escape(r.Path(it.File))
 		}
 		s.Cases = append(s.Cases, c)
 	}
-	out := junitSuites{Name: "preflight " + r.Bundle}
+	out := junitSuites{Name: "preflight " + Escape(r.Bundle)}
 	for _, g := range order {
 		s := suites[g]
 		s.Tests = len(s.Cases)
@@ -117,17 +117,17 @@ func (junitFormatter) Format(w io.Writer, r *Report) error {
 
 func junitFailureText(f Finding, path string, rule Rule, failOn Severity) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s [%s]\n", location(path, f.Line, f.Column), f.Message, f.Rule)
+	fmt.Fprintf(&b, "%s: %s [%s]\n", location(path, f.Line, f.Column), Escape(f.Message), f.Rule)
 	if f.Severity.AtLeast(failOn) {
 		fmt.Fprintf(&b, "severity: %s (blocks the deployment)\n", f.Severity)
 	} else {
 		fmt.Fprintf(&b, "severity: %s (does not block the deployment: --fail-on %s)\n", f.Severity, failOn)
 	}
 	if f.Key != "" {
-		fmt.Fprintf(&b, "key: %s\n", f.Key)
+		fmt.Fprintf(&b, "key: %s\n", Escape(f.Key))
 	}
 	if f.Bulk != "" {
-		fmt.Fprintf(&b, "bulk: %s\n", f.Bulk)
+		fmt.Fprintf(&b, "bulk: %s\n", Escape(f.Bulk))
 	}
 	if rule.Fix != "" {
 		fmt.Fprintf(&b, "fix: %s\n", rule.Fix)

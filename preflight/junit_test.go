@@ -78,7 +78,8 @@ func TestJunitParsesBack(t *testing.T) {
 	if d.Tests != tests || d.Failures != failures {
 		t.Errorf("testsuites: tests %d failures %d, want %d %d", d.Tests, d.Failures, tests, failures)
 	}
-	// The message survives the round trip, newline and all.
+	// The message survives the round trip, its newline escaped: test
+	// reporters print messages into CI logs.
 	var found bool
 	for _, s := range d.Suites {
 		for _, c := range s.Cases {
@@ -87,7 +88,7 @@ func TestJunitParsesBack(t *testing.T) {
 				if c.Name != "bulk/formula-cell bundles/demo/data/recipients.csv:12:24" {
 					t.Errorf("name %q", c.Name)
 				}
-				if !strings.Contains(c.Failure.Message, "| split\nacross") {
+				if !strings.Contains(c.Failure.Message, `| split\nacross`) {
 					t.Errorf("message %q lost its text", c.Failure.Message)
 				}
 				if !strings.Contains(c.Failure.Text, "severity: warning (does not block the deployment: --fail-on error)") {

@@ -163,8 +163,11 @@ func mdPreviews(b *strings.Builder, r *Report) {
 		}
 		fmt.Fprintf(b, "\n<details><summary>Rendered template (%s)</summary>\n", Plural(len(rendered), "execution"))
 		for _, e := range rendered {
-			fence := mdFence(e.Rendered)
-			fmt.Fprintf(b, "\nLine %d:\n\n%stext\n%s\n%s\n", e.Line, fence, strings.TrimRight(e.Rendered, "\n"), fence)
+			// Each line behind "  | ", as text shows it: printed into a CI log,
+			// no rendered line can start a workflow command.
+			text := "  | " + strings.ReplaceAll(EscapeLines(strings.TrimRight(e.Rendered, "\n")), "\n", "\n  | ")
+			fence := mdFence(text)
+			fmt.Fprintf(b, "\nLine %d:\n\n%stext\n%s\n%s\n", e.Line, fence, text, fence)
 		}
 		b.WriteString("\n</details>\n")
 	}
@@ -260,19 +263,17 @@ func failOnOf(r *Report) Severity {
 	return r.FailOn
 }
 
-// mdLiteral escapes text so that markdown shows it as written: the inline
-// punctuation that could start markup is backslash-escaped (GitHub also
-// renders $…$ as math) and line breaks become <br>, so that it stays in
-// its table cell.
+// mdLiteral escapes text so that markdown shows it as written: control
+// characters, line breaks included, are written as [Escape] does, so that
+// it stays in its table cell, and the inline punctuation that could start
+// markup is backslash-escaped (GitHub also renders $…$ as math).
 func mdLiteral(s string) string {
 	var b strings.Builder
-	for _, c := range strings.ReplaceAll(s, "\r\n", "\n") {
+	for _, c := range Escape(s) {
 		switch c {
 		case '\\', '`', '*', '_', '[', ']', '<', '>', '|', '~', '&', '$', '#', '!':
 			b.WriteByte('\\')
 			b.WriteRune(c)
-		case '\n', '\r':
-			b.WriteString("<br>")
 		default:
 			b.WriteRune(c)
 		}
@@ -298,10 +299,10 @@ func mdText(s string) string {
 }
 
 // mdCode returns s as a code span, fenced with more backticks than it
-// holds; line breaks become spaces. In a table cell, "|" must be escaped
-// even inside code.
+// holds; control characters, line breaks included, are written as
+// [Escape] does. In a table cell, "|" must be escaped even inside code.
 func mdCode(s string, inTable bool) string {
-	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+	s = Escape(s)
 	if inTable {
 		s = strings.ReplaceAll(s, "|", `\|`)
 	}

@@ -14,7 +14,8 @@ func TestMdLiteral(t *testing.T) {
 		"plain text, 50% off.":     "plain text, 50% off.",
 		"a | b":                    `a \| b`,
 		"a\\|b":                    `a\\\|b`,
-		"line\nbreak\r\nand\rmore": "line<br>break<br>and<br>more",
+		"line\nbreak\r\nand\rmore": `line\\nbreak\\r\\nand\\rmore`,
+		"esc\x1b[31m\u2028":        `esc\\x1b\[31m\\u2028`,
 		"<script>&amp;":            `\<script\>\&amp;`,
 		"*bold* _it_ ~x~ `c`":      "\\*bold\\* \\_it\\_ \\~x\\~ \\`c\\`",
 		"[link](http://x) ![i]":    `\[link\](http://x) \!\[i\]`,
@@ -50,7 +51,8 @@ func TestMdCode(t *testing.T) {
 		{"a|b", false, "`a|b`"},
 		{"x`y", false, "``x`y``"},
 		{"`x", false, "`` `x ``"},
-		{"two\nlines", false, "`two lines`"},
+		{"two\nlines", false, "`two\\nlines`"},
+		{"red\x1b[31m", false, "`red\\x1b[31m`"},
 		{"", false, "` `"},
 	} {
 		if got := mdCode(tc.in, tc.inTable); got != tc.want {

@@ -48,10 +48,10 @@ func (t *textFormatter) Format(w io.Writer, r *Report) error {
 			if f.Severity == SeverityWarning {
 				sev = t.paint("33", "warning")
 			}
-			fmt.Fprintf(&b, "%s: %s: %s %s\n", t.paint("1", location(r.Path(f.File), f.Line, f.Column)), sev, f.Message, t.paint("2", "["+f.Rule+"]"))
+			fmt.Fprintf(&b, "%s: %s: %s %s\n", t.paint("1", Escape(location(r.Path(f.File), f.Line, f.Column))), sev, Escape(f.Message), t.paint("2", "["+Escape(f.Rule)+"]"))
 		}
 		for _, rule := range order {
-			fmt.Fprintf(&b, "%s: ... and %d more %s findings (every one is in --format json)\n", r.Path(file), folded[rule], rule)
+			fmt.Fprintf(&b, "%s: ... and %d more %s findings (every one is in --format json)\n", Escape(r.Path(file)), folded[rule], Escape(rule))
 		}
 	}
 	for _, p := range r.Previews {
@@ -64,7 +64,7 @@ func (t *textFormatter) Format(w io.Writer, r *Report) error {
 	if !r.Passed {
 		verdict = t.paint("1;31", "FAIL")
 	}
-	fmt.Fprintf(&b, "%s %s: %s, %s (%s)", verdict, r.Bundle, Plural(errs, "error"), Plural(warns, "warning"), strings.Join(r.Gates, ", "))
+	fmt.Fprintf(&b, "%s %s: %s, %s (%s)", verdict, Escape(r.Bundle), Plural(errs, "error"), Plural(warns, "warning"), strings.Join(r.Gates, ", "))
 	if !r.Passed {
 		fmt.Fprintf(&b, ": the deployment must not ship")
 	}
@@ -95,7 +95,7 @@ func Plural(n int, word string) string {
 // WritePreview writes a bulk preview for people: the counts, then the first
 // intended executions as the automation will run them.
 func WritePreview(w io.Writer, p Preview) {
-	fmt.Fprintf(w, "preview of %s (%s): %s, %s", p.Bulk, p.File, Plural(p.Rows, "data row"), Plural(p.Unique, "unique key"))
+	fmt.Fprintf(w, "preview of %s (%s): %s, %s", Escape(p.Bulk), Escape(p.File), Plural(p.Rows, "data row"), Plural(p.Unique, "unique key"))
 	if p.Repeated > 0 {
 		verb := "repeat"
 		if p.Repeated == 1 {
@@ -107,12 +107,12 @@ func WritePreview(w io.Writer, p Preview) {
 	for _, e := range p.First {
 		fields := make([]string, 0, len(p.Columns))
 		for _, c := range p.Columns {
-			fields = append(fields, fmt.Sprintf("%s=%q", c, e.Fields[c]))
+			fields = append(fields, fmt.Sprintf("%s=%q", Escape(c), e.Fields[c]))
 		}
 		fmt.Fprintf(w, "  line %d: %s\n", e.Line, strings.Join(fields, " "))
 		if e.Rendered != "" {
 			for _, l := range strings.Split(strings.TrimRight(e.Rendered, "\n"), "\n") {
-				fmt.Fprintf(w, "    | %s\n", l)
+				fmt.Fprintf(w, "    | %s\n", Escape(l))
 			}
 		}
 	}

@@ -16,7 +16,8 @@ func TestSecretCanary(t *testing.T) {
 	if err := copyDir("../../testdata/bundles/cost-explosion", dir); err != nil {
 		t.Fatal(err)
 	}
-	summary := filepath.Join(t.TempDir(), "summary.md")
+	outDir := t.TempDir()
+	summary := filepath.Join(outDir, "summary.md")
 	getenv := func(k string) string {
 		switch k {
 		case "GITHUB_STEP_SUMMARY":
@@ -28,11 +29,13 @@ func TestSecretCanary(t *testing.T) {
 	}
 	runs := [][]string{
 		{"check", dir},
-		{"check", dir, "--format", "json", "--format", "sarif", "--format", "junit", "--format", "github", "--format", "markdown"},
+		{"check", dir, "--format", "json=" + filepath.Join(outDir, "o.json"), "--format", "sarif=" + filepath.Join(outDir, "o.sarif"),
+			"--format", "junit=" + filepath.Join(outDir, "o.xml"), "--format", "github", "--format", "markdown=" + filepath.Join(outDir, "o.md")},
 		{"diff", dir},
 		{"signoff", dir, "--all", "--by", "dara@example.com", "--reason", "checked"},
 		{"diff", dir},
-		{"check", dir, "--author", "dara@example.com", "--format", "text", "--format", "json"},
+		{"check", dir, "--author", "dara@example.com", "--format", "text"},
+		{"check", dir, "--author", "dara@example.com", "--format", "json"},
 		{"explain", "configdiff/unsigned-change"},
 	}
 	for _, args := range runs {
@@ -47,7 +50,11 @@ func TestSecretCanary(t *testing.T) {
 			}
 		}
 	}
-	for _, f := range []string{filepath.Join(dir, "preflight.signoff.toml"), summary} {
+	outFiles, _ := filepath.Glob(filepath.Join(outDir, "o.*"))
+	if len(outFiles) != 4 {
+		t.Fatalf("outputs %v, want 4 files", outFiles)
+	}
+	for _, f := range append([]string{filepath.Join(dir, "preflight.signoff.toml"), summary}, outFiles...) {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)

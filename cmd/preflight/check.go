@@ -1,8 +1,6 @@
 package main
 
 import (
-	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -80,81 +78,4 @@ func parseInputs(flags []string) (map[string]string, error) {
 		in[name] = path
 	}
 	return in, nil
-}
-
-// output is one requested format and where it goes.
-type output struct {
-	formatter preflight.Formatter
-	file      string // "" for stdout
-}
-
-type outputs []output
-
-// outputs parses --format flags; formats without =FILE go to --output, or
-// stdout. Every format name is checked before anything runs.
-func (a *app) outputs(formats []string, defaultFile string) (outputs, error) {
-	if len(formats) == 0 {
-		formats = []string{"text"}
-	}
-	var outs outputs
-	seen := map[string]string{} // file -> the format that writes it
-	for _, spec := range formats {
-		name, file, hasFile := strings.Cut(spec, "=")
-		if hasFile && file == "" {
-			return nil, preflight.Usagef("invalid --format %q: expected F or F=FILE", spec)
-		}
-		if !hasFile {
-			file = defaultFile
-		}
-		if prev, ok := seen[file]; ok && file != "" {
-			return nil, preflight.Usagef("--format %s and --format %s both write %s: give each format its own file", prev, name, file)
-		}
-		seen[file] = name
-		fo := preflight.FormatOptions{
-			Color:       file == "" && isTerminal(a.stdout) && a.getenv("NO_COLOR") == "",
-			StepSummary: a.getenv("GITHUB_STEP_SUMMARY"),
-			Version:     version(),
-		}
-		f, err := preflight.NewFormatter(name, fo)
-		if err != nil {
-			return nil, err
-		}
-		outs = append(outs, output{formatter: f, file: file})
-	}
-	return outs, nil
-}
-
-// write renders the report in every requested format.
-func (outs outputs) write(r *preflight.Report, stdout io.Writer) error {
-	opened := map[string]*os.File{}
-	defer func() {
-		for _, f := range opened {
-			f.Close()
-		}
-	}()
-	for _, o := range outs {
-		w := stdout
-		if o.file != "" {
-			f, ok := opened[o.file]
-			if !ok {
-				var err error
-				f, err = os.Create(o.file)
-				if err != nil {
-					return preflight.Errorf(o.file, 0, 0, "cannot write output: %v", err)
-				}
-				opened[o.file] = f
-			}
-			w = f
-		}
-		if err := o.formatter.Format(w, r); err != nil {
-			return err
-		}
-	}
-	for name, f := range opened {
-		delete(opened, name)
-		if err := f.Close(); err != nil {
-			return preflight.Errorf(name, 0, 0, "cannot write output: %v", err)
-		}
-	}
-	return nil
 }

@@ -22,14 +22,14 @@ func newDiffCmd(a *app) *cobra.Command {
 				return err
 			}
 			if b.Manifest.Configdiff == nil {
-				fmt.Fprintf(a.stdout, "%s has no [configdiff] section: nothing to compare\n", b.Display(preflight.ManifestName))
+				fmt.Fprintf(a.stdout, "%s has no [configdiff] section: nothing to compare\n", preflight.Escape(b.Display(preflight.ManifestName)))
 				return nil
 			}
 			d, err := checks.LoadDrift(b, &preflight.Options{Author: author, Now: a.now()})
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "staging:    %s\nproduction: %s\n\n", b.Display(d.StagingFile), b.Display(d.ProductionFile))
+			fmt.Fprintf(a.stdout, "staging:    %s\nproduction: %s\n\n", preflight.Escape(b.Display(d.StagingFile)), preflight.Escape(b.Display(d.ProductionFile)))
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			need := 0
 			for _, k := range d.Drifts {
@@ -40,11 +40,11 @@ func newDiffCmd(a *app) *cobra.Command {
 				if k.NeedsSignoff() {
 					need++
 				}
-				fmt.Fprintf(tw, "  %s\t%s\t%s\n", k.Key, k.Summary(), status)
+				fmt.Fprintf(tw, "  %s\t%s\t%s\n", preflight.Escape(k.Key), preflight.Escape(k.Summary()), preflight.Escape(status))
 			}
 			tw.Flush()
 			for _, c := range d.Unused {
-				fmt.Fprintf(a.stdout, "  %s\tunused sign-off (%s:%d): staging and production agree\n", c.Key, b.Display(d.SignoffFile), c.Line)
+				fmt.Fprintf(a.stdout, "  %s\tunused sign-off (%s:%d): staging and production agree\n", preflight.Escape(c.Key), preflight.Escape(b.Display(d.SignoffFile)), c.Line)
 			}
 			if len(d.Drifts) == 0 {
 				fmt.Fprintln(a.stdout, "  staging and production agree")

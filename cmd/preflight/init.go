@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/preflight-gate/preflight/checks/starter"
+	"github.com/preflight-gate/preflight/preflight"
 )
 
 func newInitCmd(a *app) *cobra.Command {
@@ -26,20 +27,20 @@ init never overwrites an existing manifest.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "wrote %s\n", file)
+			fmt.Fprintf(a.stdout, "wrote %s\n", preflight.Escape(file))
 			guesses := s.Guesses()
 			for _, g := range guesses {
-				fmt.Fprintf(a.stdout, "guessed: %s\n", g)
+				fmt.Fprintf(a.stdout, "guessed: %s\n", preflight.Escape(g))
 			}
 			for _, n := range s.Notes {
-				fmt.Fprintf(a.stdout, "note: %s\n", n)
+				fmt.Fprintf(a.stdout, "note: %s\n", preflight.Escape(n))
 			}
 			if s.Empty() {
 				fmt.Fprintf(a.stdout, "guessed nothing: no staging/production config pair, CSV file or error route found\n")
-				fmt.Fprintf(a.stdout, "next: enable a gate in %s (the commented sections show how), then run `preflight check %s`\n", file, shellQuote(dir))
+				fmt.Fprintf(a.stdout, "next: enable a gate in %s (the commented sections show how), then run `preflight check %s`\n", preflight.Escape(file), preflight.Escape(shellQuote(dir)))
 				return nil
 			}
-			fmt.Fprintf(a.stdout, "next: confirm each guess in %s, then run `preflight check %s`\n", file, shellQuote(dir))
+			fmt.Fprintf(a.stdout, "next: confirm each guess in %s, then run `preflight check %s`\n", preflight.Escape(file), preflight.Escape(shellQuote(dir)))
 			return nil
 		},
 	}

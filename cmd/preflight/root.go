@@ -17,7 +17,8 @@ import (
 // in-process in tests.
 type app struct {
 	stdin  io.Reader
-	stdout io.Writer
+	stdout io.Writer  // out, as commands write it
+	out    *outWriter // stdout, keeping its first write error
 	stderr io.Writer
 	getenv func(string) string
 	now    func() time.Time
@@ -25,7 +26,8 @@ type app struct {
 
 // run runs the command line and returns the exit code; it never exits.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, now: time.Now}
+	out := &outWriter{w: stdout}
+	a := &app{stdin: stdin, stdout: out, out: out, stderr: stderr, getenv: getenv, now: time.Now}
 	defer func() {
 		if p := recover(); p != nil {
 			fmt.Fprintf(stderr, "preflight: internal error: %v\nhint: this is a bug; please report it with the command you ran\n", p)
@@ -47,13 +49,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	err := root.Execute()
+	if out.err != nil {
+		// Output that was lost is a run that could not report: exit 2,
+		// whatever the command found.
+		err = writeError(stdoutName, out.err)
+	}
 	if err == nil || errors.Is(err, preflight.ErrFailed) {
 		return preflight.ExitCode(err)
 	}
-	fmt.Fprintf(stderr, "preflight: %s\n", err)
+	// Messages may name what came from an input (a path, a key): one
+	// line each, whatever it holds.
+	fmt.Fprintf(stderr, "preflight: %s\n", preflight.Escape(err.Error()))
 	var pe *preflight.Error
 	if errors.As(err, &pe) && pe.Hint != "" {
-		fmt.Fprintf(stderr, "hint: %s\n", pe.Hint)
+		fmt.Fprintf(stderr, "hint: %s\n", preflight.Escape(pe.Hint))
 	}
 	return preflight.ExitCode(err)
 }

@@ -103,18 +103,18 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 	}
 	for _, d := range done {
 		if d.Warning != "" {
-			fmt.Fprintf(a.stderr, "preflight: warning: %s: check will not count this sign-off\n", d.Warning)
+			fmt.Fprintf(a.stderr, "preflight: warning: %s: check will not count this sign-off\n", preflight.Escape(d.Warning))
 		}
 		if d.Preview != nil {
 			preflight.WritePreview(a.stdout, *d.Preview)
-			fmt.Fprintf(a.stdout, "approved %s: %s as previewed above\n\n", d.Preview.Bulk, preflight.Plural(d.Preview.Rows, "data row"))
+			fmt.Fprintf(a.stdout, "approved %s: %s as previewed above\n\n", preflight.Escape(d.Preview.Bulk), preflight.Plural(d.Preview.Rows, "data row"))
 			continue
 		}
-		fmt.Fprintf(a.stdout, "signed %s: %s\n", d.Key, d.Change)
+		fmt.Fprintf(a.stdout, "signed %s: %s\n", preflight.Escape(d.Key), preflight.Escape(d.Change))
 	}
 	if err := s.Write(path); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "wrote %s: %s by %s\ncommit it and get it reviewed: the sign-off counts only as much as that review\n", b.Display(b.Manifest.Signoff), preflight.Plural(len(done), "sign-off"), fl.by)
+	fmt.Fprintf(a.stdout, "wrote %s: %s by %s\ncommit it and get it reviewed: the sign-off counts only as much as that review\n", preflight.Escape(b.Display(b.Manifest.Signoff)), preflight.Plural(len(done), "sign-off"), preflight.Escape(fl.by))
 	return nil
 }
