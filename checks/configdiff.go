@@ -64,6 +64,19 @@ var (
 		Failing:  "[[change]] key = \"llm.model_tier\" while staging and production agree",
 		Passing:  "the entry removed",
 	}
+	ruleConfigdiffCredentialValue = preflight.Rule{
+		ID:       "configdiff/credential-value",
+		Severity: preflight.SeverityWarning,
+		Title:    "a value under a key that is not secret looks like a credential",
+		Why: "A credential in a config file is one pull request away from a public CI log. preflight redacts every value that looks like one " +
+			"(a token of a known service, an AWS access key id, a JSON Web Token, a private key) wherever it stands, " +
+			"but the key's name does not say it is secret, so other tools that read the file will print it.",
+		Incident: "preflight's own hardening review: an adversarial test of an earlier build found credential-looking values (sk_live_…, ghp_…, AKIA…, a PEM block, a JWT) under innocent key names printed in every output format and in the CI step summary",
+		Fix: "Move the credential to the deployment's secret store and reference it from the config; rotate it if the file was ever pushed. " +
+			"If the value must stay, give the key a secret name (…_token, …_password) or list it in [configdiff] secrets.",
+		Failing: "# config/production.yaml\nllm:\n  endpoint_auth: sk_live_… (a real-looking key)",
+		Passing: "# config/production.yaml\nllm:\n  endpoint_auth_ref: vault://llm/api-key",
+	}
 )
 
 // Configdiff is the gate for the cost-explosion incident: every difference
@@ -74,7 +87,7 @@ type Configdiff struct{}
 func (Configdiff) Name() string { return "configdiff" }
 
 func (Configdiff) Rules() []preflight.Rule {
-	return []preflight.Rule{ruleConfigdiffUnsignedChange, ruleConfigdiffStaleSignoff, ruleConfigdiffExpiredSignoff, ruleConfigdiffUnauthorizedSignoff, ruleConfigdiffUnusedSignoff}
+	return []preflight.Rule{ruleConfigdiffUnsignedChange, ruleConfigdiffStaleSignoff, ruleConfigdiffExpiredSignoff, ruleConfigdiffUnauthorizedSignoff, ruleConfigdiffUnusedSignoff, ruleConfigdiffCredentialValue}
 }
 
 func (Configdiff) Enabled(m *preflight.Manifest) bool { return m.Configdiff != nil }
@@ -101,13 +114,44 @@ func (Configdiff) Check(b *preflight.Bundle, opts *preflight.Options) (*prefligh
 		f.Key = c.Key
 		res.Findings = append(res.Findings, f)
 	}
+	res.Findings = append(res.Findings, s.credentials()...)
 	return res, nil
+}
+
+// credentials reports every value, in either config, that looks like a
+// credential under a key that is not secret: once per file and key, at
+// the value, whether or not it differs.
+func (d *Drift) credentials() []preflight.Finding {
+	var out []preflight.Finding
+	seen := map[string]bool{}
+	for _, side := range []struct {
+		file string
+		tree *configdiff.Tree
+	}{{d.StagingFile, d.StagingTree}, {d.ProductionFile, d.ProductionTree}} {
+		for _, n := range side.tree.Leaves() {
+			if n.Kind != configdiff.String || n.SecretKey(d.Secrets) || seen[side.file+"\x00"+n.Key] {
+				continue
+			}
+			kind := configdiff.CredentialKind(n.Text)
+			if kind == "" {
+				continue
+			}
+			seen[side.file+"\x00"+n.Key] = true
+			f := ruleConfigdiffCredentialValue.Finding(side.file, n.ValuePos.Line, n.ValuePos.Column, fmt.Sprintf(
+				"value of %s looks like a credential (%s) under a key that is not secret: it is redacted, but move it to a secret store, or name the key as a secret", n.Key, kind))
+			f.Key = n.Key
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // Drift is the state of the staging-vs-production comparison: every
 // difference with its sign-off status, and the sign-offs nothing uses.
 type Drift struct {
 	StagingFile, ProductionFile, SignoffFile string // bundle-relative
+	StagingTree, ProductionTree              *configdiff.Tree
+	Secrets                                  configdiff.GlobSet // the manifest's secrets globs
 	Drifts                                   []*KeyDrift
 	Unused                                   []*preflight.ChangeSignoff
 }
@@ -115,7 +159,7 @@ type Drift struct {
 // KeyDrift is one differing key.
 type KeyDrift struct {
 	configdiff.Change
-	Secret  bool
+	Secret  bool                     // a value on either side is secret (configdiff.Change.Secret)
 	Allowed bool                     // declared drift: needs no sign-off
 	Signoff *preflight.ChangeSignoff // nil when unsigned
 	Status  string                   // allowed, signed, unsigned, stale, expired or unauthorized
@@ -138,9 +182,9 @@ func LoadDrift(b *preflight.Bundle, opts *preflight.Options) (*Drift, error) {
 	if err != nil {
 		return nil, b.ManifestError("configdiff.allow", "%v", err)
 	}
-	secrets, err := configdiff.CompileGlobs(spec.Secrets)
+	secrets, err := secretGlobs(b)
 	if err != nil {
-		return nil, b.ManifestError("configdiff.secrets", "%v", err)
+		return nil, err
 	}
 	signoffs, err := b.Signoffs()
 	if err != nil {
@@ -150,10 +194,13 @@ func LoadDrift(b *preflight.Bundle, opts *preflight.Options) (*Drift, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Drift{StagingFile: preflight.Rel(spec.Staging), ProductionFile: preflight.Rel(spec.Production), SignoffFile: preflight.Rel(b.Manifest.Signoff)}
+	d := &Drift{
+		StagingFile: preflight.Rel(spec.Staging), ProductionFile: preflight.Rel(spec.Production), SignoffFile: preflight.Rel(b.Manifest.Signoff),
+		StagingTree: staging, ProductionTree: production, Secrets: secrets,
+	}
 	differs := map[string]bool{}
 	for _, c := range changes {
-		k := &KeyDrift{Change: c, Secret: configdiff.IsSecret(c.Path, secrets), Allowed: allow.Covers(c.Path)}
+		k := &KeyDrift{Change: c, Secret: c.Secret(secrets), Allowed: allow.Covers(c.Path)}
 		differs[c.Key] = true
 		if err := d.judge(b, opts, spec, k, signoffs.FindChange(c.Key)); err != nil {
 			return nil, err
@@ -238,9 +285,9 @@ func changedSides(so *preflight.ChangeSignoff, c configdiff.Change) (string, err
 func (k *KeyDrift) describe() string {
 	switch k.Kind {
 	case configdiff.OnlyStaging:
-		return fmt.Sprintf("%s is only in staging (%s)", k.Key, k.Show(k.Staging))
+		return fmt.Sprintf("%s is only in staging: %s", k.Key, k.Show(k.Staging))
 	case configdiff.OnlyProduction:
-		return fmt.Sprintf("%s is only in production (%s)", k.Key, k.Show(k.Production))
+		return fmt.Sprintf("%s is only in production: %s", k.Key, k.Show(k.Production))
 	}
 	if k.Secret {
 		return k.Key + " differs (secret, changed)"
@@ -262,12 +309,9 @@ func (k *KeyDrift) Summary() string {
 	return k.Show(k.Staging) + " → " + k.Show(k.Production)
 }
 
-// Show displays one side's value, or "secret" for a secret.
+// Show displays one side's value, or "(secret)" for a secret.
 func (k *KeyDrift) Show(n *configdiff.Node) string {
-	if k.Secret && n != nil {
-		return "secret"
-	}
-	return configdiff.Show(n)
+	return configdiff.Display(n, k.Secret)
 }
 
 // Digests returns the digests a sign-off of the key's current values

@@ -127,11 +127,15 @@ func (Routes) Check(b *preflight.Bundle, _ *preflight.Options) (*preflight.Resul
 	if spec.MinMembers != nil {
 		minMembers = *spec.MinMembers
 	}
+	secrets, err := secretGlobs(b)
+	if err != nil {
+		return nil, err
+	}
 
 	res := &preflight.Result{}
 	matched := make([]bool, len(globs))
 	for _, f := range files {
-		c := &routeChecker{reg: reg, teams: b.Manifest.Teams, file: f.rel, minMembers: minMembers}
+		c := &routeChecker{reg: reg, teams: b.Manifest.Teams, file: f.rel, minMembers: minMembers, secrets: secrets}
 		for _, n := range f.tree.Nodes() {
 			hit := false
 			for i, g := range globs {
@@ -221,6 +225,7 @@ type routeChecker struct {
 	teams      string // the registry's bundle-relative path, for messages
 	file       string
 	minMembers int
+	secrets    configdiff.GlobSet        // the manifest's secrets globs
 	done       map[*configdiff.Node]bool // list elements already checked as routes
 	findings   []preflight.Finding
 }
@@ -252,13 +257,13 @@ func (c *routeChecker) node(n *configdiff.Node) {
 			c.done[e] = true
 			subject := fmt.Sprintf("element %d of route %s", i+1, n.Key)
 			if e.Kind != configdiff.String {
-				c.report(ruleRoutesNoRoute, e, "%s is %s: expected a team alias address", subject, describeValue(e))
+				c.report(ruleRoutesNoRoute, e, "%s is %s: expected a team alias address", subject, c.describeValue(e))
 				continue
 			}
 			c.route(e, subject)
 		}
 	default:
-		c.report(ruleRoutesNoRoute, n, "route %s is %s: expected a team alias address or a list of them", n.Key, describeValue(n))
+		c.report(ruleRoutesNoRoute, n, "route %s is %s: expected a team alias address or a list of them", n.Key, c.describeValue(n))
 	}
 }
 
@@ -270,6 +275,18 @@ func (c *routeChecker) route(n *configdiff.Node, subject string) {
 		return
 	}
 	a := c.reg.Alias(value)
+	if n.Secret(c.secrets) {
+		// Neither the value nor what it matches: naming the alias or
+		// the member would tell the secret.
+		switch {
+		case a == nil:
+			c.report(ruleRoutesNotTeamAlias, n, "%s is (secret), which is not a team alias in %s: expected an alias name or address from the registry", subject, c.teams)
+		case len(a.Members) < c.minMembers:
+			c.report(ruleRoutesSmallAlias, n, "%s is (secret), an alias with %s: expected at least %d so errors still reach someone when one person leaves",
+				subject, preflight.Plural(len(a.Members), "member"), c.minMembers)
+		}
+		return
+	}
 	if a == nil {
 		c.report(ruleRoutesNotTeamAlias, n, "%s", c.notAlias(value, subject))
 		return
@@ -280,8 +297,9 @@ func (c *routeChecker) route(n *configdiff.Node, subject string) {
 	}
 }
 
-// notAlias explains why a route value is not a team alias.
+// notAlias explains why a route value, not a secret, is not a team alias.
 func (c *routeChecker) notAlias(value, subject string) string {
+	shown := fmt.Sprintf("%q", value)
 	if as := c.reg.AliasesOf(value); len(as) > 0 {
 		best := as[0]
 		for _, a := range as {
@@ -304,18 +322,20 @@ func (c *routeChecker) notAlias(value, subject string) string {
 		if len(best.Members) < c.minMembers {
 			small = fmt.Sprintf(" (it has only %s: add members to it too)", preflight.Plural(len(best.Members), "member"))
 		}
-		return fmt.Sprintf("%s is %q, a person: a member of alias %q%s; route it to the alias, %s%s, so errors still reach the team when that person leaves",
-			subject, value, best.Name, also, best.Address, small)
+		return fmt.Sprintf("%s is %s, a person: a member of alias %q%s; route it to the alias, %s%s, so errors still reach the team when that person leaves",
+			subject, shown, best.Name, also, best.Address, small)
 	}
 	if preflight.IsEmail(value) {
-		return fmt.Sprintf("%s is %q, which looks like a person's own address: it is not a team alias in %s; route errors to a registered team alias",
-			subject, value, c.teams)
+		return fmt.Sprintf("%s is %s, which looks like a person's own address: it is not a team alias in %s; route errors to a registered team alias",
+			subject, shown, c.teams)
 	}
-	return fmt.Sprintf("%s is %q, which is not a team alias in %s: expected an alias name or address from the registry",
-		subject, value, c.teams)
+	return fmt.Sprintf("%s is %s, which is not a team alias in %s: expected an alias name or address from the registry",
+		subject, shown, c.teams)
 }
 
-func describeValue(n *configdiff.Node) string {
+// describeValue names a value that is not a route: its kind, and its
+// value through configdiff's safe rendering.
+func (c *routeChecker) describeValue(n *configdiff.Node) string {
 	switch n.Kind {
 	case configdiff.Null:
 		return "null"
@@ -324,11 +344,24 @@ func describeValue(n *configdiff.Node) string {
 	case configdiff.List:
 		return "a list"
 	case configdiff.Int:
-		return "an integer (" + n.Text + ")"
+		return "an integer (" + n.Display(c.secrets) + ")"
 	case configdiff.String:
 		return "a string"
 	}
-	return "a " + n.Kind.String() + " (" + n.Text + ")"
+	return "a " + n.Kind.String() + " (" + n.Display(c.secrets) + ")"
+}
+
+// secretGlobs compiles the manifest's [configdiff] secrets globs, which
+// every gate that prints a config value honours.
+func secretGlobs(b *preflight.Bundle) (configdiff.GlobSet, error) {
+	if b.Manifest.Configdiff == nil {
+		return nil, nil
+	}
+	g, err := configdiff.CompileGlobs(b.Manifest.Configdiff.Secrets)
+	if err != nil {
+		return nil, b.ManifestError("configdiff.secrets", "%v", err)
+	}
+	return g, nil
 }
 
 func memberList(ms []string) string {

@@ -11,6 +11,17 @@
 // [Digest] and [SecretDigest] bind a sign-off to an exact value without
 // revealing it, and [Show] renders a value for people.
 //
+// # Secrets
+//
+// A value is secret ([Node.Secret]) when its key is ([IsSecret]: the
+// contract's word rules, or a manifest secrets glob), when it is a YAML
+// alias's copy of a node written under a secret key, when it looks like a
+// credential ([LooksLikeCredential]: a token of a known service, an AWS
+// access key id, a JSON Web Token, a private key), or when a value below
+// it is secret. A difference is secret when either side is
+// ([Change.Secret]). Every gate prints a config value through
+// [Node.Display] or [Display], which say "(secret)" instead.
+//
 // # Values
 //
 // Every scalar has a [Kind] and a canonical text ([Node.Text]): two values

@@ -2,6 +2,7 @@ package configdiff
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -54,18 +55,16 @@ func parseEnv(b *builder) error {
 		key := s[keyStart:i]
 		i = skipBlanks(s, i)
 		if i >= len(s) || s[i] != '=' {
-			// The rest of the line may be a value (a secret's): name at
-			// most the first word, and only when it looks like a key.
-			if envKeyName(key) {
-				return b.errAt(b.pos(lineStart), "expected KEY=value: no '=' after %q", key)
-			}
-			return b.errAt(b.pos(lineStart), "expected KEY=value")
+			// The line may be part of a value (a PEM body or a base64 line
+			// of a secret's): nothing of it is quoted.
+			return b.errAt(b.pos(lineStart), "expected KEY=value: the line has no '=' after its first word (quote a value that spans lines)")
 		}
 		if key == "" {
 			return b.errAt(b.pos(keyStart), "missing key before '='")
 		}
 		if !validEnvKey(key) {
-			return b.errAt(b.pos(keyStart), "invalid key %q", key)
+			// Not quoted either: it may be a line of a value.
+			return b.errAt(b.pos(keyStart), "invalid key: expected a letter or '_' followed by letters, digits, '_', '.' or '-'")
 		}
 		i = skipBlanks(s, i+1)
 		valueStart := i
@@ -85,28 +84,19 @@ func parseEnv(b *builder) error {
 	return nil
 }
 
+// validEnvKey reports whether k is a variable name: a letter or '_', then
+// letters, digits, '_', '.' or '-'. A line of a base64 or PEM body (with
+// '+' or '/') is not one.
 func validEnvKey(k string) bool {
-	for _, r := range k {
-		if r == '"' || r == '\'' || r == '#' || r == '$' || r < ' ' || r == 0x7f {
+	for i, r := range k {
+		switch {
+		case r == '_' || unicode.IsLetter(r):
+		case i > 0 && (unicode.IsDigit(r) || r == '.' || r == '-'):
+		default:
 			return false
 		}
 	}
-	return true
-}
-
-// envKeyName reports whether s looks like a variable name
-// ([A-Za-z_][A-Za-z0-9_.-]*), which an error message may quote.
-func envKeyName(s string) bool {
-	if s == "" || len(s) > 128 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || i > 0 && (c >= '0' && c <= '9' || c == '.' || c == '-')) {
-			return false
-		}
-	}
-	return true
+	return k != ""
 }
 
 func skipBlanks(s string, i int) int {
@@ -180,5 +170,10 @@ func envValue(b *builder, s string, i int, key string) (string, int, error) {
 	if k := strings.Index(v, "\t#"); k >= 0 {
 		v = v[:k]
 	}
-	return strings.TrimRight(v, " \t"), end, nil
+	v = strings.TrimRight(v, " \t")
+	if strings.Contains(v, "-----BEGIN ") && !strings.Contains(v, "-----END ") {
+		// The block's body on the next lines would be read as keys.
+		return "", 0, b.errAt(b.pos(i), "value of %q starts a multi-line block (-----BEGIN) without quotes: quote a value that spans lines", key)
+	}
+	return v, end, nil
 }

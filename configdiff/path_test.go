@@ -170,6 +170,43 @@ func TestIsSecret(t *testing.T) {
 		{"payments.provider", true},
 		{"payments", false},
 		{"list[0]", false},
+		// The contract's word list, each case the issue found missing.
+		{"api_keys", true},
+		{"apiKeys", true},
+		{"password1", true},
+		{"db.password2.old", true},
+		{"oauth2token", true},
+		{"sessiontoken", true},
+		{"dbpassword", true},
+		{"DBPASSWORD", true},
+		{"clientsecret", true},
+		{"mycredential", true},
+		{"passphrase", true},
+		{"pwd", true},
+		{"DB_PWD", true},
+		{"passwords", true},
+		{"secrets", true},
+		{"credentials", true},
+		{"AWSAccessKeyId", true},
+		{"aws_access_key_id", true},
+		{"accesskey", true},
+		{"access_keys", true},
+		{"privatekey", true},
+		{"private_keys", true},
+		{"PRIVATE-KEYS", true},
+		{"apikeys", true},
+		{"max_tokens", false},
+		{"maxTokens", false},
+		{"tokens", false},
+		{"token_count2", true},
+		{"tokenizer", false},
+		{"passwordless", false},
+		{"secretary", false},
+		{"access", false},
+		{"keys", false},
+		{"access_log.key_file", false},
+		{"private.key", false},  // two segments: no pair across segments
+		{`"private.key"`, true}, // one segment split at '.'
 	}
 	for _, tt := range tests {
 		if got := IsSecret(mustPath(t, tt.path), extra); got != tt.want {
@@ -185,7 +222,12 @@ func TestSplitWords(t *testing.T) {
 		"privateKeyPath": {"private", "key", "path"},
 		"max_tokens":     {"max", "tokens"},
 		"a-b.c":          {"a", "b", "c"},
-		"HTTPServer2Url": {"http", "server2", "url"},
+		"HTTPServer2Url": {"http", "server", "2", "url"},
+		"password1":      {"password", "1"},
+		"oauth2token":    {"oauth", "2", "token"},
+		"AWSAccessKeyId": {"aws", "access", "key", "id"},
+		"v2Beta":         {"v", "2", "beta"},
+		"DB_PASSWORD":    {"db", "password"},
 	}
 	for in, want := range tests {
 		if diff := cmp.Diff(want, SplitWords(in)); diff != "" {

@@ -202,8 +202,8 @@ func TestErrorsNeverQuoteValues(t *testing.T) {
 	for _, tt := range []struct{ file, data, want string }{
 		{"k.yaml", "db:\n  password: !!int LEAK\n", `k.yaml:2:13: value of "db.password" is not a valid integer (tag !!int)`},
 		{"k.yaml", "password: !!bool LEAK\n", `k.yaml:1:11: value of "password" is not a valid bool (tag !!bool)`},
-		{"k.env", "PASSWORD LEAK\n", `k.env:1:1: expected KEY=value: no '=' after "PASSWORD"`},
-		{"k.env", "\"PASSWORD LEAK\n", `k.env:1:1: expected KEY=value`},
+		{"k.env", "PASSWORD LEAK\n", `k.env:1:1: expected KEY=value: the line has no '=' after its first word (quote a value that spans lines)`},
+		{"k.env", "\"PASSWORD LEAK\n", `k.env:1:1: expected KEY=value: the line has no '=' after its first word (quote a value that spans lines)`},
 		{"k.env", "PASSWORD=\"x\" LEAK\n", `k.env:1:14: unexpected text after the quoted value of "PASSWORD"`},
 		{"k.json", `{"password": 1e400}`, `k.json:1:14: value of "password" is out of range for a float (64-bit: at most ±1.8e308)`},
 		{"k.json", `{"password": LEAK}`, `k.json:1:14: invalid character looking for beginning of value`},

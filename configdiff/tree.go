@@ -51,6 +51,11 @@ type Node struct {
 	KeyPos   Pos    // where the key is written; for a list element, where the element starts
 	ValuePos Pos    // where the value starts
 	Children []*Node
+
+	// sources are, for a copy a YAML alias made, the paths of the nodes it
+	// copies (one per alias being expanded): a copy of a node under a
+	// secret key is secret.
+	sources []Path
 }
 
 // IsLeaf reports whether n is a scalar, or an empty map or list.

@@ -73,6 +73,7 @@ func parseYAML(b *builder) error {
 		}
 		top = top.Content[0]
 	}
+	y.top = top
 	top = y.deref(top)
 	if top == nil {
 		return nil
@@ -96,11 +97,13 @@ func parseYAML(b *builder) error {
 func yamlError(b *builder, err error) error {
 	msg := err.Error()
 	if m := yamlErrAnchor.FindStringSubmatch(msg); m != nil {
+		// The name is not quoted: `*abc…` may be a value written without
+		// quotes (a secret's). The position points at it.
 		p := Pos{}
 		if i := strings.Index(string(b.data), "*"+m[1]); i >= 0 {
 			p = b.pos(i)
 		}
-		return b.errAt(p, "unknown anchor %q", m[1])
+		return b.errAt(p, "unknown anchor: an alias (*name) names no anchor (&name) before it; quote a value that starts with *")
 	}
 	m := yamlErrLine.FindStringSubmatch(msg)
 	if m == nil {
@@ -169,6 +172,86 @@ type yamlBuilder struct {
 	*builder
 	active  map[*yaml.Node]bool // aliases being expanded (cycle guard)
 	aliased int                 // nodes made while expanding aliases
+
+	top     *yaml.Node          // the document's top node
+	written map[*yaml.Node]Path // where each node is written (see at)
+	copying []aliasCopy         // the aliases being expanded, outermost first
+}
+
+// aliasCopy is an alias being expanded: the nodes made at depth len(at)
+// and below copy the nodes below from.
+type aliasCopy struct {
+	depth int  // the length of the path of the copy's top node
+	from  Path // where the node the alias names is written
+}
+
+// at returns the path where the YAML node n is written: the path its
+// value gets where the document itself holds it, not where an alias
+// copies it. Merged maps are written at the path of the map they merge
+// into. The first call walks the document.
+func (y *yamlBuilder) at(n *yaml.Node) Path {
+	if y.written == nil {
+		y.written = map[*yaml.Node]Path{}
+		var walk func(n *yaml.Node, p Path, depth int)
+		walk = func(n *yaml.Node, p Path, depth int) {
+			if _, ok := y.written[n]; ok || depth > maxDepth {
+				return
+			}
+			y.written[n] = p
+			switch n.Kind {
+			case yaml.MappingNode:
+				for i := 0; i+1 < len(n.Content); i += 2 {
+					k, v := n.Content[i], n.Content[i+1]
+					if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+						if v.Kind == yaml.SequenceNode {
+							y.written[v] = p
+							for _, e := range v.Content {
+								walk(e, p, depth)
+							}
+						} else {
+							walk(v, p, depth)
+						}
+						continue
+					}
+					if name, err := y.keyText(k); err == nil {
+						walk(v, p.child(Segment{Name: name}), depth+1)
+					}
+				}
+			case yaml.SequenceNode:
+				for i, e := range n.Content {
+					walk(e, p.child(Segment{Index: i, IsIndex: true}), depth+1)
+				}
+			}
+		}
+		if y.top != nil {
+			walk(y.top, nil, 0)
+		}
+	}
+	return y.written[n]
+}
+
+// newChild makes a node as the builder does and records, for a copy an
+// alias makes, the paths of the nodes it copies.
+func (y *yamlBuilder) newChild(parent *Node, seg Segment, kind Kind, text string, keyPos, valuePos Pos) (*Node, error) {
+	n, err := y.builder.newChild(parent, seg, kind, text, keyPos, valuePos)
+	if err != nil || len(y.copying) == 0 {
+		return n, err
+	}
+	n.sources = make([]Path, len(y.copying))
+	for i, c := range y.copying {
+		rel := n.Path[c.depth:]
+		src := make(Path, 0, len(c.from)+len(rel))
+		n.sources[i] = append(append(src, c.from...), rel...)
+	}
+	return n, nil
+}
+
+// expand runs f with the alias to target being expanded, the copy's top
+// node at depth.
+func (y *yamlBuilder) expand(target *yaml.Node, depth int, f func() error) error {
+	y.copying = append(y.copying, aliasCopy{depth: depth, from: y.at(target)})
+	defer func() { y.copying = y.copying[:len(y.copying)-1] }()
+	return f()
 }
 
 // maxAliased bounds the nodes that alias expansion may make (alias bombs).
@@ -219,6 +302,13 @@ func (y *yamlBuilder) mapping(parent *Node, m *yaml.Node) error {
 		if err != nil {
 			return err
 		}
+		if k.Kind == yaml.AliasNode {
+			// The key's text is printed wherever the key is named: it may
+			// not be a copy of a secret value.
+			if t := y.deref(k); t != nil && (IsSecret(y.at(t), nil) || LooksLikeCredential(name)) {
+				return y.errAt(Pos{k.Line, k.Column}, "a mapping key may not be an alias of a secret value")
+			}
+		}
 		if explicit[name] {
 			old := y.lookup(parent, name)
 			return y.errAt(Pos{k.Line, k.Column}, "key %q is defined twice in one mapping (first at line %d)", name, old.KeyPos.Line)
@@ -239,14 +329,14 @@ func (y *yamlBuilder) mapping(parent *Node, m *yaml.Node) error {
 func (y *yamlBuilder) merge(parent *Node, v *yaml.Node) error {
 	if v.Kind == yaml.AliasNode {
 		if y.active[v] {
-			return y.errAt(Pos{v.Line, v.Column}, "alias *%s refers to itself", v.Value)
+			return y.errAt(Pos{v.Line, v.Column}, "an alias refers to a node that contains it")
 		}
 		y.active[v] = true
 		defer delete(y.active, v)
 		if v.Alias == nil {
-			return y.errAt(Pos{v.Line, v.Column}, "unknown anchor %q", v.Value)
+			return y.errAt(Pos{v.Line, v.Column}, "unknown anchor")
 		}
-		return y.merge(parent, v.Alias)
+		return y.expand(v.Alias, len(parent.Path), func() error { return y.merge(parent, v.Alias) })
 	}
 	switch v.Kind {
 	case yaml.SequenceNode:
@@ -302,16 +392,16 @@ func (y *yamlBuilder) value(parent *Node, seg Segment, keyPos Pos, v *yaml.Node)
 	}
 	if v.Kind == yaml.AliasNode {
 		if y.active[v] {
-			return y.errAt(vpos, "alias *%s refers to itself", v.Value)
+			return y.errAt(vpos, "an alias refers to a node that contains it")
 		}
 		if v.Alias == nil {
-			return y.errAt(vpos, "unknown anchor %q", v.Value)
+			return y.errAt(vpos, "unknown anchor")
 		}
 		y.active[v] = true
 		defer delete(y.active, v)
 		// An alias keeps the positions of its anchor's content but the key
 		// where it is used.
-		return y.value(parent, seg, keyPos, v.Alias)
+		return y.expand(v.Alias, len(parent.Path)+1, func() error { return y.value(parent, seg, keyPos, v.Alias) })
 	}
 	switch v.Kind {
 	case yaml.MappingNode:

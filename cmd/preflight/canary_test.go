@@ -64,3 +64,172 @@ func TestSecretCanary(t *testing.T) {
 		}
 	}
 }
+
+// canaryTeams is the registry of the canary bundles.
+const canaryTeams = `[aliases.ops]
+address = "ops@example.com"
+members = ["a@example.com", "b@example.com"]
+`
+
+// canaryManifest enables configdiff and routes over the bundle's two
+// configs (named STAGING and PRODUCTION).
+const canaryManifest = `version = 1
+[configdiff]
+staging = "STAGING"
+production = "PRODUCTION"
+secrets = ["vault.*"]
+[routes]
+files = ["PRODUCTION"]
+keys = ["alerts.*", "**.error_email", "notify"]
+`
+
+// canaryBundles are bundles whose secret values, in every format, hold
+// "CANARY": secret key names, credential-looking values under plain keys,
+// YAML aliases of secret nodes, routes on secret keys, and malformed lines
+// that an error message must not quote.
+var canaryBundles = map[string]map[string]string{
+	"yaml": {
+		"staging.yaml": `
+api_keys: CANARY-s1
+password1: CANARY-s2
+oauth2token: CANARY-s3
+sessiontoken: CANARY-s4
+passphrase: CANARY-s5
+pwd: CANARY-s6
+AWSAccessKeyId: CANARY-s7
+vault: {pin: CANARY-s8}
+db:
+  password: &pw CANARY-s9
+  credentials: &cr {user: CANARY-s10}
+plain: *pw
+copy: *cr
+merged: {<<: *cr}
+stripe: sk_live_CANARY_abcdefghijkl
+github: ghp_CANARYabcdefghijklmnopqrstuvwxyz
+aws: AKIACANARY0123456789
+jwt: eyJhbGciOiJIUzI1NiJ9.eyJDQU5BUlki.CANARY
+pem: "-----BEGIN PRIVATE KEY-----\nCANARY\n-----END PRIVATE KEY-----\n"
+auth: Bearer xoxb-CANARY-0123456789abc
+alerts: {password: CANARY-r0}
+`,
+		"production.yaml": `
+api_keys: CANARY-p1
+password1: CANARY-p2
+oauth2token: CANARY-p3
+sessiontoken: CANARY-p4
+passphrase: CANARY-p5
+pwd: CANARY-p6
+AWSAccessKeyId: CANARY-p7
+vault: {pin: CANARY-p8}
+db:
+  password: &pw CANARY-p9
+  credentials: &cr {user: CANARY-p10}
+plain: *pw
+copy: *cr
+merged: {<<: *cr}
+stripe: sk_live_CANARY_zyxwvutsrqpo
+github: ghp_CANARYzyxwvutsrqponmlkjihgfedcba
+aws: AKIACANARY9876543210
+jwt: eyJhbGciOiJIUzI1NiJ9.eyJDQU5BUlki.CANARYp
+pem: "-----BEGIN PRIVATE KEY-----\nCANARYp\n-----END PRIVATE KEY-----\n"
+auth: Bearer xoxb-CANARY-9876543210abc
+only_prod: glpat-CANARYabcdefghijklmno
+alerts:
+  password: CANARY-r1
+  token: [CANARY-r2, CANARY-r3]
+  pin: *pw
+  error_email: sk-CANARYabcdefghijklmnopq
+notify: 1234
+`,
+	},
+	"env-json": {
+		"staging.env": "API_KEYS=CANARY-s1\nDB_PWD=CANARY-s2\nSTRIPE=sk_test_CANARY_abcdefghij\nPEM=\"-----BEGIN RSA PRIVATE KEY-----\nCANARY\n-----END RSA PRIVATE KEY-----\"\nERROR_EMAIL=ops@example.com\n",
+		"production.json": `{"API_KEYS": "CANARY-p1", "DB_PWD": "CANARY-p2", "STRIPE": "sk_live_CANARY_abcdefghij",
+			"PEM": "-----BEGIN RSA PRIVATE KEY-----\nCANARYp\n-----END RSA PRIVATE KEY-----",
+			"alerts": {"apiKey": "CANARY-r1", "x": {"error_email": "ghs_CANARYabcdefghijklmnopq"}}}`,
+	},
+	"toml": {
+		"staging.toml":    "sessiontoken = \"CANARY-s1\"\nnote = \"\"\"\nAKIACANARY0123456789\"\"\"\n[alerts]\nsecrets = \"CANARY-r0\"\n",
+		"production.toml": "sessiontoken = \"CANARY-p1\"\nnote = \"\"\"\nAKIACANARY9876543210\"\"\"\n[alerts]\nsecrets = \"CANARY-r1\"\nerror_email = \"ops@example.com\"\n",
+	},
+	// Malformed configs: the error quotes nothing of the line.
+	"bad-anchor": {"staging.yaml": "a: 1\n", "production.yaml": "password: *CANARYabc\n"},
+	"bad-env":    {"staging.env": "A=1\n", "production.env": "DB_PASSWORD=x\nCANARY CANARY\n"},
+	"bad-env-b64": {"staging.env": "A=1\n",
+		"production.env": "DB_PASSWORD=-----BEGIN PRIVATE KEY-----\nMIIEvCANARY+/abc==\n-----END PRIVATE KEY-----\n"},
+	"bad-env-key":   {"staging.env": "A=1\n", "production.env": "CANARY+/abc==\n"},
+	"bad-alias-key": {"staging.yaml": "a: 1\n", "production.yaml": "password: &p CANARY\nm:\n  *p : 1\n"},
+	"bad-json":      {"staging.json": "{}", "production.json": `{"password": CANARY}`},
+	"bad-toml":      {"staging.toml": "", "production.toml": "password = CANARY\n"},
+}
+
+// TestSecretCanaryCases runs every command and format over each canary
+// bundle and fails if "CANARY" shows up in any output or sign-off file.
+func TestSecretCanaryCases(t *testing.T) {
+	for name, files := range canaryBundles {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			var staging, production string
+			for f, data := range files {
+				if strings.HasPrefix(f, "staging") {
+					staging = "config/" + f
+				} else {
+					production = "config/" + f
+				}
+				writeFile(t, filepath.Join(dir, "config", f), data)
+			}
+			manifest := strings.NewReplacer("STAGING", staging, "PRODUCTION", production).Replace(canaryManifest)
+			writeFile(t, filepath.Join(dir, "preflight.toml"), manifest)
+			writeFile(t, filepath.Join(dir, "teams.toml"), canaryTeams)
+			summary := filepath.Join(t.TempDir(), "summary.md")
+			getenv := func(k string) string {
+				switch k {
+				case "GITHUB_STEP_SUMMARY":
+					return summary
+				case "PREFLIGHT_NOW":
+					return "2026-11-27T12:00:00Z"
+				}
+				return ""
+			}
+			malformed := strings.HasPrefix(name, "bad-")
+			for _, args := range [][]string{
+				{"check", dir},
+				{"check", dir, "--format", "json", "--format", "sarif", "--format", "junit", "--format", "github", "--format", "markdown"},
+				{"diff", dir},
+				{"signoff", dir, "--all", "--by", "a@example.com", "--reason", "checked"},
+				{"diff", dir},
+				{"check", dir, "--format", "text", "--format", "json"},
+			} {
+				var stdout, stderr bytes.Buffer
+				code := run(args, strings.NewReader(""), &stdout, &stderr, getenv)
+				if code > 2 || code == 2 && !malformed || malformed && code != 2 {
+					t.Fatalf("preflight %s: exit %d\n%s%s", strings.Join(args, " "), code, stdout.String(), stderr.String())
+				}
+				for what, out := range map[string]string{"stdout": stdout.String(), "stderr": stderr.String()} {
+					if strings.Contains(out, "CANARY") {
+						t.Errorf("preflight %s: the secret canary appears in %s:\n%s", strings.Join(args, " "), what, out)
+					}
+				}
+			}
+			for _, f := range []string{filepath.Join(dir, "preflight.signoff.toml"), summary} {
+				data, err := os.ReadFile(f)
+				if err != nil && !malformed {
+					t.Fatal(err)
+				}
+				if bytes.Contains(data, []byte("CANARY")) {
+					t.Errorf("the secret canary appears in %s:\n%s", f, data)
+				}
+			}
+		})
+	}
+}
+
+func writeFile(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
