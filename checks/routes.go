@@ -135,7 +135,7 @@ func (Routes) Check(b *preflight.Bundle, _ *preflight.Options) (*preflight.Resul
 	res := &preflight.Result{}
 	matched := make([]bool, len(globs))
 	for _, f := range files {
-		c := &routeChecker{reg: reg, teams: b.Manifest.Teams, file: f.rel, minMembers: minMembers, secrets: secrets}
+		c := &routeChecker{aliasJudge: aliasJudge{reg: reg, teams: b.Manifest.Teams, minMembers: minMembers}, file: f.rel, secrets: secrets}
 		for _, n := range f.tree.Nodes() {
 			hit := false
 			for i, g := range globs {
@@ -221,13 +221,11 @@ func anyTrue(bs []bool) bool {
 
 // routeChecker checks the routes of one file.
 type routeChecker struct {
-	reg        *preflight.Registry
-	teams      string // the registry's bundle-relative path, for messages
-	file       string
-	minMembers int
-	secrets    configdiff.GlobSet        // the manifest's secrets globs
-	done       map[*configdiff.Node]bool // list elements already checked as routes
-	findings   []preflight.Finding
+	aliasJudge
+	file     string
+	secrets  configdiff.GlobSet        // the manifest's secrets globs
+	done     map[*configdiff.Node]bool // list elements already checked as routes
+	findings []preflight.Finding
 }
 
 func (c *routeChecker) report(r preflight.Rule, n *configdiff.Node, format string, args ...any) {
@@ -269,68 +267,15 @@ func (c *routeChecker) node(n *configdiff.Node) {
 
 // route checks one string route; subject names it in messages.
 func (c *routeChecker) route(n *configdiff.Node, subject string) {
-	value := strings.TrimSpace(n.Text)
-	if value == "" {
-		c.report(ruleRoutesNoRoute, n, "%s is empty: errors go nowhere; expected a team alias address", subject)
-		return
+	verdict, msg := c.judge(n.Text, n.Secret(c.secrets), subject, "errors", "route it to")
+	switch verdict {
+	case aliasEmpty:
+		c.report(ruleRoutesNoRoute, n, "%s", msg)
+	case aliasUnknown:
+		c.report(ruleRoutesNotTeamAlias, n, "%s", msg)
+	case aliasTooSmall:
+		c.report(ruleRoutesSmallAlias, n, "%s", msg)
 	}
-	a := c.reg.Alias(value)
-	if n.Secret(c.secrets) {
-		// Neither the value nor what it matches: naming the alias or
-		// the member would tell the secret.
-		switch {
-		case a == nil:
-			c.report(ruleRoutesNotTeamAlias, n, "%s is (secret), which is not a team alias in %s: expected an alias name or address from the registry", subject, c.teams)
-		case len(a.Members) < c.minMembers:
-			c.report(ruleRoutesSmallAlias, n, "%s is (secret), an alias with %s: expected at least %d so errors still reach someone when one person leaves",
-				subject, preflight.Plural(len(a.Members), "member"), c.minMembers)
-		}
-		return
-	}
-	if a == nil {
-		c.report(ruleRoutesNotTeamAlias, n, "%s", c.notAlias(value, subject))
-		return
-	}
-	if len(a.Members) < c.minMembers {
-		c.report(ruleRoutesSmallAlias, n, "%s reaches alias %q, which has %s (%s): expected at least %d so errors still reach someone when one person leaves",
-			subject, a.Name, preflight.Plural(len(a.Members), "member"), memberList(a.Members), c.minMembers)
-	}
-}
-
-// notAlias explains why a route value, not a secret, is not a team alias.
-func (c *routeChecker) notAlias(value, subject string) string {
-	shown := fmt.Sprintf("%q", value)
-	if as := c.reg.AliasesOf(value); len(as) > 0 {
-		best := as[0]
-		for _, a := range as {
-			if len(a.Members) >= c.minMembers {
-				best = a
-				break
-			}
-		}
-		also := ""
-		if len(as) > 1 {
-			var others []string
-			for _, a := range as {
-				if a != best {
-					others = append(others, fmt.Sprintf("%q", a.Name))
-				}
-			}
-			also = " (also a member of " + strings.Join(others, ", ") + ")"
-		}
-		small := ""
-		if len(best.Members) < c.minMembers {
-			small = fmt.Sprintf(" (it has only %s: add members to it too)", preflight.Plural(len(best.Members), "member"))
-		}
-		return fmt.Sprintf("%s is %s, a person: a member of alias %q%s; route it to the alias, %s%s, so errors still reach the team when that person leaves",
-			subject, shown, best.Name, also, best.Address, small)
-	}
-	if preflight.IsEmail(value) {
-		return fmt.Sprintf("%s is %s, which looks like a person's own address: it is not a team alias in %s; route errors to a registered team alias",
-			subject, shown, c.teams)
-	}
-	return fmt.Sprintf("%s is %s, which is not a team alias in %s: expected an alias name or address from the registry",
-		subject, shown, c.teams)
 }
 
 // describeValue names a value that is not a route: its kind, and its
@@ -362,11 +307,4 @@ func secretGlobs(b *preflight.Bundle) (configdiff.GlobSet, error) {
 		return nil, b.ManifestError("configdiff.secrets", "%v", err)
 	}
 	return g, nil
-}
-
-func memberList(ms []string) string {
-	if len(ms) == 0 {
-		return "none"
-	}
-	return strings.Join(ms, ", ")
 }
