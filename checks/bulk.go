@@ -100,7 +100,7 @@ var (
 		Fix:         "Run `preflight preview`, check the executions, then `preflight signoff --bulk NAME --by YOU --reason WHY` (a second person when you made the change).",
 		Failing:     "approve_over = 10, 848 rows, no [[bulk]] entry in preflight.signoff.toml",
 		Passing:     "[[bulk]]\nname = \"recipients\"\ndigest = \"sha256:…\"  # of the current file\nrows = 847\nby = \"dara@example.com\"\nreason = \"preview checked\"",
-		SignoffFlag: "bulk",
+		SignoffFlag: bulkFlag,
 	}
 	ruleBulkFormulaCell = preflight.Rule{
 		ID:       "bulk/formula-cell",
@@ -115,21 +115,23 @@ var (
 	}
 )
 
-// Name is the gate's name, the prefix of its rule ids.
-func (Bulk) Name() string { return "bulk" }
-
-// Rules returns the metadata of every bulk rule.
-func (Bulk) Rules() []preflight.Rule {
-	return []preflight.Rule{ruleBulkHeaderAsData, ruleBulkDuplicateKey, ruleBulkInvalidKey, ruleBulkBlankKey, ruleBulkRowCount, ruleBulkMalformed, ruleBulkUnapprovedRun, ruleBulkFormulaCell}
+// Info declares the bulk gate: the [[bulk]] section and the [[bulk]]
+// sign-off table.
+func (Bulk) Info() preflight.GateInfo {
+	return preflight.GateInfo{
+		Name:    "bulk",
+		Section: "bulk",
+		Spec:    []BulkSpec{},
+		Rules:   []preflight.Rule{ruleBulkHeaderAsData, ruleBulkDuplicateKey, ruleBulkInvalidKey, ruleBulkBlankKey, ruleBulkRowCount, ruleBulkMalformed, ruleBulkUnapprovedRun, ruleBulkFormulaCell},
+		Ledger:  bulkTable,
+	}
 }
 
-// Enabled reports whether the manifest has [[bulk]] inputs.
-func (Bulk) Enabled(m *preflight.Manifest) bool { return len(m.Bulk) > 0 }
-
 // BulkNames returns the names of the manifest's bulk inputs, in order.
-func BulkNames(m *preflight.Manifest) []string {
-	names := make([]string, len(m.Bulk))
-	for i, s := range m.Bulk {
+func BulkNames(b *preflight.Bundle) []string {
+	specs := BulkSpecs(b)
+	names := make([]string, len(specs))
+	for i, s := range specs {
 		names[i] = s.Name
 	}
 	return names
@@ -137,15 +139,15 @@ func BulkNames(m *preflight.Manifest) []string {
 
 // Check scans every bulk input once and reports its findings, item and
 // preview.
-func (Bulk) Check(b *preflight.Bundle, opts *preflight.Options) (*preflight.Result, error) {
+func (Bulk) Check(b *preflight.Bundle, _ any, opts *preflight.Options) (*preflight.Result, error) {
 	if opts == nil {
 		opts = &preflight.Options{}
 	}
-	if err := b.Manifest.CheckInputs(opts.Inputs); err != nil {
+	if err := CheckInputs(b, opts.Inputs); err != nil {
 		return nil, err
 	}
 	res := &preflight.Result{}
-	for i := range b.Manifest.Bulk {
+	for i := range BulkSpecs(b) {
 		sc, err := scanBulk(b, opts, i)
 		if err != nil {
 			return nil, err
@@ -167,10 +169,10 @@ func BulkApprovalState(b *preflight.Bundle, opts *preflight.Options, name string
 	if opts == nil {
 		opts = &preflight.Options{}
 	}
-	if err := b.Manifest.CheckInputs(opts.Inputs); err != nil {
+	if err := CheckInputs(b, opts.Inputs); err != nil {
 		return "", preflight.Preview{}, err
 	}
-	i, err := b.Manifest.FindBulk(name)
+	i, err := findBulk(BulkSpecs(b), name)
 	if err != nil {
 		return "", preflight.Preview{}, err
 	}
@@ -190,7 +192,7 @@ var headerLabels = map[string]bool{
 
 // bulkScan is the state of one bulk input's scan.
 type bulkScan struct {
-	spec    *preflight.BulkSpec
+	spec    *BulkSpec
 	index   int
 	file    string // as findings carry it
 	display string // as error messages name it
@@ -245,7 +247,7 @@ func scanBulk(b *preflight.Bundle, opts *preflight.Options, i int) (*bulkScan, e
 	if opts == nil {
 		opts = &preflight.Options{}
 	}
-	spec := &b.Manifest.Bulk[i]
+	spec := &BulkSpecs(b)[i]
 	sc := &bulkScan{spec: spec, index: i, email: spec.Format == "email", header: spec.HasHeader()}
 	sc.keys = keyset.New()
 	sc.preview = preflight.Preview{Bulk: spec.Name, Columns: []string{}, First: []preflight.Execution{}}
@@ -325,6 +327,6 @@ func (sc *bulkScan) add(r preflight.Rule, line, col int, format string, args ...
 
 func (sc *bulkScan) finding(r preflight.Rule, line, col int, format string, args ...any) preflight.Finding {
 	f := r.Finding(sc.file, line, col, fmt.Sprintf(format, args...))
-	f.Bulk = sc.spec.Name
+	f.Subject = preflight.Subject{Kind: "bulk", Name: sc.spec.Name}
 	return f
 }

@@ -20,7 +20,7 @@ const digestVersion = "preflight bulk approval v1"
 // "true" or "false" for header; the delimiter; "-" when there is no
 // template, else "+" and the template file's bytes. The file's bytes follow
 // unprefixed, last, so the digest is computed while the file streams.
-func writeDigestInputs(h hash.Hash, spec *preflight.BulkSpec, tmpl []byte) {
+func writeDigestInputs(h hash.Hash, spec *BulkSpec, tmpl []byte) {
 	item := func(b []byte) {
 		var n [8]byte
 		binary.BigEndian.PutUint64(n[:], uint64(len(b)))
@@ -49,22 +49,22 @@ func (sc *bulkScan) approval(b *preflight.Bundle, opts *preflight.Options) error
 	if rows <= *spec.ApproveOver {
 		return nil
 	}
-	so, err := b.Signoffs()
+	so, err := b.Ledger()
 	if err != nil {
 		return err
 	}
 	over := fmt.Sprintf("%d rows, over approve_over %d", rows, *spec.ApproveOver)
-	a := so.FindBulk(spec.Name)
+	a := so.Find(bulkTable.Name, spec.Name)
 	if a == nil {
 		sc.add(ruleBulkUnapprovedRun, 0, 0, "%s, and no approval: run `preflight preview`, then `preflight signoff --bulk %s`", over, spec.Name)
 		return nil
 	}
 	where := fmt.Sprintf("the approval at %s:%d", so.File, a.Line)
-	if a.Digest != sc.digest {
-		sc.add(ruleBulkUnapprovedRun, 0, 0, "%s: %s is for other content (approved with %d rows): the file or the preview's inputs changed since %s approved it", over, where, a.Rows, a.By)
+	if a.Text("digest") != sc.digest {
+		sc.add(ruleBulkUnapprovedRun, 0, 0, "%s: %s is for other content (approved with %d rows): the file or the preview's inputs changed since %s approved it", over, where, a.Int("rows"), a.By)
 		return nil
 	}
-	if preflight.Expired(a.Expires, opts.Now) {
+	if a.Expired(opts.Now) {
 		sc.add(ruleBulkUnapprovedRun, 0, 0, "%s: %s expired on %s", over, where, a.Expires.UTC().Format("2006-01-02 15:04 MST"))
 		return nil
 	}

@@ -21,7 +21,7 @@ func BenchmarkBulkBigFile(b *testing.B) {
 		b.Skip("BULK_BIG is not set")
 	}
 	in, _ = filepath.Abs(in)
-	bundle, err := preflight.LoadBundle(filepath.Join(filepath.Dir(in), "bundle"))
+	bundle, err := LoadBundle(filepath.Join(filepath.Dir(in), "bundle"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func BenchmarkBulkBigFile(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		r, err := preflight.Check(bundle, Gates(), &preflight.Options{Inputs: map[string]string{"rows": in}, Now: bulkNow, FailOn: preflight.SeverityError})
+		r, err := preflight.Check(bundle, &preflight.Options{Inputs: map[string]string{"rows": in}, Now: bulkNow, FailOn: preflight.SeverityError})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -63,7 +63,7 @@ func BenchmarkKeyLookup(b *testing.B) {
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		sc := &bulkScan{spec: &preflight.BulkSpec{Name: "in"}, email: true, keyCols: []int{0}}
+		sc := &bulkScan{spec: &BulkSpec{Name: "in"}, email: true, keyCols: []int{0}}
 		sc.keys = keyset.New()
 		for _, kb := range batches {
 			sc.lookup(kb)

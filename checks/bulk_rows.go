@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/preflight-gate/preflight/checks/internal/csvscan"
+	"github.com/preflight-gate/preflight/preflight"
 )
 
 // row checks one data row.
@@ -176,7 +177,7 @@ func (sc *bulkScan) lookup(b *keyBatchBuf) {
 			if first, nth := k.Lookup(key, hashes[i]); nth > 0 {
 				// The message without fmt: a large file can have many.
 				f := ruleBulkDuplicateKey.Finding(sc.file, pk.line, b.cols[pk.parts], sc.keyPhrase()+" repeats the key of line "+strconv.Itoa(first)+": the same recipient would get this a "+ordinal(nth)+" time")
-				f.Bulk = sc.spec.Name
+				f.Subject = preflight.Subject{Kind: "bulk", Name: sc.spec.Name}
 				sc.keyFindings = append(sc.keyFindings, f)
 				continue
 			}

@@ -32,7 +32,7 @@ var bulkNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 // writeBulkBundle writes a bundle folder with the given files and loads it.
 func writeBulkBundle(t testing.TB, files map[string]string) *preflight.Bundle {
 	t.Helper()
-	b, err := preflight.LoadBundle(writeBundle(t, files))
+	b, err := LoadBundle(writeBundle(t, files))
 	if err != nil {
 		t.Fatalf("LoadBundle: %v", err)
 	}
@@ -138,7 +138,7 @@ func TestBulkFixtures(t *testing.T) {
 		t.Run(tt.file, func(t *testing.T) {
 			b := writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest(tt.spec)})
 			in := filepath.ToSlash(filepath.Join("testdata", "bulk", tt.file))
-			res, err := Bulk{}.Check(b, &preflight.Options{Now: bulkNow, Inputs: map[string]string{"in": in}})
+			res, err := Bulk{}.Check(b, nil, &preflight.Options{Now: bulkNow, Inputs: map[string]string{"in": in}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -155,8 +155,8 @@ func TestBulkFixtures(t *testing.T) {
 			fi, _ := os.Stat(in)
 			for _, f := range fs {
 				got, err := os.Stat(filepath.Join(b.Dir, f.File))
-				if err != nil || !os.SameFile(fi, got) || f.Bulk != "in" {
-					t.Errorf("finding at file %q, bulk %q: want %s relative to the bundle, bulk %q", f.File, f.Bulk, in, "in")
+				if err != nil || !os.SameFile(fi, got) || f.Subject.Name != "in" {
+					t.Errorf("finding at file %q, bulk %q: want %s relative to the bundle, bulk %q", f.File, f.Subject.Name, in, "in")
 				}
 			}
 			if len(res.Items) != 1 || res.Items[0].Findings != len(fs) || res.Items[0].Name != "in" {
@@ -180,7 +180,7 @@ func TestBulkHeaderRepeated(t *testing.T) {
 	} {
 		key, _, _ := strings.Cut(header, ",")
 		b := writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest(fmt.Sprintf("key = [%q]", key)), "in.csv": header + "\n" + rows})
-		res, err := Bulk{}.Check(b, &preflight.Options{Now: bulkNow})
+		res, err := Bulk{}.Check(b, nil, &preflight.Options{Now: bulkNow})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -201,7 +201,7 @@ func TestBulkNoCustomerData(t *testing.T) {
 	files, _ := filepath.Glob("testdata/bulk/*.csv")
 	for _, name := range files {
 		b := writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest("key = [\"email\"]\nformat = \"email\"\nrows = { max = 1 }\napprove_over = 0\n")})
-		res, err := Bulk{}.Check(b, &preflight.Options{Now: bulkNow, Inputs: map[string]string{"in": name}})
+		res, err := Bulk{}.Check(b, nil, &preflight.Options{Now: bulkNow, Inputs: map[string]string{"in": name}})
 		var pe *preflight.Error
 		if errors.As(err, &pe) {
 			continue // no "email" column
@@ -274,7 +274,7 @@ func TestBulkErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b := writeBulkBundle(t, tt.files)
-			_, err := Bulk{}.Check(b, &tt.opts)
+			_, err := Bulk{}.Check(b, nil, &tt.opts)
 			var pe *preflight.Error
 			if !errors.As(err, &pe) {
 				t.Fatalf("got %v, want a *preflight.Error", err)
@@ -391,7 +391,7 @@ func TestBulkDigestLarge(t *testing.T) {
 				t.Fatal(err)
 			}
 			h := sha256.New()
-			writeDigestInputs(h, &b.Manifest.Bulk[0], nil)
+			writeDigestInputs(h, &BulkSpecs(b)[0], nil)
 			h.Write(data)
 			if want := "sha256:" + hex.EncodeToString(h.Sum(nil)); got != want {
 				t.Errorf("digest %s, want %s", got, want)
@@ -418,28 +418,30 @@ func TestBulkApproval(t *testing.T) {
 	past := bulkNow.Add(-time.Hour)
 	tests := []struct {
 		name     string
-		approval *preflight.BulkApproval
+		approval *preflight.Entry
 		author   string
 		want     string // "" passes
 	}{
 		{"none", nil, "", "12 rows, over approve_over 10, and no approval"},
-		{"valid", &preflight.BulkApproval{Digest: digest, By: "dara@example.com"}, "", ""},
-		{"other content", &preflight.BulkApproval{Digest: "sha256:" + strings.Repeat("0", 64), By: "dara@example.com"}, "", "is for other content (approved with 12 rows)"},
-		{"expired", &preflight.BulkApproval{Digest: digest, By: "dara@example.com", Expires: &past}, "", "expired on 2026-11-27 11:00 UTC"},
-		{"not an approver", &preflight.BulkApproval{Digest: digest, By: "eve@example.com"}, "", `not a member of the approvers alias "marketing-leads"`},
-		{"self-approved", &preflight.BulkApproval{Digest: digest, By: "dara@example.com"}, "Dara@example.com", "the author of the change"},
+		{"valid", &preflight.Entry{Fields: map[string]any{"digest": digest}, By: "dara@example.com"}, "", ""},
+		{"other content", &preflight.Entry{Fields: map[string]any{"digest": "sha256:" + strings.Repeat("0", 64)}, By: "dara@example.com"}, "", "is for other content (approved with 12 rows)"},
+		{"expired", &preflight.Entry{Fields: map[string]any{"digest": digest}, By: "dara@example.com", Expires: &past}, "", "expired on 2026-11-27 11:00 UTC"},
+		{"not an approver", &preflight.Entry{Fields: map[string]any{"digest": digest}, By: "eve@example.com"}, "", `not a member of the approvers alias "marketing-leads"`},
+		{"self-approved", &preflight.Entry{Fields: map[string]any{"digest": digest}, By: "dara@example.com"}, "Dara@example.com", "the author of the change"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b := writeBulkBundle(t, files)
 			if a := tt.approval; a != nil {
-				a.Name, a.Rows, a.Reason, a.At = "in", 12, "checked the preview", bulkNow.Add(-2*time.Hour)
-				s := &preflight.Signoffs{Bulk: []*preflight.BulkApproval{a}}
+				a.Table, a.Key, a.Reason, a.At = "bulk", "in", "checked the preview", bulkNow.Add(-2*time.Hour)
+				a.Fields["rows"] = 12
+				s := preflight.NewLedger("preflight.signoff.toml", []*preflight.LedgerTable{bulkTable})
+				s.Put(a)
 				if err := s.Write(filepath.Join(b.Dir, "preflight.signoff.toml")); err != nil {
 					t.Fatal(err)
 				}
 			}
-			res, err := Bulk{}.Check(b, &preflight.Options{Now: bulkNow, Author: tt.author})
+			res, err := Bulk{}.Check(b, nil, &preflight.Options{Now: bulkNow, Author: tt.author})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -457,7 +459,7 @@ func TestBulkApproval(t *testing.T) {
 }
 
 func TestBulkRules(t *testing.T) {
-	rules := Bulk{}.Rules()
+	rules := Bulk{}.Info().Rules
 	want := []string{"bulk/header-as-data", "bulk/duplicate-key", "bulk/invalid-key", "bulk/blank-key", "bulk/row-count", "bulk/malformed", "bulk/unapproved-run", "bulk/formula-cell"}
 	var got []string
 	for _, r := range rules {
@@ -613,7 +615,7 @@ func BenchmarkBulkCheck(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		res, err := Bulk{}.Check(bundle, opts)
+		res, err := Bulk{}.Check(bundle, nil, opts)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -762,7 +764,7 @@ func TestBulkExampleBundles(t *testing.T) {
 	}
 
 	// The fixed bundle's approval carries the digest of its current content.
-	fixed, err := preflight.LoadBundle(filepath.Join(root, "bulk-send-fixed"))
+	fixed, err := LoadBundle(filepath.Join(root, "bulk-send-fixed"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -772,29 +774,30 @@ func TestBulkExampleBundles(t *testing.T) {
 	}
 	signoff := filepath.Join(root, "bulk-send-fixed", "preflight.signoff.toml")
 	if *update {
-		s := &preflight.Signoffs{Bulk: []*preflight.BulkApproval{{
-			Name: "recipients", Digest: digest, Rows: p.Rows, By: "dara@example.com",
+		s := preflight.NewLedger(signoff, []*preflight.LedgerTable{bulkTable})
+		s.Put(&preflight.Entry{
+			Table: "bulk", Key: "recipients", Fields: map[string]any{"digest": digest, "rows": p.Rows}, By: "dara@example.com",
 			Reason: "checked the preview: 837 customers, one row each, the first five render correctly",
 			At:     time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC),
-		}}}
+		})
 		if err := s.Write(signoff); err != nil {
 			t.Fatal(err)
 		}
 	}
-	so, err := preflight.LoadSignoffs(signoff, signoff)
+	so, err := fixed.Ledger()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a := so.FindBulk("recipients"); a == nil || a.Digest != digest {
+	if a := so.Find("bulk", "recipients"); a == nil || a.Text("digest") != digest {
 		t.Errorf("%s: the approval does not carry the current digest %s: run with -update", signoff, digest)
 	}
 
 	// bulk-send: the incident, every part of it.
-	send, err := preflight.LoadBundle(filepath.Join(root, "bulk-send"))
+	send, err := LoadBundle(filepath.Join(root, "bulk-send"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Bulk{}.Check(send, &preflight.Options{Now: bulkNow})
+	res, err := Bulk{}.Check(send, nil, &preflight.Options{Now: bulkNow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -826,7 +829,7 @@ func TestBulkExampleBundles(t *testing.T) {
 	}
 
 	// bulk-send-fixed passes, and shows the same customers once each.
-	res, err = Bulk{}.Check(fixed, &preflight.Options{Now: bulkNow})
+	res, err = Bulk{}.Check(fixed, nil, &preflight.Options{Now: bulkNow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -837,7 +840,7 @@ func TestBulkExampleBundles(t *testing.T) {
 		t.Errorf("bulk-send-fixed preview: %+v", pv)
 	}
 	// The author's own approval does not count.
-	res, err = Bulk{}.Check(fixed, &preflight.Options{Now: bulkNow, Author: "dara@example.com"})
+	res, err = Bulk{}.Check(fixed, nil, &preflight.Options{Now: bulkNow, Author: "dara@example.com"})
 	if err != nil || len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Message, "the author of the change") {
 		t.Errorf("self-approved: %v %v", err, res.Findings)
 	}
@@ -858,7 +861,7 @@ func TestBulkRowsMaxZero(t *testing.T) {
 		{rows: "{ max = 1 }", csv: "email\nana@example.com\nbo@example.com\n", want: []string{"bulk/row-count 0:0"}, message: "found 2 data rows, at most 1 expected"},
 	} {
 		b := writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest("key = [\"email\"]\nrows = " + tt.rows), "in.csv": tt.csv})
-		res, err := Bulk{}.Check(b, &preflight.Options{Now: bulkNow})
+		res, err := Bulk{}.Check(b, nil, &preflight.Options{Now: bulkNow})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -878,7 +881,7 @@ func TestBulkRowsMaxZero(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "preflight.toml"), []byte(bulkManifest("key = [\"email\"]\nrows = "+rows)), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, err := preflight.LoadBundle(dir)
+		_, err := LoadBundle(dir)
 		var pe *preflight.Error
 		if !errors.As(err, &pe) || !strings.Contains(err.Error(), want) {
 			t.Errorf("rows = %s: got %v, want a *preflight.Error containing %q", rows, err, want)
@@ -894,7 +897,7 @@ func TestBulkMalformedHeaderMask(t *testing.T) {
 		"preflight.toml": bulkManifest("key = [\"name\"]\nmask = [\"email\"]\npreview = 1"),
 		"in.csv":         "em\"ail,name,extra\nana@example.com,Ana,Secret,more\n",
 	})
-	res, err := Bulk{}.Check(b, &preflight.Options{Now: bulkNow})
+	res, err := Bulk{}.Check(b, nil, &preflight.Options{Now: bulkNow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -960,7 +963,7 @@ func TestBulkLongRecord(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b := writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest(tt.spec), "in.csv": tt.csv})
-			res, err := Bulk{}.Check(b, &preflight.Options{Now: bulkNow})
+			res, err := Bulk{}.Check(b, nil, &preflight.Options{Now: bulkNow})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -983,7 +986,7 @@ func TestBulkLongRecord(t *testing.T) {
 // the header is really on.
 func TestBulkHeaderRecord(t *testing.T) {
 	b := writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest("key = [\"k\"]"), "in.csv": "\"k,v\nana@example.com,1\n"})
-	res, err := Bulk{}.Check(b, &preflight.Options{Now: bulkNow})
+	res, err := Bulk{}.Check(b, nil, &preflight.Options{Now: bulkNow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -992,7 +995,7 @@ func TestBulkHeaderRecord(t *testing.T) {
 	}
 
 	b = writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest("key = [\"email\"]\ndelimiter = \";\""), "in.csv": "sep=;\nemail;name\nana@example.com;A\nemail;name\n"})
-	res, err = Bulk{}.Check(b, &preflight.Options{Now: bulkNow})
+	res, err = Bulk{}.Check(b, nil, &preflight.Options{Now: bulkNow})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ func Gates() []preflight.Gate {
 func Rules() []preflight.Rule {
 	var rules []preflight.Rule
 	for _, g := range Gates() {
-		rules = append(rules, g.Rules()...)
+		rules = append(rules, g.Info().Rules...)
 	}
 	return rules
 }
@@ -33,4 +33,10 @@ func Rule(id string) (preflight.Rule, bool) {
 		}
 	}
 	return preflight.Rule{}, false
+}
+
+// LoadBundle loads the bundle in dir for every gate: the manifest may
+// write any gate's section.
+func LoadBundle(dir string) (*preflight.Bundle, error) {
+	return preflight.LoadBundle(dir, Gates())
 }

@@ -9,6 +9,35 @@ import (
 
 const costIncident = "cost explosion: one config value (model_tier) differed between staging and production; production ran the expensive model for 72 hours and spent $47,000 before anyone compared the two"
 
+// keyFlag resolves configdiff findings: `signoff --key KEY`.
+var keyFlag = &preflight.SignoffFlag{
+	Name:   "key",
+	Items:  "Config differences",
+	Advice: "review each one; when it is intended, a person other than its author signs it off (the sign-off binds the exact values)",
+}
+
+// changeTable is the sign-off file's [[change]] table: one sign-off per
+// config key, bound to the digests of both sides' values.
+var changeTable = &preflight.LedgerTable{
+	Name:  "change",
+	Key:   "key",
+	Need:  "the config key it signs",
+	Entry: "sign-off for %q",
+	Twice: "two sign-offs for key %q",
+	Fields: []preflight.LedgerField{
+		{Name: "staging", Label: "staging digest", Check: configdiff.CheckDigest},
+		{Name: "production", Label: "production digest", Check: configdiff.CheckDigest},
+	},
+	// Hand edits may quote a plain segment: compare keys as parsed.
+	Canonical: func(key string) (string, error) {
+		p, err := configdiff.ParsePath(key)
+		if err != nil {
+			return "", err
+		}
+		return p.String(), nil
+	},
+}
+
 var (
 	ruleConfigdiffUnsignedChange = preflight.Rule{
 		ID:          "configdiff/unsigned-change",
@@ -19,7 +48,7 @@ var (
 		Fix:         "Make the values equal, add the key to [configdiff] allow when the drift is expected (hosts, URLs), or run `preflight signoff --key KEY --by YOU --reason \"why production differs\"` and get the sign-off file reviewed.",
 		Failing:     "staging.yaml:    llm: {model_tier: gpt-4o-mini}\nproduction.yaml: llm: {model_tier: gpt-4o}\n(no sign-off)",
 		Passing:     "[[change]]\nkey = \"llm.model_tier\"\nstaging = \"sha256:…\"\nproduction = \"sha256:…\"\nby = \"dara@example.com\"\nreason = \"production escalations need the large model\"",
-		SignoffFlag: "key",
+		SignoffFlag: keyFlag,
 	}
 	ruleConfigdiffStaleSignoff = preflight.Rule{
 		ID:          "configdiff/stale-signoff",
@@ -30,7 +59,7 @@ var (
 		Fix:         "Check the new value, then sign again: `preflight signoff --key KEY --by YOU --reason \"…\"` replaces the stale entry.",
 		Failing:     "signed: production model_tier = gpt-4o\nnow:    production model_tier = gpt-4o-2025",
 		Passing:     "the sign-off re-recorded for the current values",
-		SignoffFlag: "key",
+		SignoffFlag: keyFlag,
 	}
 	ruleConfigdiffExpiredSignoff = preflight.Rule{
 		ID:          "configdiff/expired-signoff",
@@ -41,7 +70,7 @@ var (
 		Fix:         "Remove the drift, or sign again with a new --expires date and a reason for keeping it.",
 		Failing:     "expires = 2026-01-31T00:00:00Z (in the past)",
 		Passing:     "expires = 2027-01-31T00:00:00Z, or no expires",
-		SignoffFlag: "key",
+		SignoffFlag: keyFlag,
 	}
 	ruleConfigdiffUnauthorizedSignoff = preflight.Rule{
 		ID:          "configdiff/unauthorized-signoff",
@@ -52,7 +81,7 @@ var (
 		Fix:         "Ask a member of the approvers alias (teams.toml) who did not make the change to run `preflight signoff`.",
 		Failing:     "by = \"dev@example.com\" with --author dev@example.com",
 		Passing:     "by = \"lead@example.com\", a member of approvers, not the author",
-		SignoffFlag: "key",
+		SignoffFlag: keyFlag,
 	}
 	ruleConfigdiffUnusedSignoff = preflight.Rule{
 		ID:       "configdiff/unused-signoff",
@@ -79,21 +108,81 @@ var (
 	}
 )
 
+// ConfigdiffSpec is the [configdiff] section.
+type ConfigdiffSpec struct {
+	Staging    string   `toml:"staging"`
+	Production string   `toml:"production"`
+	Allow      []string `toml:"allow"`
+	Secrets    []string `toml:"secrets"`
+	Approvers  string   `toml:"approvers"`
+
+	allow, secrets configdiff.GlobSet // compiled at load
+}
+
 // Configdiff is the gate for the cost-explosion incident: every difference
 // between the staging and production config needs a sign-off bound to the
 // exact values, unless the manifest allows it.
 type Configdiff struct{}
 
-func (Configdiff) Name() string { return "configdiff" }
-
-func (Configdiff) Rules() []preflight.Rule {
-	return []preflight.Rule{ruleConfigdiffUnsignedChange, ruleConfigdiffStaleSignoff, ruleConfigdiffExpiredSignoff, ruleConfigdiffUnauthorizedSignoff, ruleConfigdiffUnusedSignoff, ruleConfigdiffCredentialValue}
+// Info declares the configdiff gate: the [configdiff] section and the
+// [[change]] sign-off table.
+func (Configdiff) Info() preflight.GateInfo {
+	return preflight.GateInfo{
+		Name:    "configdiff",
+		Section: "configdiff",
+		Spec:    ConfigdiffSpec{},
+		Rules:   []preflight.Rule{ruleConfigdiffUnsignedChange, ruleConfigdiffStaleSignoff, ruleConfigdiffExpiredSignoff, ruleConfigdiffUnauthorizedSignoff, ruleConfigdiffUnusedSignoff, ruleConfigdiffCredentialValue},
+		Ledger:  changeTable,
+	}
 }
 
-func (Configdiff) Enabled(m *preflight.Manifest) bool { return m.Configdiff != nil }
+// Load checks the [configdiff] section: both files named, the globs
+// compiled, the approvers alias in the registry.
+func (Configdiff) Load(b *preflight.Bundle, section any) (any, error) {
+	spec := section.(*ConfigdiffSpec)
+	if spec.Staging == "" {
+		return nil, b.ManifestError("configdiff", "[configdiff] needs staging: the staging config file")
+	}
+	if spec.Production == "" {
+		return nil, b.ManifestError("configdiff", "[configdiff] needs production: the production config file")
+	}
+	var err error
+	if spec.allow, err = compileGlobs(b, "configdiff.allow", spec.Allow); err != nil {
+		return nil, err
+	}
+	if spec.secrets, err = compileGlobs(b, "configdiff.secrets", spec.Secrets); err != nil {
+		return nil, err
+	}
+	if err := b.CheckApprovers("configdiff.approvers", spec.Approvers); err != nil {
+		return nil, err
+	}
+	return spec, nil
+}
 
-func (Configdiff) Check(b *preflight.Bundle, opts *preflight.Options) (*preflight.Result, error) {
-	s, err := LoadDrift(b, opts)
+// compileGlobs compiles the key globs the manifest lists under key; an
+// error points at the glob.
+func compileGlobs(b *preflight.Bundle, key string, patterns []string) (configdiff.GlobSet, error) {
+	set := make(configdiff.GlobSet, len(patterns))
+	for i, p := range patterns {
+		g, err := configdiff.CompileGlob(p)
+		if err != nil {
+			return nil, b.ManifestError(fmt.Sprintf("%s[%d]", key, i), "%v", err)
+		}
+		set[i] = g
+	}
+	return set, nil
+}
+
+// ConfigdiffOf returns the bundle's [configdiff] section, or nil when the
+// manifest has none.
+func ConfigdiffOf(b *preflight.Bundle) *ConfigdiffSpec {
+	s, _ := b.Spec("configdiff").(*ConfigdiffSpec)
+	return s
+}
+
+// Check judges every difference between the two files.
+func (Configdiff) Check(b *preflight.Bundle, spec any, opts *preflight.Options) (*preflight.Result, error) {
+	s, err := loadDrift(b, spec.(*ConfigdiffSpec), opts)
 	if err != nil {
 		return nil, err
 	}
@@ -153,23 +242,31 @@ type Drift struct {
 	StagingTree, ProductionTree              *configdiff.Tree
 	Secrets                                  configdiff.GlobSet // the manifest's secrets globs
 	Drifts                                   []*KeyDrift
-	Unused                                   []*preflight.ChangeSignoff
+	Unused                                   []*preflight.Entry // [[change]] entries
 }
 
 // KeyDrift is one differing key.
 type KeyDrift struct {
 	configdiff.Change
-	Secret  bool                     // a value on either side is secret (configdiff.Change.Secret)
-	Allowed bool                     // declared drift: needs no sign-off
-	Signoff *preflight.ChangeSignoff // nil when unsigned
-	Status  string                   // allowed, signed, unsigned, stale, expired or unauthorized
-	Finding *preflight.Finding       // nil when the key passes
+	Secret  bool               // a value on either side is secret (configdiff.Change.Secret)
+	Allowed bool               // declared drift: needs no sign-off
+	Signoff *preflight.Entry   // its [[change]] entry; nil when unsigned
+	Status  string             // allowed, signed, unsigned, stale, expired or unauthorized
+	Finding *preflight.Finding // nil when the key passes
 }
 
 // LoadDrift loads both configs and the sign-off file and judges every
-// difference.
+// difference. It is an *preflight.Error when the manifest has no
+// [configdiff] section.
 func LoadDrift(b *preflight.Bundle, opts *preflight.Options) (*Drift, error) {
-	spec := b.Manifest.Configdiff
+	spec := ConfigdiffOf(b)
+	if spec == nil {
+		return nil, &preflight.Error{File: b.Display(preflight.ManifestName), Msg: "no [configdiff] section: there are no config differences"}
+	}
+	return loadDrift(b, spec, opts)
+}
+
+func loadDrift(b *preflight.Bundle, spec *ConfigdiffSpec, opts *preflight.Options) (*Drift, error) {
 	staging, err := b.Config("configdiff.staging", spec.Staging)
 	if err != nil {
 		return nil, err
@@ -178,15 +275,8 @@ func LoadDrift(b *preflight.Bundle, opts *preflight.Options) (*Drift, error) {
 	if err != nil {
 		return nil, err
 	}
-	allow, err := configdiff.CompileGlobs(spec.Allow)
-	if err != nil {
-		return nil, b.ManifestError("configdiff.allow", "%v", err)
-	}
-	secrets, err := secretGlobs(b)
-	if err != nil {
-		return nil, err
-	}
-	signoffs, err := b.Signoffs()
+	allow, secrets := spec.allow, spec.secrets
+	signoffs, err := b.Ledger()
 	if err != nil {
 		return nil, err
 	}
@@ -202,12 +292,12 @@ func LoadDrift(b *preflight.Bundle, opts *preflight.Options) (*Drift, error) {
 	for _, c := range changes {
 		k := &KeyDrift{Change: c, Secret: c.Secret(secrets), Allowed: allow.Covers(c.Path)}
 		differs[c.Key] = true
-		if err := d.judge(b, opts, spec, k, signoffs.FindChange(c.Key)); err != nil {
+		if err := d.judge(b, opts, spec, k, signoffs.Find(changeTable.Name, c.Key)); err != nil {
 			return nil, err
 		}
 		d.Drifts = append(d.Drifts, k)
 	}
-	for _, c := range signoffs.Change {
+	for _, c := range signoffs.Entries(changeTable.Name) {
 		p, _ := configdiff.ParsePath(c.Key)
 		if !differs[c.Key] && !allow.Covers(p) {
 			d.Unused = append(d.Unused, c)
@@ -218,7 +308,7 @@ func LoadDrift(b *preflight.Bundle, opts *preflight.Options) (*Drift, error) {
 
 // judge sets a key's status and finding. The order of sign-off problems is
 // the contract's: stale, then expired, then unauthorized.
-func (d *Drift) judge(b *preflight.Bundle, opts *preflight.Options, spec *preflight.ConfigdiffSpec, k *KeyDrift, so *preflight.ChangeSignoff) error {
+func (d *Drift) judge(b *preflight.Bundle, opts *preflight.Options, spec *ConfigdiffSpec, k *KeyDrift, so *preflight.Entry) error {
 	k.Signoff = so
 	if k.Allowed {
 		k.Status = "allowed"
@@ -238,7 +328,7 @@ func (d *Drift) judge(b *preflight.Bundle, opts *preflight.Options, spec *prefli
 		case sides != "":
 			k.Status = "stale"
 			rule, msg = ruleConfigdiffStaleSignoff, fmt.Sprintf("sign-off for %s is stale: the %s changed since %s signed it (%s)", k.Key, sides, so.By, k.describe())
-		case preflight.Expired(so.Expires, opts.Now):
+		case so.Expired(opts.Now):
 			k.Status = "expired"
 			rule, msg = ruleConfigdiffExpiredSignoff, fmt.Sprintf("sign-off for %s by %s expired at %s", k.Key, so.By, so.Expires.UTC().Format("2006-01-02 15:04 MST"))
 		case why != "":
@@ -261,12 +351,12 @@ func (d *Drift) judge(b *preflight.Bundle, opts *preflight.Options, spec *prefli
 
 // changedSides names the sides whose value no longer matches the sign-off:
 // "", "staging value", "production value" or "staging and production values".
-func changedSides(so *preflight.ChangeSignoff, c configdiff.Change) (string, error) {
-	okS, err := configdiff.MatchDigest(so.Staging, c.Staging)
+func changedSides(so *preflight.Entry, c configdiff.Change) (string, error) {
+	okS, err := configdiff.MatchDigest(so.Text("staging"), c.Staging)
 	if err != nil {
 		return "", err
 	}
-	okP, err := configdiff.MatchDigest(so.Production, c.Production)
+	okP, err := configdiff.MatchDigest(so.Text("production"), c.Production)
 	if err != nil {
 		return "", err
 	}

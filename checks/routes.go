@@ -72,21 +72,40 @@ var (
 	}
 )
 
+// RoutesSpec is the [routes] section.
+type RoutesSpec struct {
+	Files      []string `toml:"files"`
+	Keys       []string `toml:"keys"`
+	MinMembers *int     `toml:"min_members"` // default 2, set by Load
+
+	custom bool               // Keys are the manifest's, not DefaultRouteKeys
+	globs  []*configdiff.Glob // Keys (or DefaultRouteKeys), compiled
+	named  []routeFile        // the route files as the manifest names them
+}
+
 // Routes is the routes gate: every error route in the route files must
 // point to a registered team alias with at least min_members members,
 // never to a person (the auth-cascade incident).
 type Routes struct{}
 
-// Name is "routes".
-func (Routes) Name() string { return "routes" }
-
-// Rules returns the metadata of the routes rules.
-func (Routes) Rules() []preflight.Rule {
-	return []preflight.Rule{ruleRoutesNotTeamAlias, ruleRoutesSmallAlias, ruleRoutesNoRoute}
+// Info declares the routes gate: the [routes] section; it needs the team
+// registry.
+func (Routes) Info() preflight.GateInfo {
+	return preflight.GateInfo{
+		Name:     "routes",
+		Section:  "routes",
+		Spec:     RoutesSpec{},
+		Rules:    []preflight.Rule{ruleRoutesNotTeamAlias, ruleRoutesSmallAlias, ruleRoutesNoRoute},
+		Registry: true,
+	}
 }
 
-// Enabled reports whether the manifest has a [routes] section.
-func (Routes) Enabled(m *preflight.Manifest) bool { return m.Routes != nil }
+// RoutesOf returns the bundle's [routes] section, or nil when the manifest
+// has none.
+func RoutesOf(b *preflight.Bundle) *RoutesSpec {
+	s, _ := b.Spec("routes").(*RoutesSpec)
+	return s
+}
 
 // routeFile is a config file that holds error routes.
 type routeFile struct {
@@ -95,10 +114,50 @@ type routeFile struct {
 	tree *configdiff.Tree
 }
 
+// Load checks the [routes] section: min_members, the key globs (compiled)
+// and the route files: [routes] files, or the [configdiff] production
+// file when files is omitted.
+func (Routes) Load(b *preflight.Bundle, section any) (any, error) {
+	spec := section.(*RoutesSpec)
+	if spec.MinMembers == nil {
+		spec.MinMembers = intPtr(2)
+	} else if *spec.MinMembers < 1 {
+		return nil, b.ManifestError("routes.min_members", "min_members must be at least 1, got %d", *spec.MinMembers)
+	}
+	keys := spec.Keys
+	spec.custom = len(keys) > 0
+	if !spec.custom {
+		if line, _ := b.Pos("routes.keys"); line > 0 {
+			return nil, b.ManifestError("routes.keys", "routes.keys is empty: list the key globs of your error routes, or omit keys to use the built-in ones")
+		}
+		keys = DefaultRouteKeys
+	}
+	globs, err := compileGlobs(b, "routes.keys", keys)
+	if err != nil {
+		return nil, err
+	}
+	spec.globs = globs
+	written, _ := b.Pos("routes.files")
+	cd := ConfigdiffOf(b)
+	switch {
+	case len(spec.Files) > 0:
+		for i, f := range spec.Files {
+			spec.named = append(spec.named, routeFile{key: fmt.Sprintf("routes.files[%d]", i), rel: f})
+		}
+	case written > 0: // files = []
+		return nil, b.ManifestError("routes.files", "routes.files is empty: list the config files that hold error routes")
+	case cd != nil && cd.Production != "":
+		spec.named = append(spec.named, routeFile{key: "configdiff.production", rel: cd.Production})
+	default:
+		return nil, b.ManifestError("routes", "[routes] needs files: the config files that hold error routes (or a [configdiff] production file to use)")
+	}
+	return spec, nil
+}
+
 // Check finds every error route in the route files and checks it against
 // the team registry.
-func (Routes) Check(b *preflight.Bundle, _ *preflight.Options) (*preflight.Result, error) {
-	spec := b.Manifest.Routes
+func (Routes) Check(b *preflight.Bundle, s any, _ *preflight.Options) (*preflight.Result, error) {
+	spec := s.(*RoutesSpec)
 	files, err := routeFiles(b, spec)
 	if err != nil {
 		return nil, err
@@ -107,35 +166,16 @@ func (Routes) Check(b *preflight.Bundle, _ *preflight.Options) (*preflight.Resul
 	if err != nil {
 		return nil, err
 	}
-	keys := spec.Keys
-	custom := len(keys) > 0
-	if !custom {
-		if line, _ := b.Pos("routes.keys"); line > 0 {
-			return nil, b.ManifestError("routes.keys", "routes.keys is empty: list the key globs of your error routes, or omit keys to use the built-in ones")
-		}
+	keys, globs := spec.Keys, spec.globs
+	if !spec.custom {
 		keys = DefaultRouteKeys
 	}
-	globs := make([]*configdiff.Glob, len(keys))
-	for i, k := range keys {
-		g, err := configdiff.CompileGlob(k)
-		if err != nil {
-			return nil, b.ManifestError(fmt.Sprintf("routes.keys[%d]", i), "%v", err)
-		}
-		globs[i] = g
-	}
-	minMembers := 2
-	if spec.MinMembers != nil {
-		minMembers = *spec.MinMembers
-	}
-	secrets, err := secretGlobs(b)
-	if err != nil {
-		return nil, err
-	}
+	secrets := SecretGlobs(b)
 
 	res := &preflight.Result{}
 	matched := make([]bool, len(globs))
 	for _, f := range files {
-		c := &routeChecker{aliasJudge: aliasJudge{reg: reg, teams: b.Manifest.Teams, minMembers: minMembers}, file: f.rel, secrets: secrets}
+		c := &routeChecker{aliasJudge: aliasJudge{reg: reg, teams: b.Manifest.Teams, minMembers: *spec.MinMembers}, file: f.rel, secrets: secrets}
 		for _, n := range f.tree.Nodes() {
 			hit := false
 			for i, g := range globs {
@@ -158,7 +198,7 @@ func (Routes) Check(b *preflight.Bundle, _ *preflight.Options) (*preflight.Resul
 		names[i] = f.rel
 	}
 	in := strings.Join(names, ", ")
-	if custom {
+	if spec.custom {
 		for i, ok := range matched {
 			if ok {
 				continue
@@ -175,26 +215,11 @@ func (Routes) Check(b *preflight.Bundle, _ *preflight.Options) (*preflight.Resul
 	return res, nil
 }
 
-// routeFiles resolves and loads the route files: [routes] files, or the
-// [configdiff] production file when files is omitted.
-func routeFiles(b *preflight.Bundle, spec *preflight.RoutesSpec) ([]routeFile, error) {
-	var named []routeFile
-	written, _ := b.Pos("routes.files")
-	switch {
-	case len(spec.Files) > 0:
-		for i, f := range spec.Files {
-			named = append(named, routeFile{key: fmt.Sprintf("routes.files[%d]", i), rel: f})
-		}
-	case written > 0: // files = []
-		return nil, b.ManifestError("routes.files", "routes.files is empty: list the config files that hold error routes")
-	case b.Manifest.Configdiff != nil && b.Manifest.Configdiff.Production != "":
-		named = append(named, routeFile{key: "configdiff.production", rel: b.Manifest.Configdiff.Production})
-	default:
-		return nil, b.ManifestError("routes", "[routes] needs files: the config files that hold error routes (or a [configdiff] production file to use)")
-	}
+// routeFiles loads the route files, each once.
+func routeFiles(b *preflight.Bundle, spec *RoutesSpec) ([]routeFile, error) {
 	var files []routeFile
 	seen := map[string]bool{}
-	for _, f := range named {
+	for _, f := range spec.named {
 		f.rel = preflight.Rel(f.rel)
 		if seen[f.rel] {
 			continue
@@ -296,15 +321,12 @@ func (c *routeChecker) describeValue(n *configdiff.Node) string {
 	return "a " + n.Kind.String() + " (" + n.Display(c.secrets) + ")"
 }
 
-// secretGlobs compiles the manifest's [configdiff] secrets globs, which
-// every gate that prints a config value honours.
-func secretGlobs(b *preflight.Bundle) (configdiff.GlobSet, error) {
-	if b.Manifest.Configdiff == nil {
-		return nil, nil
+// SecretGlobs returns the manifest's [configdiff] secrets globs,
+// compiled at load, which every gate that prints a config value honours;
+// none without a [configdiff] section.
+func SecretGlobs(b *preflight.Bundle) configdiff.GlobSet {
+	if cd := ConfigdiffOf(b); cd != nil {
+		return cd.secrets
 	}
-	g, err := configdiff.CompileGlobs(b.Manifest.Configdiff.Secrets)
-	if err != nil {
-		return nil, b.ManifestError("configdiff.secrets", "%v", err)
-	}
-	return g, nil
+	return nil
 }

@@ -16,14 +16,14 @@ import (
 // from either is returned (a malformed registry fails at load).
 func checkRoutes(t *testing.T, dir string) (*preflight.Result, error) {
 	t.Helper()
-	b, err := preflight.LoadBundle(dir)
+	b, err := LoadBundle(dir)
 	if err != nil {
 		return nil, err
 	}
-	if !(Routes{}).Enabled(b.Manifest) {
+	if RoutesOf(b) == nil {
 		t.Fatalf("%s: routes gate not enabled", dir)
 	}
-	return Routes{}.Check(b, &preflight.Options{FailOn: preflight.SeverityError})
+	return Routes{}.Check(b, RoutesOf(b), &preflight.Options{FailOn: preflight.SeverityError})
 }
 
 // short writes a finding as "FILE:LINE:COL RULE KEY" for comparison.
@@ -401,7 +401,7 @@ func TestRoutesErrors(t *testing.T) {
 }
 
 func TestRoutesRules(t *testing.T) {
-	rules := Routes{}.Rules()
+	rules := Routes{}.Info().Rules
 	var ids []string
 	for _, r := range rules {
 		ids = append(ids, r.ID)

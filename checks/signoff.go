@@ -31,9 +31,9 @@ type Signed struct {
 // difference and an approval of each bulk input the request names. With
 // All it skips what already has a valid sign-off: it never replaces someone
 // else's. A --key glob that matches no difference is an *preflight.Error.
-func Sign(b *preflight.Bundle, s *preflight.Signoffs, req *SignRequest) ([]Signed, error) {
+func Sign(b *preflight.Bundle, s *preflight.Ledger, req *SignRequest) ([]Signed, error) {
 	var done []Signed
-	if len(req.Keys) > 0 || (req.All && b.Manifest.Configdiff != nil) {
+	if len(req.Keys) > 0 || (req.All && ConfigdiffOf(b) != nil) {
 		signed, err := signChanges(b, s, req)
 		if err != nil {
 			return nil, err
@@ -50,8 +50,9 @@ func Sign(b *preflight.Bundle, s *preflight.Signoffs, req *SignRequest) ([]Signe
 	return done, nil
 }
 
-func signChanges(b *preflight.Bundle, s *preflight.Signoffs, req *SignRequest) ([]Signed, error) {
-	if b.Manifest.Configdiff == nil {
+func signChanges(b *preflight.Bundle, s *preflight.Ledger, req *SignRequest) ([]Signed, error) {
+	spec := ConfigdiffOf(b)
+	if spec == nil {
 		return nil, &preflight.Error{File: b.Display(preflight.ManifestName), Msg: "--key: no [configdiff] section, so there are no config differences to sign"}
 	}
 	d, err := LoadDrift(b, req.Options)
@@ -91,14 +92,15 @@ func signChanges(b *preflight.Bundle, s *preflight.Signoffs, req *SignRequest) (
 			return nil, &preflight.Error{Msg: fmt.Sprintf("--key %q matches no current difference between staging and production", pattern), Hint: "run `preflight diff` to see the differing keys"}
 		}
 	}
-	why := b.Authorize(req.By, b.Manifest.Configdiff.Approvers, "")
+	why := b.Authorize(req.By, spec.Approvers, "")
 	var done []Signed
 	for _, k := range pick {
 		st, pr, err := k.Digests()
 		if err != nil {
 			return nil, err
 		}
-		s.PutChange(&preflight.ChangeSignoff{Key: k.Key, Staging: st, Production: pr, By: req.By, Reason: req.Reason, At: req.Options.Now, Expires: req.Expires})
+		s.Put(&preflight.Entry{Table: changeTable.Name, Key: k.Key, Fields: map[string]any{"staging": st, "production": pr},
+			By: req.By, Reason: req.Reason, At: req.Options.Now, Expires: req.Expires})
 		done = append(done, Signed{Key: k.Key, Change: k.Summary(), Warning: why})
 	}
 	return done, nil
@@ -106,18 +108,19 @@ func signChanges(b *preflight.Bundle, s *preflight.Signoffs, req *SignRequest) (
 
 // approveBulks approves each bulk input the request names (with All: each
 // over approve_over without a valid approval) as its preview shows it.
-func approveBulks(b *preflight.Bundle, s *preflight.Signoffs, req *SignRequest) ([]Signed, error) {
+func approveBulks(b *preflight.Bundle, s *preflight.Ledger, req *SignRequest) ([]Signed, error) {
 	names := req.Bulks
 	if req.All {
-		names = BulkNames(b.Manifest)
+		names = BulkNames(b)
 	}
+	specs := BulkSpecs(b)
 	var done []Signed
 	for _, name := range names {
-		i, err := b.Manifest.FindBulk(name)
+		i, err := findBulk(specs, name)
 		if err != nil {
 			return nil, err
 		}
-		spec := &b.Manifest.Bulk[i]
+		spec := &specs[i]
 		digest, p, err := BulkApprovalState(b, req.Options, name)
 		if err != nil {
 			return nil, err
@@ -126,14 +129,15 @@ func approveBulks(b *preflight.Bundle, s *preflight.Signoffs, req *SignRequest) 
 			if p.Rows <= *spec.ApproveOver {
 				continue
 			}
-			if old := s.FindBulk(name); old != nil && old.Digest == digest && !preflight.Expired(old.Expires, req.Options.Now) {
+			if old := s.Find(bulkTable.Name, name); old != nil && old.Text("digest") == digest && !old.Expired(req.Options.Now) {
 				if b.Authorize(old.By, spec.Approvers, "") == "" {
 					continue
 				}
 			}
 		}
 		why := b.Authorize(req.By, spec.Approvers, "")
-		s.PutBulk(&preflight.BulkApproval{Name: name, Digest: digest, Rows: p.Rows, By: req.By, Reason: req.Reason, At: req.Options.Now, Expires: req.Expires})
+		s.Put(&preflight.Entry{Table: bulkTable.Name, Key: name, Fields: map[string]any{"digest": digest, "rows": p.Rows},
+			By: req.By, Reason: req.Reason, At: req.Options.Now, Expires: req.Expires})
 		done = append(done, Signed{Preview: &p, Warning: why})
 	}
 	return done, nil

@@ -13,18 +13,24 @@ import (
 
 // Bundle is a deployment bundle: a folder with a preflight.toml manifest.
 type Bundle struct {
-	Dir      string // the folder as the user reaches it from the working directory
-	Manifest *Manifest
+	Dir      string    // the folder as the user reaches it from the working directory
+	Manifest *Manifest // the common fields; each gate's section is its spec
 
 	root     string           // the folder's absolute path, symlinks resolved
 	tree     *configdiff.Tree // the manifest, for positions
+	gates    []Gate
+	specs    map[string]any // by gate name: what Load returned, for enabled gates
 	teams    *Registry
-	signoffs *Signoffs
+	signoffs *Ledger
 	configs  map[string]*configdiff.Tree // by bundle-relative path
 }
 
-// LoadBundle reads and validates the manifest of the bundle in dir.
-func LoadBundle(dir string) (*Bundle, error) {
+// LoadBundle reads the manifest of the bundle in dir and loads it for the
+// gates, in order: it strictly decodes the common fields and each gate's
+// section (an unknown section or key is an *Error at its line), reads the
+// team registry when there is one, and hands each written section to its
+// gate's Load.
+func LoadBundle(dir string, gates []Gate) (*Bundle, error) {
 	dir = displayDir(dir)
 	root, err := filepath.Abs(dir)
 	if err == nil {
@@ -36,7 +42,7 @@ func LoadBundle(dir string) (*Bundle, error) {
 	if fi, err := os.Stat(root); err == nil && !fi.IsDir() {
 		return nil, Errorf(dir, 0, 0, "not a folder: expected a bundle folder with a %s", ManifestName)
 	}
-	b := &Bundle{Dir: dir, root: root}
+	b := &Bundle{Dir: dir, root: root, gates: gates, specs: map[string]any{}}
 	file := b.Display(ManifestName)
 	data, err := os.ReadFile(filepath.Join(root, ManifestName))
 	if err != nil {
@@ -46,11 +52,11 @@ func LoadBundle(dir string) (*Bundle, error) {
 		}
 		return nil, e
 	}
-	b.Manifest, b.tree, err = parseManifest(file, data)
+	m, sections, tree, err := parseManifest(file, data, gates)
 	if err != nil {
 		return nil, err
 	}
-	m := b.Manifest
+	b.Manifest, b.tree = m, tree
 	if m.Name == "" {
 		m.Name = filepath.Base(root)
 	}
@@ -76,39 +82,43 @@ func LoadBundle(dir string) (*Bundle, error) {
 			}
 		}
 	}
-	if err := b.checkApprovers(); err != nil {
-		return nil, err
+	for i, g := range gates {
+		if sections[i] == nil {
+			continue
+		}
+		info := g.Info()
+		spec, err := g.Load(b, sections[i])
+		if err != nil {
+			return nil, err
+		}
+		if spec != nil {
+			b.specs[info.Name] = spec
+		}
 	}
 	return b, nil
 }
 
-// checkApprovers makes sure every approvers alias the manifest names is in
-// the team registry, before any sign-off needs it: a gate that cannot tell
-// who may approve cannot judge.
-func (b *Bundle) checkApprovers() error {
-	m := b.Manifest
-	check := func(key, alias string) error {
-		if alias == "" {
-			return nil
-		}
-		r, err := b.Teams()
-		if err != nil {
-			return err
-		}
-		if r.Alias(alias) == nil {
-			return b.ManifestError(key, "approvers alias %q is not in the team registry %s", alias, b.Display(m.Teams))
-		}
+// Gates returns the gates the bundle was loaded for, in order.
+func (b *Bundle) Gates() []Gate { return b.gates }
+
+// Spec returns the spec the named gate's Load returned, or nil when the
+// manifest does not enable the gate.
+func (b *Bundle) Spec(gate string) any { return b.specs[gate] }
+
+// CheckApprovers makes sure an approvers alias a manifest key names (for
+// example "configdiff.approvers") is in the team registry, for a gate's Load: a
+// gate that cannot tell who may approve cannot judge. An empty alias is
+// fine.
+func (b *Bundle) CheckApprovers(key, alias string) error {
+	if alias == "" {
 		return nil
 	}
-	if m.Configdiff != nil {
-		if err := check("configdiff.approvers", m.Configdiff.Approvers); err != nil {
-			return err
-		}
+	r, err := b.Teams()
+	if err != nil {
+		return err
 	}
-	for i, s := range m.Bulk {
-		if err := check(fmt.Sprintf("bulk[%d].approvers", i), s.Approvers); err != nil {
-			return err
-		}
+	if r.Alias(alias) == nil {
+		return b.ManifestError(key, "approvers alias %q is not in the team registry %s", alias, b.Display(b.Manifest.Teams))
 	}
 	return nil
 }
@@ -142,8 +152,8 @@ func (b *Bundle) Display(rel string) string {
 	return filepath.ToSlash(filepath.Join(b.Dir, rel))
 }
 
-// Pos returns the line and column in preflight.toml of a manifest key such
-// as "bulk[0].file" or "routes.keys[1]"; 0, 0 when it is not written there.
+// Pos returns the line and column in preflight.toml of a manifest key, for
+// example "bulk[0].file"; 0, 0 when it is not written there.
 func (b *Bundle) Pos(key string) (line, col int) { return position(b.tree, key) }
 
 // ManifestError returns an *Error that points at a key of the manifest.
@@ -152,7 +162,7 @@ func (b *Bundle) ManifestError(key, format string, args ...any) *Error {
 	return Errorf(b.Display(ManifestName), line, col, format, args...)
 }
 
-// Path resolves a path the manifest names under key (such as
+// Path resolves a path the manifest names under key (for example
 // "configdiff.staging") inside the bundle. The path must stay inside the
 // bundle, also through symlinks, and the file must exist; otherwise the
 // error points at the manifest line that names it.
@@ -211,7 +221,7 @@ func (b *Bundle) Teams() (*Registry, error) {
 		return b.teams, nil
 	}
 	if b.Manifest.Teams == "" {
-		return nil, &Error{File: b.Display(ManifestName), Msg: "no team registry: expected teams.toml in the bundle, or teams = \"FILE\" in the manifest", Hint: "a routes gate and approvers need the registry of team aliases"}
+		return nil, &Error{File: b.Display(ManifestName), Msg: "no team registry: expected teams.toml in the bundle, or teams = \"FILE\" in the manifest", Hint: "team aliases and approvers are checked against the registry"}
 	}
 	p, err := b.Path("teams", b.Manifest.Teams)
 	if err != nil {
@@ -225,9 +235,9 @@ func (b *Bundle) Teams() (*Registry, error) {
 	return r, nil
 }
 
-// Config loads a config file the manifest names under key (such as
-// "configdiff.production") once per run: the configdiff and routes gates
-// share the production file. Load errors name the file as the user reaches
+// Config loads a config file the manifest names under key once per run:
+// gates that read the same file (for example configdiff and routes, the
+// production config) share one tree. Load errors name the file as the user reaches
 // it, with the file's own position.
 func (b *Bundle) Config(key, rel string) (*configdiff.Tree, error) {
 	rel = Rel(rel)
@@ -253,8 +263,9 @@ func (b *Bundle) Config(key, rel string) (*configdiff.Tree, error) {
 	return t, nil
 }
 
-// Signoffs returns the sign-off file; an absent file is an empty one.
-func (b *Bundle) Signoffs() (*Signoffs, error) {
+// Ledger returns the sign-off file with the tables of every gate the
+// bundle was loaded for; an absent file is an empty one.
+func (b *Bundle) Ledger() (*Ledger, error) {
 	if b.signoffs != nil {
 		return b.signoffs, nil
 	}
@@ -262,7 +273,13 @@ func (b *Bundle) Signoffs() (*Signoffs, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := LoadSignoffs(p, b.Display(b.Manifest.Signoff))
+	var tables []*LedgerTable
+	for _, g := range b.gates {
+		if t := g.Info().Ledger; t != nil {
+			tables = append(tables, t)
+		}
+	}
+	s, err := LoadLedger(p, b.Display(b.Manifest.Signoff), tables)
 	if err != nil {
 		return nil, err
 	}

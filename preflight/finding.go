@@ -1,7 +1,9 @@
 package preflight
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/json"
 	"slices"
 	"strings"
 )
@@ -38,8 +40,52 @@ type Finding struct {
 	Line     int      `json:"line"`   // 1-based; 0 when the finding is about the whole file
 	Column   int      `json:"column"` // 1-based, in Unicode code points; 0 when unknown
 	Message  string   `json:"message"`
-	Key      string   `json:"key,omitempty"`  // config key, for configdiff and routes findings
-	Bulk     string   `json:"bulk,omitempty"` // bulk input name, for bulk findings
+	Key      string   `json:"key,omitempty"` // the config key it applies to, if any
+	// Subject is the named thing the finding applies to other than a
+	// config key, if any: for example a bulk input or an MCP server.
+	Subject Subject `json:"-"`
+}
+
+// Subject names what a finding applies to: Kind is the name of the field
+// that carries it in every format (JSON, SARIF properties, JUnit), Name
+// its value, for example {"bulk", "recipients"}.
+type Subject struct {
+	Kind string
+	Name string
+}
+
+// MarshalJSON writes the finding's fields in the contract's order, its
+// subject as a field named after its kind.
+func (f Finding) MarshalJSON() ([]byte, error) {
+	type plain Finding // without this method
+	b, err := marshalText(plain(f))
+	if err != nil || f.Subject.Kind == "" {
+		return b, err
+	}
+	k, err := marshalText(f.Subject.Kind)
+	if err != nil {
+		return nil, err
+	}
+	v, err := marshalText(f.Subject.Name)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(b)+len(k)+len(v)+2)
+	out = append(out, b[:len(b)-1]...) // without the closing brace
+	out = append(append(append(append(out, ','), k...), ':'), v...)
+	return append(out, '}'), nil
+}
+
+// marshalText is json.Marshal without escaping <, > and &, as the report
+// writes them.
+func marshalText(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
 // Gate is the name of the gate that reports the finding: the rule id's prefix.
@@ -63,6 +109,7 @@ func compareFindings(a, b Finding) int {
 		cmp.Compare(a.Rule, b.Rule),
 		cmp.Compare(a.Message, b.Message),
 		cmp.Compare(a.Key, b.Key),
-		cmp.Compare(a.Bulk, b.Bulk),
+		cmp.Compare(a.Subject.Kind, b.Subject.Kind),
+		cmp.Compare(a.Subject.Name, b.Subject.Name),
 	)
 }

@@ -1,27 +1,71 @@
 package preflight
 
 import (
+	"strings"
 	"time"
 )
 
-// Gate is one of preflight's checks (configdiff, bulk, routes). Package
-// checks lists them, in order, once.
+// Gate is one of preflight's checks. Package checks lists them, in order,
+// once; the engine loads, runs and reports them through this interface and
+// names none of them.
 type Gate interface {
+	// Info declares the gate: its name, its manifest section, its rules and
+	// what it needs from the engine.
+	Info() GateInfo
+	// Load validates the gate's manifest section when the bundle loads.
+	// section is a pointer to the value the engine strictly decoded from
+	// the section (a *T for Info().Spec of type T). Load reports problems as
+	// an *Error at the manifest key (b.ManifestError), fills in defaults,
+	// compiles what Check needs, and returns the spec Check receives: nil
+	// leaves the gate disabled. Load may use b.Manifest, b.Pos,
+	// b.ManifestError, b.CheckApprovers and the specs of the gates before
+	// it (b.Spec); paths are resolved by Check.
+	Load(b *Bundle, section any) (spec any, err error)
+	// Check runs the gate over the bundle with the spec Load returned. A
+	// returned error stops the run; it should be an *Error when the bundle
+	// cannot be judged.
+	Check(b *Bundle, spec any, opts *Options) (*Result, error)
+}
+
+// GateInfo is what a gate declares about itself.
+type GateInfo struct {
 	// Name is the gate's name, the prefix of its rule ids.
-	Name() string
+	Name string
+	// Section is the manifest section the gate owns; writing it enables the
+	// gate.
+	Section string
+	// Spec is a zero value of the type the section decodes into (strictly:
+	// an unknown key is an *Error at its line): a struct for a table, as
+	// [section], or a slice of structs for an array of tables, as
+	// [[section]]. Use toml struct tags.
+	Spec any
 	// Rules is the metadata of every rule the gate can report.
-	Rules() []Rule
-	// Enabled reports whether the manifest turns the gate on.
-	Enabled(m *Manifest) bool
-	// Check runs the gate over the bundle. A returned error stops the run;
-	// it should be an *Error when the bundle cannot be judged.
-	Check(b *Bundle, opts *Options) (*Result, error)
+	Rules []Rule
+	// Registry is true when the gate needs the team registry: Check then
+	// refuses to run it on a bundle without one (exit 2), and the gate's
+	// Check may use b.Teams() without that error.
+	Registry bool
+	// Ledger is the sign-off file table the gate's entries live in, nil
+	// when it has none. Every gate's table is read and checked whenever the
+	// file exists, whichever gates the manifest enables.
+	Ledger *LedgerTable
+}
+
+// Array reports whether the section is an array of tables ([[section]]).
+func (gi GateInfo) Array() bool { return isSlice(gi.Spec) }
+
+// Header is the section as a manifest writes it: "[name]" or "[[name]]".
+func (gi GateInfo) Header() string {
+	if gi.Array() {
+		return "[[" + gi.Section + "]]"
+	}
+	return "[" + gi.Section + "]"
 }
 
 // Options are the run's settings that do not come from the manifest.
 type Options struct {
 	Author string            // the person who made the change: their sign-offs do not count
-	Inputs map[string]string // bulk input name -> path, overriding the manifest's file
+	Inputs map[string]string // input name -> path, overriding the manifest's file (--input)
 	Now    time.Time         // the time sign-off expiry is judged against
 	FailOn Severity          // the least severity that fails the run
 }
@@ -33,8 +77,9 @@ type Result struct {
 	Items    []Item
 }
 
-// Item is one thing a gate checked: a config pair, a bulk input, a route
-// file. Reports list items without findings as passing checks.
+// Item is one thing a gate checked: for example a config pair, an input
+// file, a route. Reports list items without findings as passing checks
+// (JUnit passing testcases).
 type Item struct {
 	Gate     string
 	Name     string
@@ -42,10 +87,10 @@ type Item struct {
 	Findings int    // how many findings the gate reported for it
 }
 
-// Preview is the first intended executions of a bulk input, as the
-// automation will run them, for a person to approve.
+// Preview is the first intended executions of an input, as the automation
+// will run them, for a person to approve.
 type Preview struct {
-	Bulk     string      `json:"bulk"`
+	Bulk     string      `json:"bulk"` // the input's name
 	File     string      `json:"file"`
 	Rows     int         `json:"rows"`     // data rows
 	Unique   int         `json:"unique"`   // distinct valid keys
@@ -76,26 +121,34 @@ type Report struct {
 	Items    []Item    `json:"-"`
 }
 
-// Check runs every gate the manifest enables, in order, and returns the
-// report. It is an *Error when the manifest enables no gate.
-func Check(b *Bundle, gates []Gate, opts *Options) (*Report, error) {
+// Check runs every gate the manifest enables, in the order of the list the
+// bundle was loaded with, and returns the report. It is an *Error when the
+// manifest enables no gate.
+func Check(b *Bundle, opts *Options) (*Report, error) {
 	r := &Report{Schema: 1, Bundle: b.Name(), Dir: b.Dir, FailOn: opts.FailOn, Findings: []Finding{}, Previews: []Preview{}}
-	for _, g := range gates {
-		if !g.Enabled(b.Manifest) {
+	for _, g := range b.gates {
+		info := g.Info()
+		spec := b.Spec(info.Name)
+		if spec == nil {
 			continue
 		}
-		res, err := g.Check(b, opts)
+		if info.Registry {
+			if _, err := b.Teams(); err != nil {
+				return nil, err
+			}
+		}
+		res, err := g.Check(b, spec, opts)
 		if err != nil {
 			return nil, err
 		}
-		r.Gates = append(r.Gates, g.Name())
-		r.Rules = append(r.Rules, g.Rules()...)
+		r.Gates = append(r.Gates, info.Name)
+		r.Rules = append(r.Rules, info.Rules...)
 		r.Findings = append(r.Findings, res.Findings...)
 		r.Previews = append(r.Previews, res.Previews...)
 		r.Items = append(r.Items, res.Items...)
 	}
 	if len(r.Gates) == 0 {
-		return nil, &Error{File: b.Display(ManifestName), Msg: "no gate enabled: expected a [configdiff], [[bulk]] or [routes] section", Hint: "run `preflight init` for a starter manifest"}
+		return nil, &Error{File: b.Display(ManifestName), Msg: "no gate enabled: expected " + b.sectionList(), Hint: "run `preflight init` for a starter manifest"}
 	}
 	r.Findings = SortFindings(r.Findings)
 	r.Passed = true
@@ -105,6 +158,22 @@ func Check(b *Bundle, gates []Gate, opts *Options) (*Report, error) {
 		}
 	}
 	return r, nil
+}
+
+// sectionList names the gates' sections for a message: "a [a], [[b]] or
+// [c] section".
+func (b *Bundle) sectionList() string {
+	var hs []string
+	for _, g := range b.gates {
+		hs = append(hs, g.Info().Header())
+	}
+	switch len(hs) {
+	case 0:
+		return "a gate section"
+	case 1:
+		return "a " + hs[0] + " section"
+	}
+	return "a " + strings.Join(hs[:len(hs)-1], ", ") + " or " + hs[len(hs)-1] + " section"
 }
 
 // Count returns the number of findings of each severity.

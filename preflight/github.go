@@ -16,7 +16,7 @@ import (
 //
 // GitHub shows only ten annotations of each kind per step, so when
 // stepSummary names a file ($GITHUB_STEP_SUMMARY) the markdown report, with
-// every finding and the bulk previews, is appended to it as well.
+// every finding and the previews, is appended to it as well.
 type githubFormatter struct {
 	stepSummary string
 }

@@ -52,13 +52,13 @@ func sampleReport() *Report {
 			Message: "payments.api_key (secret, changed): the production value changed since the sign-off by dara@example.com"},
 		{Rule: "configdiff/unused-signoff", Severity: SeverityWarning, File: "preflight.signoff.toml", Line: 14, Column: 1, Key: `features."beta,ui"`,
 			Message: `sign-off for features."beta,ui" but the key no longer differs`},
-		{Rule: "bulk/unapproved-run", Severity: SeverityError, File: "data/recipients.csv", Bulk: "recipients",
+		{Rule: "bulk/unapproved-run", Severity: SeverityError, File: "data/recipients.csv", Subject: Subject{"bulk", "recipients"},
 			Message: "848 rows, over approve_over = 10, and no approval: run `preflight signoff --bulk recipients` after reading the preview"},
-		{Rule: "bulk/header-as-data", Severity: SeverityError, File: "data/recipients.csv", Line: 5, Column: 1, Bulk: "recipients",
+		{Rule: "bulk/header-as-data", Severity: SeverityError, File: "data/recipients.csv", Line: 5, Column: 1, Subject: Subject{"bulk", "recipients"},
 			Message: "the row equals the header row (line 1): the automation would treat it as a recipient"},
-		{Rule: "bulk/duplicate-key", Severity: SeverityError, File: "data/recipients.csv", Line: 9, Column: 1, Bulk: "recipients",
+		{Rule: "bulk/duplicate-key", Severity: SeverityError, File: "data/recipients.csv", Line: 9, Column: 1, Subject: Subject{"bulk", "recipients"},
 			Message: "duplicate key: first at line 3"},
-		{Rule: "bulk/formula-cell", Severity: SeverityWarning, File: "data/recipients.csv", Line: 12, Column: 24, Bulk: "recipients",
+		{Rule: "bulk/formula-cell", Severity: SeverityWarning, File: "data/recipients.csv", Line: 12, Column: 24, Subject: Subject{"bulk", "recipients"},
 			Message: "cell starts with \"=\": a spreadsheet would run it as a formula (50% of <cells> | split\nacross lines)"},
 		{Rule: "routes/not-team-alias", Severity: SeverityError, File: "config/production.yaml", Line: 21, Column: 17, Key: "workflows.billing.on_error.notify",
 			Message: `route "jo@example.com" is a person: jo@example.com is a member of alias "ops-oncall"; route to ops-oncall@example.com`},
@@ -72,9 +72,9 @@ func sampleReport() *Report {
 		}
 		switch id {
 		case "configdiff/unsigned-change", "configdiff/stale-signoff":
-			r.SignoffFlag = "key"
+			r.SignoffFlag = keyFlag
 		case "bulk/unapproved-run":
-			r.SignoffFlag = "bulk"
+			r.SignoffFlag = bulkFlag
 		}
 		return r
 	}
@@ -127,6 +127,21 @@ func sampleReport() *Report {
 		},
 	}
 }
+
+// The signoff flags of the sample report's rules, as the gates declare
+// them.
+var (
+	keyFlag = &SignoffFlag{
+		Name:   "key",
+		Items:  "Config differences",
+		Advice: "review each one; when it is intended, a person other than its author signs it off (the sign-off binds the exact values)",
+	}
+	bulkFlag = &SignoffFlag{
+		Name:   "bulk",
+		Items:  "Bulk runs",
+		Advice: "check the preview above row by row; when it is what should run, approve it",
+	}
+)
 
 // render formats the report in the named format.
 func render(t *testing.T, name string, o FormatOptions, r *Report) []byte {

@@ -126,8 +126,8 @@ func junitFailureText(f Finding, path string, rule Rule, failOn Severity) string
 	if f.Key != "" {
 		fmt.Fprintf(&b, "key: %s\n", Escape(f.Key))
 	}
-	if f.Bulk != "" {
-		fmt.Fprintf(&b, "bulk: %s\n", Escape(f.Bulk))
+	if f.Subject.Kind != "" {
+		fmt.Fprintf(&b, "%s: %s\n", Escape(f.Subject.Kind), Escape(f.Subject.Name))
 	}
 	if rule.Fix != "" {
 		fmt.Fprintf(&b, "fix: %s\n", rule.Fix)

@@ -1,35 +1,27 @@
 package preflight
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
 
-func TestParseManifestErrors(t *testing.T) {
+// TestParseManifestCommon checks the engine's own part of the manifest:
+// the common fields, strictly, with positions, and no section a gate of
+// the list does not own.
+func TestParseManifestCommon(t *testing.T) {
 	tests := []struct {
 		name, manifest, want string
 	}{
 		{"unknown key", "version = 1\nnmae = \"x\"\n", `m.toml:2:1: unknown key "nmae"`},
-		{"unknown nested key", "version = 1\n[[bulk]]\nname = \"r\"\nfile = \"r.csv\"\nkey = [\"email\"]\nheadr = true\n", `m.toml:6:1: unknown key "bulk.headr"`},
+		{"unknown section", "version = 1\n[routes]\nfiles = []\n", `m.toml:2:2: unknown key "routes"`},
 		{"wrong type", "version = \"1\"\n", `m.toml:1:`},
 		{"no version", "name = \"x\"\n", `m.toml: missing version`},
 		{"version 2", "version = 2\n", `m.toml:1:1: unsupported manifest version 2: expected 1`},
 		{"syntax", "version = 1\n[configdiff\n", `m.toml:2:`},
-		{"no production", "version = 1\n[configdiff]\nstaging = \"s.yaml\"\n", `m.toml:2:2: [configdiff] needs production`},
-		{"bad allow glob", "version = 1\n[configdiff]\nstaging = \"s\"\nproduction = \"p\"\nallow = [\"a..b\"]\n", `m.toml:5:`},
-		{"number key with header", "version = 1\n[[bulk]]\nname = \"r\"\nfile = \"r.csv\"\nkey = [1]\n", `key 1 is a column number: with a header row, name the column`},
-		{"name key without header", "version = 1\n[[bulk]]\nname = \"r\"\nfile = \"r.csv\"\nkey = [\"email\"]\nheader = false\n", `m.toml:5:`},
-		{"bad format", "version = 1\n[[bulk]]\nname = \"r\"\nfile = \"r.csv\"\nkey = [\"e\"]\nformat = \"phone\"\n", `m.toml:6:1: unknown key format "phone": expected "email" or "any"`},
-		{"rows inverted", "version = 1\n[[bulk]]\nname = \"r\"\nfile = \"r.csv\"\nkey = [\"e\"]\nrows = { min = 5, max = 2 }\n", `rows.max 2 is below rows.min 5`},
-		{"bulk twice", "version = 1\n[[bulk]]\nname = \"r\"\nfile = \"r.csv\"\nkey = [\"e\"]\n[[bulk]]\nname = \"r\"\nfile = \"s.csv\"\nkey = [\"e\"]\n", `m.toml:7:1: bulk input "r" defined twice: first at line 3`},
-		{"delimiter", "version = 1\n[[bulk]]\nname = \"r\"\nfile = \"r.csv\"\nkey = [\"e\"]\ndelimiter = \";;\"\n", `invalid delimiter ";;"`},
-		{"min members", "version = 1\n[routes]\nmin_members = 0\n", `m.toml:3:1: min_members must be at least 1, got 0`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := parseManifest("m.toml", []byte(tt.manifest))
+			_, _, _, err := parseManifest("m.toml", []byte(tt.manifest), nil)
 			if err == nil {
 				t.Fatalf("no error, want %q", tt.want)
 			}
@@ -40,67 +32,5 @@ func TestParseManifestErrors(t *testing.T) {
 				t.Errorf("error %q, want it to contain %q", err, tt.want)
 			}
 		})
-	}
-}
-
-func TestParseManifestDefaults(t *testing.T) {
-	m, _, err := parseManifest("m.toml", []byte("version = 1\n[[bulk]]\nname = \"r\"\nfile = \"r.csv\"\nkey = [\"Email\"]\n[routes]\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := m.Bulk[0]
-	if !b.HasHeader() || b.Format != "any" || b.Delimiter != "," || *b.Rows.Min != 1 || b.Rows.Max != nil || *b.Preview != 5 || *b.ApproveOver != 10 {
-		t.Errorf("bulk defaults wrong: %+v", b)
-	}
-	if len(b.Columns) != 1 || b.Columns[0] != "Email" {
-		t.Errorf("Columns = %q, want [Email]", b.Columns)
-	}
-	if *m.Routes.MinMembers != 2 {
-		t.Errorf("min_members default %d, want 2", *m.Routes.MinMembers)
-	}
-}
-
-func TestBundlePathStaysInside(t *testing.T) {
-	root := t.TempDir()
-	dir := filepath.Join(root, "bundle")
-	must(t, os.MkdirAll(filepath.Join(dir, "config"), 0o755))
-	must(t, os.WriteFile(filepath.Join(dir, ManifestName), []byte("version = 1\n[configdiff]\nstaging = \"config/s.yaml\"\nproduction = \"config/p.yaml\"\n"), 0o644))
-	must(t, os.WriteFile(filepath.Join(dir, "config/s.yaml"), []byte("a: 1\n"), 0o644))
-	must(t, os.WriteFile(filepath.Join(root, "outside.yaml"), []byte("a: 1\n"), 0o644))
-	must(t, os.Symlink("../../outside.yaml", filepath.Join(dir, "config/out.yaml")))
-	must(t, os.Symlink("s.yaml", filepath.Join(dir, "config/in.yaml")))
-	b, err := LoadBundle(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b.Name() != "bundle" {
-		t.Errorf("name %q, want the folder's name", b.Name())
-	}
-	for _, tt := range []struct{ rel, want string }{
-		{"config/s.yaml", ""},
-		{"config/in.yaml", ""},
-		{"config/../config/s.yaml", ""},
-		{"../outside.yaml", "leaves the bundle"},
-		{"/etc/passwd", "leaves the bundle"},
-		{"config/out.yaml", "leaves the bundle through a symlink"},
-		{"config/missing.yaml", "no such file or folder"},
-		{"", "is empty"},
-	} {
-		_, err := b.Path("configdiff.staging", tt.rel)
-		switch {
-		case tt.want == "" && err != nil:
-			t.Errorf("Path(%q): %v", tt.rel, err)
-		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
-			t.Errorf("Path(%q) = %v, want an error with %q", tt.rel, err, tt.want)
-		case tt.want != "" && !strings.Contains(err.Error(), "preflight.toml:3:1:"):
-			t.Errorf("Path(%q) = %v, want it to point at the manifest line naming it", tt.rel, err)
-		}
-	}
-}
-
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
 	}
 }

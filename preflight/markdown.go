@@ -9,11 +9,12 @@ import (
 
 // markdownFormatter writes the report for a person to read in a pull
 // request comment or a GitHub job summary: the verdict, the findings by
-// gate, the bulk previews and what to do next.
+// gate, the previews and what to do next.
 //
 // Everything that comes from the bundle (messages, paths, keys, preview
 // fields) is escaped so that it cannot break the table or turn into markup.
-// Preview fields arrive already masked by the bulk gate; nothing else here
+// Preview fields arrive already masked by their gate (for example bulk's
+// mask); nothing else here
 // shows customer data.
 type markdownFormatter struct{}
 
@@ -198,37 +199,33 @@ func mdNext(b *strings.Builder, r *Report) {
 		dir = " " + mdShellQuote(r.Dir)
 	}
 	rules := map[string]Rule{}
+	var flags []*SignoffFlag // in the order the gates declare them
 	for _, rule := range r.Rules {
 		rules[rule.ID] = rule
+		if fl := rule.SignoffFlag; fl != nil && !slices.Contains(flags, fl) {
+			flags = append(flags, fl)
+		}
 	}
-	var keys, bulks []string
+	args := map[*SignoffFlag][]string{}
 	for _, f := range r.Findings {
-		switch rules[f.Rule].SignoffFlag {
-		case "key":
-			if f.Key != "" && !slices.Contains(keys, f.Key) {
-				keys = append(keys, f.Key)
-			}
-		case "bulk":
-			if f.Bulk != "" && !slices.Contains(bulks, f.Bulk) {
-				bulks = append(bulks, f.Bulk)
-			}
+		fl := rules[f.Rule].SignoffFlag
+		if fl == nil {
+			continue
+		}
+		if a := fl.Arg(f); a != "" && !slices.Contains(args[fl], a) {
+			args[fl] = append(args[fl], a)
 		}
 	}
-	if len(keys) > 0 {
-		var args strings.Builder
-		for _, k := range keys {
-			args.WriteString(" --key " + mdShellQuote(k))
+	for _, fl := range flags {
+		if len(args[fl]) == 0 {
+			continue
 		}
-		fmt.Fprintf(b, "- **Config differences**: review each one; when it is intended, a person other than its author signs it off (the sign-off binds the exact values):\n  %s\n",
-			mdCode("preflight signoff"+dir+args.String()+` --by YOU --reason "…"`, false))
-	}
-	if len(bulks) > 0 {
-		var args strings.Builder
-		for _, n := range bulks {
-			args.WriteString(" --bulk " + mdShellQuote(n))
+		var cmd strings.Builder
+		for _, a := range args[fl] {
+			cmd.WriteString(" " + fl.String() + " " + mdShellQuote(a))
 		}
-		fmt.Fprintf(b, "- **Bulk runs**: check the preview above row by row; when it is what should run, approve it:\n  %s\n",
-			mdCode("preflight signoff"+dir+args.String()+` --by YOU --reason "…"`, false))
+		fmt.Fprintf(b, "- **%s**: %s:\n  %s\n", fl.Items, fl.Advice,
+			mdCode("preflight signoff"+dir+cmd.String()+` --by YOU --reason "…"`, false))
 	}
 	// The rules that fired, in the order the gates declare them.
 	count := map[string]int{}

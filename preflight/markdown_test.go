@@ -85,7 +85,7 @@ func TestMdShellQuote(t *testing.T) {
 func TestMarkdownTableCells(t *testing.T) {
 	r := sampleReport()
 	r.Dir = "odd | dir"
-	r.Findings = append(r.Findings, Finding{Rule: "bulk/malformed", Severity: SeverityError, File: "x|y.csv", Line: 1, Column: 1, Bulk: "recipients",
+	r.Findings = append(r.Findings, Finding{Rule: "bulk/malformed", Severity: SeverityError, File: "x|y.csv", Line: 1, Column: 1, Subject: Subject{"bulk", "recipients"},
 		Message: "a|b\\|c `d|e` \n| --- |\r\n<br>"})
 	r.Previews[0].First[0].Fields["name"] = "A|B\nC\\"
 	r.Previews[0].Columns[1] = "na|me"

@@ -12,10 +12,35 @@ type Rule struct {
 	Failing  string   // a short example input that fires
 	Passing  string   // the same example fixed
 
-	// SignoffFlag is the signoff flag that resolves a finding of this rule:
-	// "key" (a config sign-off, by the finding's Key) or "bulk" (an
-	// approval, by its Bulk); "" when a sign-off does not resolve it.
-	SignoffFlag string
+	// SignoffFlag is the signoff flag that resolves a finding of this
+	// rule; nil when a sign-off does not resolve it.
+	SignoffFlag *SignoffFlag
+}
+
+// SignoffFlag is a flag of the signoff command that resolves findings, as
+// the reports advise it. Rules that share a flag share one value.
+type SignoffFlag struct {
+	// Name is the flag without its dashes. Its value for a finding is the
+	// finding's subject name when it has a subject, else its key.
+	Name string
+	// Items says what the findings are about, the heading of the report's
+	// next step, for example "Config differences".
+	Items string
+	// Advice says what a person does before signing, for example "review
+	// each one".
+	Advice string
+}
+
+// String returns the flag as typed: "--NAME".
+func (s *SignoffFlag) String() string { return "--" + s.Name }
+
+// Arg returns the flag's value that resolves the finding: its subject's
+// name, or its key; "" when it has neither.
+func (s *SignoffFlag) Arg(f Finding) string {
+	if f.Subject.Kind != "" {
+		return f.Subject.Name
+	}
+	return f.Key
 }
 
 // Finding returns a finding of rule r with its severity filled in.

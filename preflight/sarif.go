@@ -26,12 +26,12 @@ const (
 	// RuleHelpBase is where a rule's help lives: the README section whose
 	// heading is the rule id. The anchor is the id as GitHub slugs a
 	// heading: lower case, "/" (like all punctuation but "-" and "_")
-	// dropped, so configdiff/unsigned-change is
+	// dropped, so for example configdiff/unsigned-change is
 	// #configdiffunsigned-change. See [RuleHelpURI].
 	RuleHelpBase = sarifInfoURI + "#"
 
 	// sarifFingerprintKey names the partial fingerprint. Its value is the
-	// hex SHA-256 of rule, path, key, bulk and message (NUL-separated),
+	// hex SHA-256 of rule, path, key, subject name and message (NUL-separated),
 	// then ":" and the 1-based occurrence of that hash among the run's
 	// results in sorted order, so identical findings stay distinct. The
 	// line and column are left out, so a finding keeps its fingerprint when
@@ -174,13 +174,13 @@ func (s sarifFormatter) Format(w io.Writer, r *Report) error {
 			}
 			res.Locations[0].PhysicalLocation.Region = reg
 		}
-		if f.Key != "" || f.Bulk != "" {
+		if f.Key != "" || f.Subject.Kind != "" {
 			res.Properties = map[string]string{}
 			if f.Key != "" {
 				res.Properties["key"] = f.Key
 			}
-			if f.Bulk != "" {
-				res.Properties["bulk"] = f.Bulk
+			if f.Subject.Kind != "" {
+				res.Properties[f.Subject.Kind] = f.Subject.Name
 			}
 		}
 		run.Results = append(run.Results, res)
@@ -228,7 +228,7 @@ func sarifLevel(s Severity) string {
 // sarifFingerprintKey.
 func sarifFingerprint(f Finding, path string) string {
 	h := sha256.New()
-	for _, s := range []string{f.Rule, path, f.Key, f.Bulk, f.Message} {
+	for _, s := range []string{f.Rule, path, f.Key, f.Subject.Name, f.Message} {
 		io.WriteString(h, s)
 		h.Write([]byte{0})
 	}

@@ -146,8 +146,8 @@ func TestSarifContent(t *testing.T) {
 		case f.Line > 0 && (loc.Region == nil || loc.Region.StartLine != f.Line || loc.Region.StartColumn != f.Column):
 			t.Errorf("result %d: region %+v, want %d:%d", i, loc.Region, f.Line, f.Column)
 		}
-		if res.Properties["key"] != f.Key || res.Properties["bulk"] != f.Bulk {
-			t.Errorf("result %d: properties %v, want key %q bulk %q", i, res.Properties, f.Key, f.Bulk)
+		if res.Properties["key"] != f.Key || res.Properties["bulk"] != f.Subject.Name {
+			t.Errorf("result %d: properties %v, want key %q bulk %q", i, res.Properties, f.Key, f.Subject.Name)
 		}
 	}
 	for _, rule := range run.Tool.Driver.Rules {
@@ -161,7 +161,7 @@ func TestSarifContent(t *testing.T) {
 }
 
 func TestSarifFingerprints(t *testing.T) {
-	f := Finding{Rule: "bulk/duplicate-key", Severity: SeverityError, File: "data.csv", Line: 9, Column: 1, Bulk: "r", Message: "duplicate key: first at line 3"}
+	f := Finding{Rule: "bulk/duplicate-key", Severity: SeverityError, File: "data.csv", Line: 9, Column: 1, Subject: Subject{"bulk", "r"}, Message: "duplicate key: first at line 3"}
 	fingerprints := func(fs ...Finding) []string {
 		run := decodeSarif(t, &Report{Bundle: "b", Dir: "d", Findings: fs}).Runs[0]
 		var out []string

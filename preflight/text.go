@@ -11,7 +11,7 @@ import (
 const foldAfter = 10
 
 // textFormatter writes findings for people: grouped by file, one
-// `file:line:col: message [rule]` line each, then the bulk previews, then a
+// `file:line:col: message [rule]` line each, then the previews, then a
 // one-line verdict.
 type textFormatter struct {
 	color bool
@@ -92,7 +92,7 @@ func Plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// WritePreview writes a bulk preview for people: the counts, then the first
+// WritePreview writes a preview for people: the counts, then the first
 // intended executions as the automation will run them.
 func WritePreview(w io.Writer, p Preview) {
 	fmt.Fprintf(w, "preview of %s (%s): %s, %s", Escape(p.Bulk), Escape(p.File), Plural(p.Rows, "data row"), Plural(p.Unique, "unique key"))

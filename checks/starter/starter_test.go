@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/preflight-gate/preflight/checks"
 	"github.com/preflight-gate/preflight/preflight"
 )
 
@@ -122,11 +123,11 @@ func TestWriteLoads(t *testing.T) {
 	if want := filepath.ToSlash(filepath.Join(dir, "preflight.toml")); file != want {
 		t.Errorf("file = %q, want %q", file, want)
 	}
-	b, err := preflight.LoadBundle(dir)
+	b, err := checks.LoadBundle(dir)
 	if err != nil {
 		t.Fatalf("the written manifest does not load: %v", err)
 	}
-	m := b.Manifest
+	m := sections(b)
 	if m.Name != "demo" || m.Teams != "teams.toml" {
 		t.Errorf("name, teams = %q, %q", m.Name, m.Teams)
 	}
@@ -227,14 +228,14 @@ func TestWriteEmpty(t *testing.T) {
 	if !s.Empty() || len(s.Guesses()) != 0 {
 		t.Errorf("Empty() = %v, Guesses() = %q; want nothing guessed", s.Empty(), s.Guesses())
 	}
-	b, err := preflight.LoadBundle(dir)
+	b, err := checks.LoadBundle(dir)
 	if err != nil {
 		t.Fatalf("the written manifest does not load: %v", err)
 	}
 	if b.Manifest.Name != `we"ird\ñame` {
 		t.Errorf("name = %q", b.Manifest.Name)
 	}
-	if m := b.Manifest; m.Configdiff != nil || len(m.Bulk) != 0 || m.Routes != nil || m.Teams != "" {
+	if m := sections(b); m.Configdiff != nil || len(m.Bulk) != 0 || m.Routes != nil || m.Teams != "" {
 		t.Errorf("manifest enables something: %+v", m)
 	}
 }
@@ -369,4 +370,16 @@ func TestGuessDotenvNote(t *testing.T) {
 	if len(s.Notes) != 1 || !strings.Contains(s.Notes[0], ".env.production, .env.staging: configdiff reads") {
 		t.Errorf("Notes = %q", s.Notes)
 	}
+}
+
+// loaded is a loaded manifest: its common fields and each gate's section.
+type loaded struct {
+	*preflight.Manifest
+	Configdiff *checks.ConfigdiffSpec
+	Bulk       []checks.BulkSpec
+	Routes     *checks.RoutesSpec
+}
+
+func sections(b *preflight.Bundle) loaded {
+	return loaded{b.Manifest, checks.ConfigdiffOf(b), checks.BulkSpecs(b), checks.RoutesOf(b)}
 }

@@ -34,15 +34,15 @@ func newCheckCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			b, err := preflight.LoadBundle(bundleDir(args))
+			b, err := checks.LoadBundle(bundleDir(args))
 			if err != nil {
 				return err
 			}
-			if err := b.Manifest.CheckInputs(in); err != nil {
+			if err := checks.CheckInputs(b, in); err != nil {
 				return err
 			}
 			opts := &preflight.Options{Author: author, Inputs: in, Now: a.now(), FailOn: sev}
-			r, err := preflight.Check(b, checks.Gates(), opts)
+			r, err := preflight.Check(b, opts)
 			if err != nil {
 				return err
 			}

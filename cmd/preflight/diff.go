@@ -17,11 +17,11 @@ func newDiffCmd(a *app) *cobra.Command {
 		Short: "Show staging vs production, key by key, with each key's sign-off status",
 		Args:  atMostOneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			b, err := preflight.LoadBundle(bundleDir(args))
+			b, err := checks.LoadBundle(bundleDir(args))
 			if err != nil {
 				return err
 			}
-			if b.Manifest.Configdiff == nil {
+			if checks.ConfigdiffOf(b) == nil {
 				fmt.Fprintf(a.stdout, "%s has no [configdiff] section: nothing to compare\n", preflight.Escape(b.Display(preflight.ManifestName)))
 				return nil
 			}
@@ -34,7 +34,7 @@ func newDiffCmd(a *app) *cobra.Command {
 			need := 0
 			for _, k := range d.Drifts {
 				status := k.Status
-				if k.Signoff != nil && k.Status != "allowed" {
+				if k.Signoff != nil && !k.Allowed {
 					status += " (by " + k.Signoff.By + ")"
 				}
 				if k.NeedsSignoff() {

@@ -27,18 +27,17 @@ func newPreviewCmd(a *app) *cobra.Command {
 			if n < 0 {
 				return preflight.Usagef("-n %d: expected a number of executions, 0 or more", n)
 			}
-			b, err := preflight.LoadBundle(bundleDir(args))
+			b, err := checks.LoadBundle(bundleDir(args))
 			if err != nil {
 				return err
 			}
-			m := b.Manifest
-			if len(m.Bulk) == 0 {
+			names := checks.BulkNames(b)
+			if len(names) == 0 {
 				fmt.Fprintf(a.stdout, "%s has no [[bulk]] input: nothing to preview\n", b.Display(preflight.ManifestName))
 				return nil
 			}
-			names := checks.BulkNames(m)
 			if name != "" {
-				if _, err := m.FindBulk(name); err != nil {
+				if _, err := checks.BulkSpecOf(b, name); err != nil {
 					return err
 				}
 				names = []string{name}
@@ -46,8 +45,8 @@ func newPreviewCmd(a *app) *cobra.Command {
 			opts := &preflight.Options{Inputs: in, Now: a.now()}
 			for i, name := range names {
 				if cmd.Flags().Changed("n") {
-					j, _ := m.FindBulk(name)
-					m.Bulk[j].Preview = &n
+					spec, _ := checks.BulkSpecOf(b, name)
+					spec.Preview = &n
 				}
 				_, p, err := checks.BulkApprovalState(b, opts, name)
 				if err != nil {

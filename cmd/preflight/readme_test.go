@@ -30,9 +30,10 @@ func TestRuleMetadata(t *testing.T) {
 		seen[r.ID] = true
 	}
 	for _, g := range checks.Gates() {
-		for _, r := range g.Rules() {
-			if !strings.HasPrefix(r.ID, g.Name()+"/") {
-				t.Errorf("rule %q of gate %q: ids start with the gate's name", r.ID, g.Name())
+		info := g.Info()
+		for _, r := range info.Rules {
+			if !strings.HasPrefix(r.ID, info.Name+"/") {
+				t.Errorf("rule %q of gate %q: ids start with the gate's name", r.ID, info.Name)
 			}
 		}
 	}

@@ -77,11 +77,11 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 	if err != nil {
 		return err
 	}
-	b, err := preflight.LoadBundle(dir)
+	b, err := checks.LoadBundle(dir)
 	if err != nil {
 		return err
 	}
-	s, err := b.Signoffs()
+	s, err := b.Ledger()
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,387 @@
+package preflight
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/preflight-gate/preflight/configdiff"
+)
+
+// LedgerTable describes one table of the sign-off file
+// (preflight.signoff.toml), an array of tables such as [[change]]. A gate
+// names its table in [GateInfo].Ledger; the ledger reads, checks, sorts and
+// writes the entries of every table the same way. Each entry is:
+//
+//	[[NAME]]
+//	KEY = "…"          # identifies the entry; signing again replaces it
+//	FIELD = …          # each of Fields, in order: a string or an integer
+//	by = "…"
+//	reason = "…"
+//	at = 2026-11-27T10:00:00Z
+//	expires = …        # optional
+type LedgerTable struct {
+	Name string // the table, as in [[NAME]]
+	Key  string // the field that identifies an entry, such as "key" or "name"
+	// Need says what the key is, for "[[NAME]] needs KEY: NEED".
+	Need string
+	// Entry names one entry in messages, a format with one %q for its key,
+	// such as "sign-off for %q".
+	Entry string
+	// Twice names two entries for one key, a format with one %q for the
+	// key, such as "two sign-offs for key %q".
+	Twice  string
+	Fields []LedgerField
+	// Canonical, when set, checks a key as written and returns the form
+	// entries are compared and written in (a hand edit may spell a key
+	// differently); its error is reported at the key.
+	Canonical func(key string) (string, error)
+}
+
+// FieldKind is the type of a ledger field's value.
+type FieldKind int
+
+// The kinds of ledger field values.
+const (
+	FieldString FieldKind = iota
+	FieldInt
+)
+
+func (k FieldKind) String() string {
+	if k == FieldInt {
+		return "integer"
+	}
+	return "string"
+}
+
+// LedgerField is one field of a ledger table's entries, besides its key
+// and the signer's fields.
+type LedgerField struct {
+	Name string
+	Kind FieldKind
+	// Label names the field in messages ("ENTRY: LABEL %q: ERR"); default
+	// its name.
+	Label string
+	// Check, when set, validates a string field's value as read.
+	Check func(value string) error
+}
+
+// Entry is one entry of a ledger table: a person's sign-off or approval.
+type Entry struct {
+	Table   string         // the ledger table it belongs to
+	Key     string         // the identifying field's value
+	Fields  map[string]any // the table's other fields by name: string or int
+	By      string
+	Reason  string
+	At      time.Time
+	Expires *time.Time
+
+	Line int // where the entry starts in the file; 0 for a new entry
+}
+
+// Text returns a string field of the entry ("" when unset).
+func (e *Entry) Text(name string) string { s, _ := e.Fields[name].(string); return s }
+
+// Int returns an integer field of the entry (0 when unset).
+func (e *Entry) Int(name string) int { n, _ := e.Fields[name].(int); return n }
+
+// Expired reports whether the entry's expiry has passed at now.
+func (e *Entry) Expired(now time.Time) bool { return Expired(e.Expires, now) }
+
+// Expired reports whether an expiry time has passed.
+func Expired(expires *time.Time, now time.Time) bool {
+	return expires != nil && !now.Before(*expires)
+}
+
+// Ledger is the sign-off file: the entries of every gate's table. It is
+// written by the signoff command and reviewed in pull requests.
+type Ledger struct {
+	File string // as the user reaches it, for messages
+
+	tables  []*LedgerTable
+	entries map[string][]*Entry
+}
+
+// NewLedger returns an empty ledger of the given tables, in the order they
+// are written.
+func NewLedger(file string, tables []*LedgerTable) *Ledger {
+	return &Ledger{File: file, tables: tables, entries: map[string][]*Entry{}}
+}
+
+// LoadLedger reads the sign-off file at path; a missing file is empty.
+// file names it in messages.
+func LoadLedger(path, file string, tables []*LedgerTable) (*Ledger, error) {
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return NewLedger(file, tables), nil
+	}
+	if err != nil {
+		return nil, Errorf(file, 0, 0, "cannot read sign-off file: %s", FileError(err))
+	}
+	return ParseLedger(file, data, tables)
+}
+
+// ParseLedger strictly parses the content of a sign-off file: an unknown
+// table or field, a value of the wrong type, an entry without its key, two
+// entries for one key, a field its table's Check refuses, or an empty by
+// or reason is an *Error at its line.
+func ParseLedger(file string, data []byte, tables []*LedgerTable) (*Ledger, error) {
+	tree, err := parseTOML(file, data)
+	if err != nil {
+		return nil, err
+	}
+	v := reflect.New(ledgerType(tables))
+	if err := decodeStrict(file, data, v.Interface()); err != nil {
+		return nil, err
+	}
+	l := NewLedger(file, tables)
+	fail := func(key, format string, args ...any) error {
+		line, col := errorPosition(tree, key)
+		return Errorf(file, line, col, format, args...)
+	}
+	for ti, t := range tables {
+		list := v.Elem().Field(ti)
+		seen := map[string]int{}
+		for i := 0; i < list.Len(); i++ {
+			at := fmt.Sprintf("%s[%d]", t.Name, i)
+			e := entryOf(t, list.Index(i))
+			e.Line, _ = position(tree, at)
+			if e.Key == "" {
+				return nil, fail(at, "[[%s]] needs %s: %s", t.Name, t.Key, t.Need)
+			}
+			if t.Canonical != nil {
+				k, err := t.Canonical(e.Key)
+				if err != nil {
+					return nil, fail(at+"."+t.Key, "%v", err)
+				}
+				e.Key = k
+			}
+			if first, ok := seen[e.Key]; ok {
+				return nil, fail(at+"."+t.Key, t.Twice+": the first at line %d", e.Key, first)
+			}
+			seen[e.Key] = e.Line
+			subject := fmt.Sprintf(t.Entry, e.Key)
+			for _, f := range t.Fields {
+				if f.Check == nil || f.Kind != FieldString {
+					continue
+				}
+				if err := f.Check(e.Text(f.Name)); err != nil {
+					return nil, fail(at+"."+f.Name, "%s: %s %q: %v", subject, f.label(), e.Text(f.Name), err)
+				}
+			}
+			if err := checkSigner(e.By, e.Reason); err != nil {
+				return nil, fail(at, "%s: %v", subject, err)
+			}
+			l.entries[t.Name] = append(l.entries[t.Name], e)
+		}
+	}
+	return l, nil
+}
+
+func (f LedgerField) label() string {
+	if f.Label != "" {
+		return f.Label
+	}
+	return f.Name
+}
+
+var (
+	timeType    = reflect.TypeOf(time.Time{})
+	timePtrType = reflect.TypeOf((*time.Time)(nil))
+)
+
+// ledgerType is the struct a sign-off file decodes into: one slice field
+// per table, of a struct with the table's fields.
+func ledgerType(tables []*LedgerTable) reflect.Type {
+	var fields []reflect.StructField
+	for i, t := range tables {
+		fields = append(fields, reflect.StructField{
+			Name: fmt.Sprintf("T%d", i),
+			Type: reflect.SliceOf(entryType(t)),
+			Tag:  reflect.StructTag(fmt.Sprintf(`toml:%q`, t.Name)),
+		})
+	}
+	return reflect.StructOf(fields)
+}
+
+func entryType(t *LedgerTable) reflect.Type {
+	field := func(i int, name string, typ reflect.Type) reflect.StructField {
+		return reflect.StructField{Name: fmt.Sprintf("F%d", i), Type: typ, Tag: reflect.StructTag(fmt.Sprintf(`toml:%q`, name))}
+	}
+	fs := []reflect.StructField{field(0, t.Key, reflect.TypeOf(""))}
+	for _, f := range t.Fields {
+		typ := reflect.TypeOf("")
+		if f.Kind == FieldInt {
+			typ = reflect.TypeOf(0)
+		}
+		fs = append(fs, field(len(fs), f.Name, typ))
+	}
+	fs = append(fs,
+		field(len(fs), "by", reflect.TypeOf("")),
+		field(len(fs)+1, "reason", reflect.TypeOf("")),
+		field(len(fs)+2, "at", timeType),
+		field(len(fs)+3, "expires", timePtrType))
+	return reflect.StructOf(fs)
+}
+
+func entryOf(t *LedgerTable, v reflect.Value) *Entry {
+	e := &Entry{Table: t.Name, Key: v.Field(0).String(), Fields: map[string]any{}}
+	for i, f := range t.Fields {
+		if f.Kind == FieldInt {
+			e.Fields[f.Name] = int(v.Field(i + 1).Int())
+		} else {
+			e.Fields[f.Name] = v.Field(i + 1).String()
+		}
+	}
+	n := len(t.Fields) + 1
+	e.By, e.Reason = v.Field(n).String(), v.Field(n+1).String()
+	e.At = v.Field(n + 2).Interface().(time.Time)
+	e.Expires = v.Field(n + 3).Interface().(*time.Time)
+	return e
+}
+
+func checkSigner(by, reason string) error {
+	switch {
+	case normalID(by) == "":
+		return fmt.Errorf("by is empty: expected who signed")
+	case len(bytes.TrimSpace([]byte(reason))) == 0:
+		return fmt.Errorf("reason is empty: every sign-off needs a reason")
+	}
+	return nil
+}
+
+// parseTOML parses TOML into a keyed tree for positions, whatever the
+// file's name.
+func parseTOML(file string, data []byte) (*configdiff.Tree, error) {
+	name := file
+	if filepath.Ext(name) != ".toml" {
+		name += ".toml"
+	}
+	t, err := configdiff.Parse(name, data)
+	if err != nil {
+		return nil, fromConfigError(err)
+	}
+	t.File = file
+	return t, nil
+}
+
+// Entries returns the entries of a table, in file order (sorted after a
+// Write).
+func (l *Ledger) Entries(table string) []*Entry { return l.entries[table] }
+
+// Find returns the entry of a table with the given key, or nil.
+func (l *Ledger) Find(table, key string) *Entry {
+	for _, e := range l.entries[table] {
+		if e.Key == key {
+			return e
+		}
+	}
+	return nil
+}
+
+// Put adds an entry to its table, replacing the one with the same key.
+func (l *Ledger) Put(e *Entry) {
+	list := l.entries[e.Table]
+	if i := slices.IndexFunc(list, func(o *Entry) bool { return o.Key == e.Key }); i >= 0 {
+		list[i] = e
+		return
+	}
+	l.entries[e.Table] = append(list, e)
+}
+
+const signoffHeader = `# preflight sign-offs: written by ` + "`preflight signoff`" + `, reviewed in pull requests.
+# Each entry is bound to the exact values it signs; a changed value voids it.
+# Guard this file with CODEOWNERS and required review.
+`
+
+func writeField(buf *bytes.Buffer, name, value string) {
+	fmt.Fprintf(buf, "%s = %s\n", name, QuoteTOML(value))
+}
+
+// QuoteTOML quotes s as a TOML basic string.
+func QuoteTOML(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// Write writes the file atomically (a temporary file, then a rename), with
+// the tables in order and each table's entries sorted by key.
+func (l *Ledger) Write(path string) error {
+	var buf bytes.Buffer
+	buf.WriteString(signoffHeader)
+	for _, t := range l.tables {
+		list := l.entries[t.Name]
+		slices.SortFunc(list, func(a, b *Entry) int { return cmp.Compare(a.Key, b.Key) })
+		for _, e := range list {
+			fmt.Fprintf(&buf, "\n[[%s]]\n", t.Name)
+			writeField(&buf, t.Key, e.Key)
+			for _, f := range t.Fields {
+				if f.Kind == FieldInt {
+					fmt.Fprintf(&buf, "%s = %d\n", f.Name, e.Int(f.Name))
+				} else {
+					writeField(&buf, f.Name, e.Text(f.Name))
+				}
+			}
+			writeField(&buf, "by", e.By)
+			writeField(&buf, "reason", e.Reason)
+			fmt.Fprintf(&buf, "at = %s\n", e.At.UTC().Format(time.RFC3339))
+			if e.Expires != nil {
+				fmt.Fprintf(&buf, "expires = %s\n", e.Expires.UTC().Format(time.RFC3339))
+			}
+		}
+	}
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	if err := writeAtomic(path, buf.Bytes(), mode); err != nil {
+		return Errorf(l.File, 0, 0, "cannot write sign-off file: %s", FileError(err))
+	}
+	return nil
+}
+
+// writeAtomic writes data to path through a temporary file in the same
+// folder and a rename, so a reader sees the old file or the new one.
+func writeAtomic(path string, data []byte, mode os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".preflight-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Chmod(mode)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
