@@ -32,8 +32,6 @@ var (
 			"down (two exports pasted together) is sent to the same way.",
 		Incident: "bulk send: a CSV of 847 customers plus its header row triggered 848 emails; the header cell \"Email Address\" was emailed too",
 		Fix:      "Set header = true in the [[bulk]] entry and name the key column, or remove the header row (and any repeated one) from the file.",
-		Failing:  "header = false, key = [1]\nEmail Address,First Name\nana@example.com,Ana",
-		Passing:  "header = true, key = [\"Email Address\"]\nEmail Address,First Name\nana@example.com,Ana",
 	}
 	ruleBulkDuplicateKey = preflight.Rule{
 		ID:       "bulk/duplicate-key",
@@ -43,8 +41,6 @@ var (
 			"trimming and Unicode NFC normalisation, and email keys case-insensitively, as a mail server does.",
 		Incident: "bulk send: customers who appeared several times in the CRM export got several copies; one got six",
 		Fix:      "De-duplicate the file on the key column before the run (keep the first row of each key), then approve it again.",
-		Failing:  "email\nana@example.com\nAna@Example.com ",
-		Passing:  "email\nana@example.com\nbo@example.com",
 	}
 	ruleBulkInvalidKey = preflight.Rule{
 		ID:       "bulk/invalid-key",
@@ -53,8 +49,6 @@ var (
 		Why:      "A row whose key is not an address is a row the automation cannot run as intended: a shifted column, a placeholder, a note typed into the wrong cell.",
 		Incident: "bulk send: the header cell \"Email Address\" went out as a recipient; any non-address in the key column is the same mistake",
 		Fix:      "Correct or remove the row; check that key names the right column.",
-		Failing:  "email\nana(at)example.com",
-		Passing:  "email\nana@example.com",
 	}
 	ruleBulkBlankKey = preflight.Rule{
 		ID:       "bulk/blank-key",
@@ -63,8 +57,6 @@ var (
 		Why:      "A row without a key is sent nowhere, or to a default the automation picks: either way not what the person approving the run expects.",
 		Incident: "bulk send: rows the approver did not expect were executed",
 		Fix:      "Fill in or remove the row.",
-		Failing:  "email,name\n ,Ana",
-		Passing:  "email,name\nana@example.com,Ana",
 	}
 	ruleBulkRowCount = preflight.Rule{
 		ID:       "bulk/row-count",
@@ -75,8 +67,6 @@ var (
 			"row sent as data, repeated keys).",
 		Incident: "bulk send: 847 customer rows plus the header made 848 emails in nine minutes",
 		Fix:      "Fix the rows the message names, or correct rows = { min = …, max = … } when the expected count really changed.",
-		Failing:  "rows = { max = 2 }\nemail\nana@example.com\nbo@example.com\ncy@example.com",
-		Passing:  "rows = { max = 3 }\nemail\nana@example.com\nbo@example.com\ncy@example.com",
 	}
 	ruleBulkMalformed = preflight.Rule{
 		ID:       "bulk/malformed",
@@ -86,8 +76,6 @@ var (
 			"is read differently by different tools, so what the automation runs is not what a person previewed.",
 		Incident: "bulk send: what ran was not what anyone had looked at",
 		Fix:      "Re-export the file as UTF-8 CSV, or quote the field (\"…\", a quote inside doubled as \"\") and give every row the first row's number of fields.",
-		Failing:  "email,name\nana@example.com,Ana \"the\" boss\nbo@example.com",
-		Passing:  "email,name\nana@example.com,\"Ana \"\"the\"\" boss\"\nbo@example.com,Bo",
 	}
 	ruleBulkUnapprovedRun = preflight.Rule{
 		ID:       "bulk/unapproved-run",
@@ -98,8 +86,6 @@ var (
 			"An approval by the change's author or by someone outside approvers does not count, nor an expired one.",
 		Incident:    "bulk send: 848 emails went out in nine minutes and nobody had looked at the first five",
 		Fix:         "Run `preflight preview`, check the executions, then `preflight signoff --bulk NAME --by YOU --reason WHY` (a second person when you made the change).",
-		Failing:     "approve_over = 10, 848 rows, no [[bulk]] entry in preflight.signoff.toml",
-		Passing:     "[[bulk]]\nname = \"recipients\"\ndigest = \"sha256:…\"  # of the current file\nrows = 847\nby = \"dara@example.com\"\nreason = \"preview checked\"",
 		SignoffFlag: bulkFlag,
 	}
 	ruleBulkFormulaCell = preflight.Rule{
@@ -110,8 +96,6 @@ var (
 			"(CSV injection), and renders oddly in a message. Plain signed numbers (-12.5) are fine.",
 		Incident: "bulk send: exports pass through spreadsheets on their way to the automation",
 		Fix:      "Remove the leading character, or prefix the cell with a single quote (') if the text is meant literally.",
-		Failing:  "email,note\nana@example.com,=HYPERLINK(\"http://x\")",
-		Passing:  "email,note\nana@example.com,'=HYPERLINK(\"http://x\")",
 	}
 )
 

@@ -464,7 +464,7 @@ func TestBulkRules(t *testing.T) {
 	var got []string
 	for _, r := range rules {
 		got = append(got, r.ID)
-		if r.Title == "" || r.Why == "" || r.Incident == "" || r.Fix == "" || r.Failing == "" || r.Passing == "" || r.Severity == "" {
+		if r.Title == "" || r.Why == "" || r.Incident == "" || r.Fix == "" || Example(r.ID) == "" || r.Severity == "" {
 			t.Errorf("%s: incomplete metadata: %+v", r.ID, r)
 		}
 	}

@@ -7,6 +7,11 @@
 //     header treated as data, previewed and approved (the bulk-send incident).
 //   - routes: every error route reaches a team alias of at least two
 //     members, never one person (the auth-cascade incident).
+//
+// A gate's rule GATE/NAME is the package variable ruleGateName (the rule
+// bulk/duplicate-key is ruleBulkDuplicateKey), and has two fixtures,
+// testdata/rules/GATE/NAME/{fail,pass}, from which `preflight explain`
+// takes its example (see [Example]).
 package checks
 
 import "github.com/preflight-gate/preflight/preflight"

@@ -46,8 +46,6 @@ var (
 		Why:         "Production should run what was tested in staging. Every difference is either declared as expected drift (allow) or signed off by a person, bound to the exact values.",
 		Incident:    costIncident,
 		Fix:         "Make the values equal, add the key to [configdiff] allow when the drift is expected (hosts, URLs), or run `preflight signoff --key KEY --by YOU --reason \"why production differs\"` and get the sign-off file reviewed.",
-		Failing:     "staging.yaml:    llm: {model_tier: gpt-4o-mini}\nproduction.yaml: llm: {model_tier: gpt-4o}\n(no sign-off)",
-		Passing:     "[[change]]\nkey = \"llm.model_tier\"\nstaging = \"sha256:…\"\nproduction = \"sha256:…\"\nby = \"dara@example.com\"\nreason = \"production escalations need the large model\"",
 		SignoffFlag: keyFlag,
 	}
 	ruleConfigdiffStaleSignoff = preflight.Rule{
@@ -57,8 +55,6 @@ var (
 		Why:         "A sign-off is bound to the digests of both values. When either value changes, the person approved something else: the new value needs a new look.",
 		Incident:    costIncident,
 		Fix:         "Check the new value, then sign again: `preflight signoff --key KEY --by YOU --reason \"…\"` replaces the stale entry.",
-		Failing:     "signed: production model_tier = gpt-4o\nnow:    production model_tier = gpt-4o-2025",
-		Passing:     "the sign-off re-recorded for the current values",
 		SignoffFlag: keyFlag,
 	}
 	ruleConfigdiffExpiredSignoff = preflight.Rule{
@@ -68,8 +64,6 @@ var (
 		Why:         "Temporary drift (a canary, an experiment) is signed with an expiry so it cannot quietly become permanent.",
 		Incident:    costIncident,
 		Fix:         "Remove the drift, or sign again with a new --expires date and a reason for keeping it.",
-		Failing:     "expires = 2026-01-31T00:00:00Z (in the past)",
-		Passing:     "expires = 2027-01-31T00:00:00Z, or no expires",
 		SignoffFlag: keyFlag,
 	}
 	ruleConfigdiffUnauthorizedSignoff = preflight.Rule{
@@ -79,8 +73,6 @@ var (
 		Why:         "A sign-off is a second pair of eyes: it must come from a member of the approvers alias when one is set, and never from the author of the change.",
 		Incident:    costIncident,
 		Fix:         "Ask a member of the approvers alias (teams.toml) who did not make the change to run `preflight signoff`.",
-		Failing:     "by = \"dev@example.com\" with --author dev@example.com",
-		Passing:     "by = \"lead@example.com\", a member of approvers, not the author",
 		SignoffFlag: keyFlag,
 	}
 	ruleConfigdiffUnusedSignoff = preflight.Rule{
@@ -90,8 +82,6 @@ var (
 		Why:      "Stale waivers hide future drift: when the same key drifts again, an old sign-off with matching values would silently pass it.",
 		Incident: costIncident,
 		Fix:      "Delete the [[change]] entry from the sign-off file.",
-		Failing:  "[[change]] key = \"llm.model_tier\" while staging and production agree",
-		Passing:  "the entry removed",
 	}
 	ruleConfigdiffCredentialValue = preflight.Rule{
 		ID:       "configdiff/credential-value",
@@ -103,8 +93,6 @@ var (
 		Incident: "preflight's own hardening review: an adversarial test of an earlier build found credential-looking values (sk_live_…, ghp_…, AKIA…, a PEM block, a JWT) under innocent key names printed in every output format and in the CI step summary",
 		Fix: "Move the credential to the deployment's secret store and reference it from the config; rotate it if the file was ever pushed. " +
 			"If the value must stay, give the key a secret name (…_token, …_password) or list it in [configdiff] secrets.",
-		Failing: "# config/production.yaml\nllm:\n  endpoint_auth: sk_live_… (a real-looking key)",
-		Passing: "# config/production.yaml\nllm:\n  endpoint_auth_ref: vault://llm/api-key",
 	}
 )
 

@@ -37,9 +37,6 @@ var (
 		Incident: routesIncident,
 		Fix: "Route the errors to a team alias of the registry, by its address or its name. When the value is a member's own " +
 			"address, the message names the member's alias. When no alias fits, add one to teams.toml with at least two members.",
-		Failing: "# teams.toml\n[aliases.ops-oncall]\naddress = \"ops-oncall@example.com\"\nmembers = [\"maria.santos@example.com\", \"bo@example.com\"]\n\n" +
-			"# config/production.yaml\nworkflows:\n  nightly-sync:\n    on_error:\n      notify: maria.santos@example.com",
-		Passing: "# config/production.yaml\nworkflows:\n  nightly-sync:\n    on_error:\n      notify: ops-oncall@example.com",
 	}
 	ruleRoutesSmallAlias = preflight.Rule{
 		ID:       "routes/small-alias",
@@ -49,9 +46,6 @@ var (
 			"An error route needs an alias that still reaches someone after one person leaves (min_members in [routes], default 2).",
 		Incident: routesIncident,
 		Fix:      "Add members to the alias in teams.toml, or route the errors to a larger alias.",
-		Failing: "# teams.toml\n[aliases.billing-alerts]\naddress = \"billing-alerts@example.com\"\nmembers = [\"lee@example.com\"]\n\n" +
-			"# config/production.yaml\nworkflows:\n  invoices:\n    on_error:\n      notify: billing-alerts@example.com",
-		Passing: "# teams.toml\n[aliases.billing-alerts]\naddress = \"billing-alerts@example.com\"\nmembers = [\"lee@example.com\", \"kim@example.com\"]",
 	}
 	ruleRoutesNoRoute = preflight.Rule{
 		ID:       "routes/no-route",
@@ -65,10 +59,6 @@ var (
 		Incident: routesIncident,
 		Fix: "Point the glob at the keys that hold your error routes (see `preflight diff` for the keys as preflight writes them), " +
 			"or list them in [routes] keys; give every route a team alias address.",
-		Failing: "# preflight.toml\n[routes]\nfiles = [\"config/production.yaml\"]\nkeys = [\"jobs.*.on_error.email\"]\n\n" +
-			"# config/production.yaml\njobs:\n  sync:\n    on_error:\n      notify: \"\"",
-		Passing: "# preflight.toml\n[routes]\nfiles = [\"config/production.yaml\"]\nkeys = [\"jobs.*.on_error.notify\"]\n\n" +
-			"# config/production.yaml\njobs:\n  sync:\n    on_error:\n      notify: ops-oncall@example.com",
 	}
 )
 

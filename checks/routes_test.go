@@ -405,7 +405,7 @@ func TestRoutesRules(t *testing.T) {
 	var ids []string
 	for _, r := range rules {
 		ids = append(ids, r.ID)
-		if r.Severity != preflight.SeverityError || r.Title == "" || r.Why == "" || r.Incident == "" || r.Fix == "" || r.Failing == "" || r.Passing == "" {
+		if r.Severity != preflight.SeverityError || r.Title == "" || r.Why == "" || r.Incident == "" || r.Fix == "" || Example(r.ID) == "" {
 			t.Errorf("%s: incomplete metadata %+v", r.ID, r)
 		}
 	}

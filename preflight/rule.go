@@ -2,6 +2,8 @@ package preflight
 
 // Rule is the metadata of one rule. Gates declare their rules once; the
 // explain command, SARIF help and the README rule table read them from here.
+// A rule's example is not metadata: explain takes it from the rule's
+// fixtures, testdata/rules/GATE/NAME/{fail,pass}.
 type Rule struct {
 	ID       string   // stable id, "gate/name"
 	Severity Severity // the severity of every finding of this rule
@@ -9,8 +11,6 @@ type Rule struct {
 	Why      string   // why the rule exists
 	Incident string   // the incident it comes from
 	Fix      string   // how to fix a finding
-	Failing  string   // a short example input that fires
-	Passing  string   // the same example fixed
 
 	// SignoffFlag is the signoff flag that resolves a finding of this
 	// rule; nil when a sign-off does not resolve it.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 
@@ -32,16 +33,20 @@ func newExplainCmd(a *app) *cobra.Command {
 			section := func(title, text string) {
 				fmt.Fprintf(a.stdout, "%s:\n", title)
 				for _, l := range strings.Split(text, "\n") {
-					fmt.Fprintf(a.stdout, "  %s\n", l)
+					if l != "" {
+						l = "  " + l
+					}
+					fmt.Fprintln(a.stdout, l)
 				}
 				fmt.Fprintln(a.stdout)
 			}
 			section("Why", r.Why)
 			section("Incident", r.Incident)
 			section("How to fix", r.Fix)
-			section("Fails", r.Failing)
-			section("Passes", r.Passing)
-			return nil
+			// The example is the rule's fixtures, rendered once by the tests
+			// and embedded: "Fails:" and "Passes:" sections.
+			_, err := io.WriteString(a.stdout, checks.Example(r.ID))
+			return err
 		},
 	}
 }

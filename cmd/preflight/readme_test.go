@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -12,11 +13,18 @@ import (
 	"github.com/preflight-gate/preflight/preflight"
 )
 
-// TestRuleMetadata checks that every rule explains itself completely.
+// TestRuleMetadata checks that every rule explains itself completely and
+// has its two fixtures, testdata/rules/GATE/NAME/{fail,pass} (which
+// TestRuleFixtures runs), and that every fixture is of a rule.
 func TestRuleMetadata(t *testing.T) {
 	seen := map[string]bool{}
 	for _, r := range checks.Rules() {
-		for field, v := range map[string]string{"ID": r.ID, "Title": r.Title, "Why": r.Why, "Incident": r.Incident, "Fix": r.Fix, "Failing": r.Failing, "Passing": r.Passing} {
+		for _, side := range []string{"fail", "pass"} {
+			if fi, err := os.Stat(filepath.Join(rulesDir, r.ID, side, preflight.ManifestName)); err != nil || !fi.Mode().IsRegular() {
+				t.Errorf("rule %q has no %s fixture: expected testdata/rules/%s/%s/%s (see testdata/rules/README.md)", r.ID, side, r.ID, side, preflight.ManifestName)
+			}
+		}
+		for field, v := range map[string]string{"ID": r.ID, "Title": r.Title, "Why": r.Why, "Incident": r.Incident, "Fix": r.Fix} {
 			if strings.TrimSpace(v) == "" {
 				t.Errorf("rule %q has no %s", r.ID, field)
 			}
@@ -28,6 +36,16 @@ func TestRuleMetadata(t *testing.T) {
 			t.Errorf("rule %q listed twice", r.ID)
 		}
 		seen[r.ID] = true
+	}
+	dirs, err := filepath.Glob(filepath.Join(rulesDir, "*", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dirs {
+		rel, _ := filepath.Rel(rulesDir, d)
+		if fi, err := os.Stat(d); err == nil && fi.IsDir() && !seen[filepath.ToSlash(rel)] {
+			t.Errorf("testdata/rules/%s: no rule has this id; fixtures are named by their rule, GATE/NAME", filepath.ToSlash(rel))
+		}
 	}
 	for _, g := range checks.Gates() {
 		info := g.Info()
@@ -80,7 +98,8 @@ func ruleReference() string {
 		fmt.Fprintf(&b, "| [`%s`](%s) | %s | %s |\n", r.ID, "#"+strings.TrimPrefix(preflight.RuleHelpURI(r.ID), preflight.RuleHelpBase), r.Severity, mdCell(r.Title))
 	}
 	for _, r := range checks.Rules() {
-		fmt.Fprintf(&b, "\n#### `%s`\n\n%s %s\n\n*Incident:* %s\n\n*Fix:* %s\n", r.ID, sentence(r.Title), mdText(r.Why), sentence(r.Incident), mdText(r.Fix))
+		fmt.Fprintf(&b, "\n#### `%s`\n\n%s %s\n\n*Incident:* %s\n\n*Fix:* %s\n\n*Example:* [fails](testdata/rules/%s/fail), [passes](testdata/rules/%s/pass)\n",
+			r.ID, sentence(r.Title), mdText(r.Why), sentence(r.Incident), mdText(r.Fix), r.ID, r.ID)
 	}
 	b.WriteString("\n")
 	return b.String()
