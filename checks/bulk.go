@@ -236,34 +236,32 @@ func scanBulk(b *preflight.Bundle, opts *preflight.Options, i int) (*bulkScan, e
 	sc.keys = keyset.New()
 	sc.preview = preflight.Preview{Bulk: spec.Name, Columns: []string{}, First: []preflight.Execution{}}
 
-	var path string
+	// The input is opened first: a FIFO, device or folder is refused
+	// before anything else is read, and nothing waits on one.
+	var f *os.File
 	if p, ok := opts.Inputs[spec.Name]; ok {
 		// --input: the path as the user gave it, perhaps outside the bundle.
-		path, sc.file, sc.display = p, inputFile(b, p), p
-		if fi, err := os.Stat(p); err != nil {
+		sc.file, sc.display = inputFile(b, p), p
+		var err error
+		if f, _, err = preflight.OpenRegular(p); err != nil {
 			return nil, preflight.Errorf(p, 0, 0, "cannot read bulk input %q: %s", spec.Name, preflight.FileError(err))
-		} else if fi.IsDir() {
-			return nil, preflight.Errorf(p, 0, 0, "cannot read bulk input %q: it is a folder, expected a CSV file", spec.Name)
 		}
 	} else {
 		var err error
-		path, err = b.Path(fmt.Sprintf("bulk[%d].file", i), spec.File)
-		if err != nil {
+		if f, err = b.OpenFile(fmt.Sprintf("bulk[%d].file", i), spec.File); err != nil {
 			return nil, err
 		}
 		sc.file = preflight.Rel(spec.File)
 		sc.display = b.Display(spec.File)
 	}
+	defer f.Close()
 	sc.preview.File = sc.file
 
 	var tmplText []byte
 	if spec.Template != "" {
-		tp, err := b.Path(fmt.Sprintf("bulk[%d].template", i), spec.Template)
-		if err != nil {
+		var err error
+		if _, tmplText, err = b.ReadFile(fmt.Sprintf("bulk[%d].template", i), spec.Template, preflight.MaxFileSize); err != nil {
 			return nil, err
-		}
-		if tmplText, err = os.ReadFile(tp); err != nil {
-			return nil, preflight.Errorf(b.Display(spec.Template), 0, 0, "cannot read template: %s", preflight.FileError(err))
 		}
 		t, err := template.New(filepath.Base(spec.Template)).Option("missingkey=error").Parse(string(tmplText))
 		if err != nil {
@@ -272,11 +270,6 @@ func scanBulk(b *preflight.Bundle, opts *preflight.Options, i int) (*bulkScan, e
 		sc.tmpl = t
 	}
 
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, preflight.Errorf(sc.display, 0, 0, "cannot read bulk input %q: %s", spec.Name, preflight.FileError(err))
-	}
-	defer f.Close()
 	h := sha256.New()
 	writeDigestInputs(h, spec, tmplText)
 	sc.hash = h

@@ -44,13 +44,12 @@ func LoadBundle(dir string, gates []Gate) (*Bundle, error) {
 	}
 	b := &Bundle{Dir: dir, root: root, gates: gates, specs: map[string]any{}}
 	file := b.Display(ManifestName)
-	data, err := os.ReadFile(filepath.Join(root, ManifestName))
+	data, err := readManifest(root, file)
 	if err != nil {
-		e := Errorf(file, 0, 0, "cannot read manifest: %s", FileError(err))
-		if errors.Is(err, fs.ErrNotExist) {
-			e.Hint = "run `preflight init " + dir + "` to write a starter manifest"
+		if _, serr := os.Lstat(filepath.Join(root, ManifestName)); errors.Is(serr, fs.ErrNotExist) {
+			err.(*Error).Hint = "run `preflight init " + dir + "` to write a starter manifest"
 		}
-		return nil, e
+		return nil, err
 	}
 	m, sections, tree, err := parseManifest(file, data, gates)
 	if err != nil {
@@ -223,11 +222,11 @@ func (b *Bundle) Teams() (*Registry, error) {
 	if b.Manifest.Teams == "" {
 		return nil, &Error{File: b.Display(ManifestName), Msg: "no team registry: expected teams.toml in the bundle, or teams = \"FILE\" in the manifest", Hint: "team aliases and approvers are checked against the registry"}
 	}
-	p, err := b.Path("teams", b.Manifest.Teams)
+	_, data, err := b.ReadFile("teams", b.Manifest.Teams, MaxLedgerSize)
 	if err != nil {
 		return nil, err
 	}
-	r, err := LoadRegistry(p, b.Display(b.Manifest.Teams))
+	r, err := ParseRegistry(b.Display(b.Manifest.Teams), data)
 	if err != nil {
 		return nil, err
 	}
@@ -244,11 +243,11 @@ func (b *Bundle) Config(key, rel string) (*configdiff.Tree, error) {
 	if t, ok := b.configs[rel]; ok {
 		return t, nil
 	}
-	p, err := b.Path(key, rel)
+	p, data, err := b.ReadFile(key, rel, MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
-	t, err := configdiff.Load(p)
+	t, err := configdiff.Parse(p, data)
 	if err != nil {
 		var ce *configdiff.Error
 		if errors.As(err, &ce) {

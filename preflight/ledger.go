@@ -117,7 +117,7 @@ func NewLedger(file string, tables []*LedgerTable) *Ledger {
 // LoadLedger reads the sign-off file at path; a missing file is empty.
 // file names it in messages.
 func LoadLedger(path, file string, tables []*LedgerTable) (*Ledger, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadRegular(path, MaxLedgerSize)
 	if os.IsNotExist(err) {
 		return NewLedger(file, tables), nil
 	}

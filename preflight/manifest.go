@@ -80,7 +80,7 @@ func isSlice(v any) bool {
 // decodeStrict decodes TOML into v, refusing unknown keys and wrong types,
 // and turns go-toml's errors into *Error with the file's line and column.
 func decodeStrict(file string, data []byte, v any) error {
-	dec := toml.NewDecoder(bytes.NewReader(data))
+	dec := toml.NewDecoder(bytes.NewReader(stripBOM(data)))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
 	if err == nil {

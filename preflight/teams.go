@@ -2,7 +2,6 @@ package preflight
 
 import (
 	"errors"
-	"os"
 	"slices"
 	"strings"
 
@@ -42,7 +41,7 @@ type Alias struct {
 
 // LoadRegistry reads a team registry from path; file names it in messages.
 func LoadRegistry(path, file string) (*Registry, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadRegular(path, MaxLedgerSize)
 	if err != nil {
 		return nil, Errorf(file, 0, 0, "cannot read team registry: %s", FileError(err))
 	}

@@ -165,7 +165,7 @@ func Guess(dir string) (*Starter, error) {
 			s.Notes = append(s.Notes, fmt.Sprintf("also found %s and %s, left out: a manifest compares one pair; give them a bundle of their own if they deploy", o.Staging, o.Production))
 		}
 		for _, f := range []string{pairs[0].Staging, pairs[0].Production} {
-			if _, err := configdiff.Load(filepath.Join(root, filepath.FromSlash(f))); err != nil {
+			if _, err := loadConfig(filepath.Join(root, filepath.FromSlash(f)), preflight.MaxFileSize); err != nil {
 				s.Notes = append(s.Notes, fmt.Sprintf("%s cannot be read (%s): fix it before `preflight check`", f, loadErrText(err)))
 			}
 		}
@@ -326,10 +326,7 @@ func findRoutes(root string, configs []string) ([]Routes, error) {
 	var routes []Routes
 	for _, f := range configs {
 		p := filepath.Join(root, filepath.FromSlash(f))
-		if fi, err := os.Stat(p); err != nil || fi.Size() > starterMaxConfig {
-			continue
-		}
-		t, err := configdiff.Load(p)
+		t, err := loadConfig(p, starterMaxConfig)
 		if err != nil {
 			continue
 		}
@@ -438,7 +435,7 @@ func bulkName(file string, used map[string]bool) string {
 // the gate reads it too, so the manifest need not repeat it, and the
 // delimiter returned is then a comma. Only the file's start is read.
 func readFirstRecord(p string) ([]string, rune, error) {
-	f, err := os.Open(p)
+	f, _, err := preflight.OpenRegular(p)
 	if err != nil {
 		return nil, ',', err
 	}
@@ -669,4 +666,15 @@ func Write(dir string) (*Starter, string, error) {
 		return nil, "", preflight.Errorf(file, 0, 0, "cannot write manifest: %s", preflight.FileError(err))
 	}
 	return s, file, nil
+}
+
+// loadConfig parses a config file the way the gate reads it: a regular
+// file (never a FIFO or device, never waiting on one) of at most limit
+// bytes.
+func loadConfig(p string, limit int64) (*configdiff.Tree, error) {
+	data, err := preflight.ReadRegular(p, limit)
+	if err != nil {
+		return nil, err
+	}
+	return configdiff.Parse(p, data)
 }
