@@ -12,11 +12,12 @@ import (
 // SignRequest is what `preflight signoff` asks to record.
 type SignRequest struct {
 	By, Reason string
-	Keys       []string // config key globs to sign
-	Bulks      []string // bulk inputs to approve
-	All        bool     // every difference and bulk input without a valid sign-off
-	Expires    *time.Time
-	Options    *preflight.Options // Now and Inputs
+	// Names are what each signoff flag names, by the flag's name (a
+	// gate's SignoffFlag): "key" config key globs, "bulk" bulk inputs.
+	Names   map[string][]string
+	All     bool // everything that needs a sign-off and has no valid one
+	Expires *time.Time
+	Options *preflight.Options // Now and Inputs
 }
 
 // Signed is one entry Sign recorded, for the command to report.
@@ -27,21 +28,33 @@ type Signed struct {
 	Warning string             // why check will not count it, if it will not
 }
 
-// Sign records in s a sign-off of the current values of each config
-// difference and an approval of each bulk input the request names. With
-// All it skips what already has a valid sign-off: it never replaces someone
-// else's. A --key glob that matches no difference is an *preflight.Error.
+// signer is a gate that records ledger entries for `preflight signoff`:
+// its flag selects what to sign.
+type signer interface {
+	// signFlag is the signoff flag whose names the gate signs.
+	signFlag() *preflight.SignoffFlag
+	// sign records in l an entry for each of names (with req.All: each
+	// that needs one and has no valid one; names is then empty) and says
+	// what it recorded. It is called when names is not empty or req.All.
+	sign(b *preflight.Bundle, l *preflight.Ledger, names []string, req *SignRequest) ([]Signed, error)
+}
+
+// Sign records in s, gate by gate in the gate list's order, what the
+// request names: with All, everything without a valid sign-off; it never
+// replaces someone else's valid one. A name that matches nothing is an
+// *preflight.Error.
 func Sign(b *preflight.Bundle, s *preflight.Ledger, req *SignRequest) ([]Signed, error) {
 	var done []Signed
-	if len(req.Keys) > 0 || (req.All && ConfigdiffOf(b) != nil) {
-		signed, err := signChanges(b, s, req)
-		if err != nil {
-			return nil, err
+	for _, g := range Gates() {
+		sg, ok := g.(signer)
+		if !ok {
+			continue
 		}
-		done = append(done, signed...)
-	}
-	if len(req.Bulks) > 0 || req.All {
-		signed, err := approveBulks(b, s, req)
+		names := req.Names[sg.signFlag().Name]
+		if len(names) == 0 && !req.All {
+			continue
+		}
+		signed, err := sg.sign(b, s, names, req)
 		if err != nil {
 			return nil, err
 		}
@@ -50,7 +63,22 @@ func Sign(b *preflight.Bundle, s *preflight.Ledger, req *SignRequest) ([]Signed,
 	return done, nil
 }
 
-func signChanges(b *preflight.Bundle, s *preflight.Ledger, req *SignRequest) ([]Signed, error) {
+func (Configdiff) signFlag() *preflight.SignoffFlag { return keyFlag }
+
+func (Configdiff) sign(b *preflight.Bundle, s *preflight.Ledger, names []string, req *SignRequest) ([]Signed, error) {
+	if len(names) == 0 && ConfigdiffOf(b) == nil {
+		return nil, nil // --all, and nothing to compare
+	}
+	return signChanges(b, s, names, req)
+}
+
+func (Bulk) signFlag() *preflight.SignoffFlag { return bulkFlag }
+
+func (Bulk) sign(b *preflight.Bundle, s *preflight.Ledger, names []string, req *SignRequest) ([]Signed, error) {
+	return approveBulks(b, s, names, req)
+}
+
+func signChanges(b *preflight.Bundle, s *preflight.Ledger, keys []string, req *SignRequest) ([]Signed, error) {
 	spec := ConfigdiffOf(b)
 	if spec == nil {
 		return nil, &preflight.Error{File: b.Display(preflight.ManifestName), Msg: "--key: no [configdiff] section, so there are no config differences to sign"}
@@ -67,7 +95,7 @@ func signChanges(b *preflight.Bundle, s *preflight.Ledger, req *SignRequest) ([]
 			}
 		}
 	}
-	for _, pattern := range req.Keys {
+	for _, pattern := range keys {
 		g, err := configdiff.CompileGlob(pattern)
 		if err != nil {
 			return nil, preflight.Usagef("--key: %v", err)
@@ -108,8 +136,7 @@ func signChanges(b *preflight.Bundle, s *preflight.Ledger, req *SignRequest) ([]
 
 // approveBulks approves each bulk input the request names (with All: each
 // over approve_over without a valid approval) as its preview shows it.
-func approveBulks(b *preflight.Bundle, s *preflight.Ledger, req *SignRequest) ([]Signed, error) {
-	names := req.Bulks
+func approveBulks(b *preflight.Bundle, s *preflight.Ledger, names []string, req *SignRequest) ([]Signed, error) {
 	if req.All {
 		names = BulkNames(b)
 	}

@@ -91,7 +91,7 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 	}
 	now := a.now().UTC().Truncate(time.Second)
 	done, err := checks.Sign(b, s, &checks.SignRequest{
-		By: fl.by, Reason: fl.reason, Keys: fl.keys, Bulks: fl.bulks, All: fl.all, Expires: expires,
+		By: fl.by, Reason: fl.reason, Names: map[string][]string{"key": fl.keys, "bulk": fl.bulks}, All: fl.all, Expires: expires,
 		Options: &preflight.Options{Now: now, Inputs: in, FailOn: preflight.SeverityError},
 	})
 	if err != nil {
