@@ -148,17 +148,17 @@ func (Configdiff) Load(b *preflight.Bundle, section any) (any, error) {
 }
 
 // compileGlobs compiles the key globs the manifest lists under key; an
-// error points at the glob.
+// error points at the bad glob, or at the list when it holds more than
+// configdiff.MaxGlobs.
 func compileGlobs(b *preflight.Bundle, key string, patterns []string) (configdiff.GlobSet, error) {
-	set := make(configdiff.GlobSet, len(patterns))
-	for i, p := range patterns {
-		g, err := configdiff.CompileGlob(p)
-		if err != nil {
-			return nil, b.ManifestError(fmt.Sprintf("%s[%d]", key, i), "%v", err)
-		}
-		set[i] = g
+	set, i, err := configdiff.CompileGlobList(patterns)
+	switch {
+	case err == nil:
+		return set, nil
+	case i < 0:
+		return nil, b.ManifestError(key, "%s: %v", key, err)
 	}
-	return set, nil
+	return nil, b.ManifestError(fmt.Sprintf("%s[%d]", key, i), "%v", err)
 }
 
 // ConfigdiffOf returns the bundle's [configdiff] section, or nil when the

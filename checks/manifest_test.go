@@ -30,6 +30,12 @@ func TestManifestErrors(t *testing.T) {
 		{"bulk twice", "version = 1\n[[bulk]]\nname = \"r\"\nfile = \"r.csv\"\nkey = [\"e\"]\n[[bulk]]\nname = \"r\"\nfile = \"s.csv\"\nkey = [\"e\"]\n", `m.toml:7:1: bulk input "r" defined twice: first at line 3`},
 		{"delimiter", "version = 1\n[[bulk]]\nname = \"r\"\nfile = \"r.csv\"\nkey = [\"e\"]\ndelimiter = \";;\"\n", `invalid delimiter ";;"`},
 		{"min members", "version = 1\n[routes]\nmin_members = 0\n", `m.toml:3:1: min_members must be at least 1, got 0`},
+		{"1001 globs", "version = 1\n[configdiff]\nstaging = \"s\"\nproduction = \"p\"\nsecrets = [" + strings.Repeat("\"a\", ", 1001) + "]\n",
+			`m.toml:5:1: configdiff.secrets: too many patterns: 1001, at most 1000`},
+		{"65 segments", "version = 1\n[routes]\nfiles = [\"p.yaml\"]\nkeys = [\"x\", \"" + strings.Repeat("a.", 64) + "a\"]\n",
+			`m.toml:4:14: invalid pattern: more than 64 segments`},
+		{"20000 segments", "version = 1\n[configdiff]\nstaging = \"s\"\nproduction = \"p\"\nallow = [\"" + strings.Repeat("**.", 20000) + "a\"]\n",
+			`m.toml:5:10: invalid pattern: more than 64 segments`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -422,3 +422,44 @@ func TestRoutesRules(t *testing.T) {
 		t.Errorf("%d built-in globs, want the contract's 10", len(DefaultRouteKeys))
 	}
 }
+
+// TestRoutesEnvCaseInsensitive: the built-in glob **.error_email finds the
+// .env key ERROR_EMAIL (glob segments match case-insensitively).
+func TestRoutesEnvCaseInsensitive(t *testing.T) {
+	dir := writeBundle(t, map[string]string{
+		"preflight.toml":  "version = 1\n[routes]\nfiles = [\".env.production\"]\n",
+		"teams.toml":      "[aliases.ops]\naddress = \"ops@example.com\"\nmembers = [\"a@example.com\", \"b@example.com\"]\n",
+		".env.production": "ERROR_EMAIL=a@example.com\nALERT_EMAIL=ops@example.com\n",
+	})
+	res, err := checkRoutes(t, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFindings(t, res, []string{".env.production:1:13 routes/not-team-alias ERROR_EMAIL"})
+}
+
+// TestRoutesSecret: a route on a secret key, or whose value looks like a
+// credential, is shown as (secret), and so is what it matches.
+func TestRoutesSecret(t *testing.T) {
+	dir := writeBundle(t, map[string]string{
+		"preflight.toml": "version = 1\n[routes]\nfiles = [\"p.yaml\"]\nkeys = [\"alerts.*\", \"vault.x\"]\n[configdiff]\nstaging = \"p.yaml\"\nproduction = \"p.yaml\"\nsecrets = [\"vault.*\"]\n",
+		"teams.toml":     "[aliases.solo]\naddress = \"solo@example.com\"\nmembers = [\"a@example.com\"]\n",
+		"p.yaml":         "alerts:\n  password: a@example.com\n  token: solo@example.com\n  email: ghp_abcdefghijklmnopqrstuvwxyz0123\n  pin: 1234\n  ok: solo\nvault:\n  x: 77\n",
+	})
+	res, err := checkRoutes(t, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Findings {
+		for _, leak := range []string{"a@example.com", "solo", "ghp_", "77"} {
+			if strings.Contains(f.Message, leak) && f.Line != 6 {
+				t.Errorf("%s: %q leaks %q", short(f), f.Message, leak)
+			}
+		}
+	}
+	wantMessage(t, res, "p.yaml:2:13", "route alerts.password is (secret), which is not a team alias")
+	wantMessage(t, res, "p.yaml:3:10", "route alerts.token is (secret), an alias with 1 member")
+	wantMessage(t, res, "p.yaml:4:10", "route alerts.email is (secret)")
+	wantMessage(t, res, "p.yaml:5:8", "route alerts.pin is an integer (1234)") // pin is not a secret word
+	wantMessage(t, res, "p.yaml:8:6", "route vault.x is an integer ((secret))")
+}

@@ -13,7 +13,7 @@ const (
 	TOML Format = iota + 1 // .toml
 	YAML                   // .yaml, .yml
 	JSON                   // .json
-	Env                    // .env, and a file named .env
+	Env                    // a file named .env, .env.NAME or NAME.env
 )
 
 func (f Format) String() string {
@@ -30,9 +30,14 @@ func (f Format) String() string {
 	return "unknown"
 }
 
-// FormatOf returns the format [Load] reads file in, by its extension
+// FormatOf returns the format [Load] reads file in: a file named .env,
+// .env.NAME or NAME.env is .env, any other goes by its extension
 // (case-insensitive); false when configdiff does not read such a file.
 func FormatOf(file string) (Format, bool) {
+	base := strings.ToLower(filepath.Base(file))
+	if base == ".env" || strings.HasPrefix(base, ".env.") {
+		return Env, true
+	}
 	ext := strings.ToLower(filepath.Ext(file))
 	switch ext {
 	case ".toml":
@@ -42,9 +47,6 @@ func FormatOf(file string) (Format, bool) {
 	case ".json":
 		return JSON, true
 	case ".env":
-		return Env, true
-	}
-	if ext == "" && strings.HasPrefix(filepath.Base(file), ".env") {
 		return Env, true
 	}
 	return 0, false

@@ -97,7 +97,12 @@ func parseSegments(s string, glob bool) ([]globSeg, error) {
 		what = "pattern"
 	}
 	fail := func(format string, args ...any) ([]globSeg, error) {
-		return nil, fmt.Errorf("invalid %s %q: %s", what, s, fmt.Sprintf(format, args...))
+		// A key may come from a sign-off file, which an error never
+		// quotes; a pattern is the user's own, quoted when short.
+		if glob && len(s) <= 100 {
+			return nil, fmt.Errorf("invalid %s %q: %s", what, s, fmt.Sprintf(format, args...))
+		}
+		return nil, fmt.Errorf("invalid %s: %s", what, fmt.Sprintf(format, args...))
 	}
 	if s == "" {
 		return nil, fmt.Errorf("empty %s", what)
@@ -105,6 +110,9 @@ func parseSegments(s string, glob bool) ([]globSeg, error) {
 	var segs []globSeg
 	i := 0
 	for i < len(s) {
+		if glob && len(segs) == MaxGlobSegments {
+			return fail("more than %d segments", MaxGlobSegments)
+		}
 		if s[i] == '[' {
 			j := strings.IndexByte(s[i:], ']')
 			if j < 0 {
@@ -150,7 +158,7 @@ func parseSegments(s string, glob bool) ([]globSeg, error) {
 				case 2:
 					segs = append(segs, globSeg{starStar: true})
 				default:
-					return fail("%q is not a wildcard (use * or **)", s[i:j])
+					return fail("%d stars at offset %d are not a wildcard (use * or **)", j-i, i)
 				}
 				if j < len(s) && s[j] != '.' && s[j] != '[' {
 					return fail("a wildcard must be a whole segment")
@@ -162,7 +170,7 @@ func parseSegments(s string, glob bool) ([]globSeg, error) {
 					j++
 				}
 				if j == i {
-					return fail("unexpected %q at offset %d (quote names with other characters)", s[i], i)
+					return fail("unexpected character at offset %d (quote names with other characters)", i)
 				}
 				segs = append(segs, globSeg{Segment: Segment{Name: s[i:j]}})
 				i = j
@@ -180,11 +188,11 @@ func parseIndex(num string) (int, error) {
 	for i := 0; i < len(num); i++ {
 		c := num[i]
 		if c < '0' || c > '9' {
-			return 0, fmt.Errorf("index %q is not a number", num)
+			return 0, errors.New("an index must be a number")
 		}
 		n = n*10 + int(c-'0')
 		if n > maxIndex {
-			return 0, fmt.Errorf("index %q is too large", num)
+			return 0, fmt.Errorf("an index is at most %d", maxIndex)
 		}
 	}
 	return n, nil
@@ -200,7 +208,7 @@ func unquotePrefix(s string) (string, int, error) {
 		case '"':
 			u, err := strconv.Unquote(s[:i+1])
 			if err != nil {
-				return "", 0, fmt.Errorf("bad quoted name %q", s[:i+1])
+				return "", 0, errors.New("bad escape in a quoted name")
 			}
 			return u, i + 1, nil
 		}
@@ -208,15 +216,26 @@ func unquotePrefix(s string) (string, int, error) {
 	return "", 0, errors.New("unterminated quoted name")
 }
 
+// Glob limits: a pattern list holds at most MaxGlobs patterns and a
+// pattern at most MaxGlobSegments segments, so that matching every key of
+// a file stays cheap (it costs at most key depth × pattern segments per
+// key and pattern).
+const (
+	MaxGlobs        = 1000
+	MaxGlobSegments = 64
+)
+
 // Glob is a compiled key pattern: `*` matches one segment (a name or an
 // index), `**` any number of segments including zero, `[*]` any index;
-// other segments are written as in a [Path].
+// other segments are written as in a [Path]. Name segments match
+// case-insensitively (`**.error_email` finds the .env key ERROR_EMAIL).
 type Glob struct {
 	pattern string
 	segs    []globSeg
 }
 
-// CompileGlob compiles a key pattern such as `urls.*` or `**.on_error.notify`.
+// CompileGlob compiles a key pattern such as `urls.*` or `**.on_error.notify`
+// of at most [MaxGlobSegments] segments.
 func CompileGlob(pattern string) (*Glob, error) {
 	segs, err := parseSegments(pattern, true)
 	if err != nil {
@@ -228,53 +247,84 @@ func CompileGlob(pattern string) (*Glob, error) {
 // String returns the pattern as written.
 func (g *Glob) String() string { return g.pattern }
 
-// Match reports whether g matches exactly p.
-func (g *Glob) Match(p Path) bool {
-	// ok[j] reports whether segs[:i] matches p[:j], for the current i.
+// match runs the matcher over p: ok[j] reports whether the whole pattern
+// matches p[:j]. It costs len(p) × the pattern's segments, whatever the
+// stars: no backtracking.
+func (g *Glob) match(p Path) []bool {
 	ok := make([]bool, len(p)+1)
+	next := make([]bool, len(p)+1)
 	ok[0] = true
 	for _, s := range g.segs {
-		next := make([]bool, len(p)+1)
 		for j := 0; j <= len(p); j++ {
 			switch {
 			case s.starStar:
 				next[j] = ok[j] || j > 0 && next[j-1]
 			case j == 0:
+				next[j] = false
 			case s.star:
 				next[j] = ok[j-1] && (!s.IsIndex || p[j-1].IsIndex)
 			default:
-				next[j] = ok[j-1] && p[j-1] == s.Segment
+				next[j] = ok[j-1] && segmentMatch(s.Segment, p[j-1])
 			}
 		}
-		ok = next
+		ok, next = next, ok
 	}
-	return ok[len(p)]
+	return ok
+}
+
+// segmentMatch compares a pattern's plain segment with a key's: names
+// case-insensitively, indexes exactly.
+func segmentMatch(pat, key Segment) bool {
+	if pat.IsIndex || key.IsIndex {
+		return pat == key
+	}
+	return pat.Name == key.Name || strings.EqualFold(pat.Name, key.Name)
+}
+
+// Match reports whether g matches exactly p.
+func (g *Glob) Match(p Path) bool {
+	return g.match(p)[len(p)]
 }
 
 // Covers reports whether g matches p or any of its parents.
 func (g *Glob) Covers(p Path) bool {
-	for k := len(p); k >= 1; k-- {
-		if g.Match(p[:k]) {
+	ok := g.match(p)
+	if len(p) == 0 {
+		return ok[0]
+	}
+	for _, m := range ok[1:] {
+		if m {
 			return true
 		}
 	}
-	return len(p) == 0 && g.Match(p)
+	return false
 }
 
 // GlobSet is a list of globs; it matches what any of them matches.
 type GlobSet []*Glob
 
-// CompileGlobs compiles every pattern; the error names the first bad one.
+// CompileGlobs compiles a list of at most [MaxGlobs] patterns; the error
+// names the first bad one.
 func CompileGlobs(patterns []string) (GlobSet, error) {
+	s, _, err := CompileGlobList(patterns)
+	return s, err
+}
+
+// CompileGlobList is [CompileGlobs] that also tells which pattern is bad:
+// its index, or -1 when the list itself is too long.
+func CompileGlobList(patterns []string) (GlobSet, int, error) {
+	if len(patterns) > MaxGlobs {
+		return nil, -1, fmt.Errorf("too many patterns: %d, at most %d", len(patterns), MaxGlobs)
+	}
 	s := make(GlobSet, 0, len(patterns))
-	for _, pat := range patterns {
+	for i, pat := range patterns {
 		g, err := CompileGlob(pat)
 		if err != nil {
-			return nil, err
+			return nil, i, err
 		}
 		s = append(s, g)
 	}
-	return s, nil
+	return s, 0, nil
 }
 
 // Match reports whether any glob of s matches exactly p.

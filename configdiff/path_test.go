@@ -1,6 +1,7 @@
 package configdiff
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -232,6 +233,125 @@ func TestSplitWords(t *testing.T) {
 	for in, want := range tests {
 		if diff := cmp.Diff(want, SplitWords(in)); diff != "" {
 			t.Errorf("SplitWords(%q) (-want +got):\n%s", in, diff)
+		}
+	}
+}
+
+// TestGlobCaseInsensitive: glob name segments match key segments
+// case-insensitively; indexes and differences stay exact.
+func TestGlobCaseInsensitive(t *testing.T) {
+	tests := []struct {
+		glob, key string
+		want      bool
+	}{
+		{"**.error_email", "ERROR_EMAIL", true},
+		{"**.error_email", "jobs.Sync.Error_Email", true},
+		{"ALERTS.*.email", "alerts.x.EMAIL", true},
+		{`"Eu.West".host`, `"eu.west".HOST`, true},
+		{"a[1]", "A[1]", true},
+		{"a[1]", "a[2]", false},
+		{`"ß"`, "ss", false},
+		{`"É"`, `"é"`, true},
+		{"error_email", "error-email", false},
+	}
+	for _, tt := range tests {
+		g, err := CompileGlob(tt.glob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := g.Match(mustPath(t, tt.key)); got != tt.want {
+			t.Errorf("%s.Match(%s) = %v, want %v", tt.glob, tt.key, got, tt.want)
+		}
+	}
+	tr := mustParse(t, "a.env", "ERROR_EMAIL=x\n")
+	if tr.Get("error_email") != nil {
+		t.Error("Get is exact: error_email found ERROR_EMAIL")
+	}
+	s, p := mustParse(t, "s.yaml", "Host: a\n"), mustParse(t, "p.yaml", "host: a\n")
+	if changes, _ := Diff(s, p); len(changes) != 2 {
+		t.Errorf("Diff(Host, host) = %d changes, want 2 (keys compare exactly)", len(changes))
+	}
+}
+
+// TestGlobLimits: at most MaxGlobSegments segments a glob and MaxGlobs
+// globs a list; the error of a long glob does not quote it.
+func TestGlobLimits(t *testing.T) {
+	if _, err := CompileGlob(strings.TrimSuffix(strings.Repeat("a.", MaxGlobSegments), ".")); err != nil {
+		t.Errorf("%d segments: %v", MaxGlobSegments, err)
+	}
+	long := strings.Repeat("**.", 20000) + "a"
+	_, err := CompileGlob(long)
+	if err == nil || err.Error() != "invalid pattern: more than 64 segments" {
+		t.Errorf("20,000 segments: %v", err)
+	}
+	if _, err := CompileGlobs(make([]string, MaxGlobs+1)); err == nil || !strings.Contains(err.Error(), "too many patterns") {
+		t.Errorf("%d globs: %v", MaxGlobs+1, err)
+	}
+	if _, i, err := CompileGlobList([]string{"a", "b..c"}); i != 1 || err == nil {
+		t.Errorf("CompileGlobList: %d, %v; want the second", i, err)
+	}
+}
+
+// TestGlobCoversAgreesWithPrefixes: the one-pass Covers is Match over
+// every prefix, on every glob of stars and names over every short key.
+func TestGlobCoversAgreesWithPrefixes(t *testing.T) {
+	parts := []string{"a", "b", "*", "**", "[0]", "[*]"}
+	keys := []Path{nil}
+	for _, k := range []string{"a", "b", "a.b", "a[0]", "a.a.b", "b[0].a", "a.b.a.b", "a[0][1].b"} {
+		keys = append(keys, mustPath(t, k))
+	}
+	var globs []string
+	var gen func(prefix string, n int)
+	gen = func(prefix string, n int) {
+		if prefix != "" {
+			globs = append(globs, prefix)
+		}
+		if n == 0 {
+			return
+		}
+		for _, p := range parts {
+			next := p
+			if prefix != "" && !strings.HasPrefix(p, "[") {
+				next = prefix + "." + p
+			} else if prefix != "" {
+				next = prefix + p
+			}
+			gen(next, n-1)
+		}
+	}
+	gen("", 3)
+	for _, pat := range globs {
+		g, err := CompileGlob(pat)
+		if err != nil {
+			continue
+		}
+		for _, k := range keys {
+			want := len(k) == 0 && g.Match(k)
+			for i := 1; i <= len(k); i++ {
+				want = want || g.Match(k[:i])
+			}
+			if got := g.Covers(k); got != want {
+				t.Errorf("%s.Covers(%s) = %v, want %v", pat, k, got, want)
+			}
+		}
+	}
+}
+
+// BenchmarkGlobStars: 64 segments of ** against a key 256 deep that they
+// do not match cost depth × segments steps, not exponential backtracking.
+func BenchmarkGlobStars(b *testing.B) {
+	g, err := CompileGlob(strings.Repeat("**.", MaxGlobSegments-1) + "z")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := make(Path, maxDepth)
+	for i := range p {
+		p[i] = Segment{Name: "a"}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if g.Covers(p) {
+			b.Fatal("matched")
 		}
 	}
 }

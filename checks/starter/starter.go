@@ -100,7 +100,7 @@ func Guess(dir string) (*Starter, error) {
 		return nil, err
 	}
 	s := &Starter{Name: filepath.Base(root)}
-	var configs, csvs, teams, dotenvs []string
+	var configs, csvs, teams []string
 	entries := 0
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		rel, _ := filepath.Rel(root, p)
@@ -142,10 +142,6 @@ func Guess(dir string) (*Starter, error) {
 			csvs = append(csvs, rel)
 		case isConfig(name):
 			configs = append(configs, rel)
-		case strings.HasPrefix(name, ".env."):
-			if env, _ := envOf(name); env != "" {
-				dotenvs = append(dotenvs, rel)
-			}
 		}
 		return nil
 	})
@@ -169,9 +165,6 @@ func Guess(dir string) (*Starter, error) {
 				s.Notes = append(s.Notes, fmt.Sprintf("%s cannot be read (%s): fix it before `preflight check`", f, loadErrText(err)))
 			}
 		}
-	}
-	if len(dotenvs) > 0 {
-		s.Notes = append(s.Notes, fmt.Sprintf("not compared: %s: configdiff reads a .env file by its extension, so name them like staging.env and production.env", strings.Join(dotenvs, ", ")))
 	}
 	routes, err := findRoutes(root, configs)
 	if err != nil {

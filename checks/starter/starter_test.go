@@ -351,9 +351,8 @@ func TestBulkName(t *testing.T) {
 	}
 }
 
-// .env.staging-style files are not read by configdiff: the user is told how
-// to name them instead of silently getting no pair.
-func TestGuessDotenvNote(t *testing.T) {
+// .env.staging-style files are .env files: they make a pair.
+func TestGuessDotenvPair(t *testing.T) {
 	dir := t.TempDir()
 	for _, f := range []string{".env.staging", ".env.production"} {
 		if err := os.WriteFile(filepath.Join(dir, f), []byte("A=1\n"), 0o644); err != nil {
@@ -364,10 +363,10 @@ func TestGuessDotenvNote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Configdiff != nil {
-		t.Errorf("Configdiff = %+v, want none", s.Configdiff)
+	if s.Configdiff == nil || s.Configdiff.Staging != ".env.staging" || s.Configdiff.Production != ".env.production" {
+		t.Errorf("Configdiff = %+v, want .env.staging and .env.production", s.Configdiff)
 	}
-	if len(s.Notes) != 1 || !strings.Contains(s.Notes[0], ".env.production, .env.staging: configdiff reads") {
+	if len(s.Notes) != 0 {
 		t.Errorf("Notes = %q", s.Notes)
 	}
 }
