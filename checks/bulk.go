@@ -97,6 +97,16 @@ var (
 		Incident: "bulk send: exports pass through spreadsheets on their way to the automation",
 		Fix:      "Remove the leading character, or prefix the cell with a single quote (') if the text is meant literally.",
 	}
+	ruleBulkUnusedApproval = preflight.Rule{
+		ID:       "bulk/unused-approval",
+		Severity: preflight.SeverityWarning,
+		Title:    "an approval in the sign-off file names a bulk input the manifest does not have",
+		Why: "The sign-off file is the reviewed record of which runs a person looked at. When an input is renamed or removed, " +
+			"its approval stays behind and reads as a look at a run that no longer exists; after a rename, the input under " +
+			"its new name has no approval at all. Like an unused sign-off, an unused approval is reported so the file says only what is true.",
+		Incident: "bulk send: 848 emails went out and nobody had looked at the first five; an approval must stand for a look at the run that ships",
+		Fix:      "Remove the [[bulk]] entry from the sign-off file. When the input was renamed, approve it under its new name: `preflight preview`, then `preflight signoff --bulk NAME`.",
+	}
 )
 
 // Info declares the bulk gate: the [[bulk]] section and the [[bulk]]
@@ -106,7 +116,7 @@ func (Bulk) Info() preflight.GateInfo {
 		Name:    "bulk",
 		Section: "bulk",
 		Spec:    []BulkSpec{},
-		Rules:   []preflight.Rule{ruleBulkHeaderAsData, ruleBulkDuplicateKey, ruleBulkInvalidKey, ruleBulkBlankKey, ruleBulkRowCount, ruleBulkMalformed, ruleBulkUnapprovedRun, ruleBulkFormulaCell},
+		Rules:   []preflight.Rule{ruleBulkHeaderAsData, ruleBulkDuplicateKey, ruleBulkInvalidKey, ruleBulkBlankKey, ruleBulkRowCount, ruleBulkMalformed, ruleBulkUnapprovedRun, ruleBulkFormulaCell, ruleBulkUnusedApproval},
 		Ledger:  bulkTable,
 	}
 }
@@ -143,6 +153,11 @@ func (Bulk) Check(b *preflight.Bundle, _ any, opts *preflight.Options) (*preflig
 		res.Previews = append(res.Previews, sc.preview)
 		res.Items = append(res.Items, preflight.Item{Gate: "bulk", Name: sc.spec.Name, File: sc.file, Findings: len(sc.findings)})
 	}
+	unused, err := unusedApprovals(b)
+	if err != nil {
+		return nil, err
+	}
+	res.Findings = append(res.Findings, unused...)
 	return res, nil
 }
 

@@ -73,3 +73,27 @@ func (sc *bulkScan) approval(b *preflight.Bundle, opts *preflight.Options) error
 	}
 	return nil
 }
+
+// unusedApprovals reports each [[bulk]] approval of the sign-off file that
+// names no bulk input of the manifest, at its entry's line.
+func unusedApprovals(b *preflight.Bundle) ([]preflight.Finding, error) {
+	so, err := b.Ledger()
+	if err != nil {
+		return nil, err
+	}
+	have := map[string]bool{}
+	for _, s := range BulkSpecs(b) {
+		have[s.Name] = true
+	}
+	var fs []preflight.Finding
+	for _, a := range so.Entries(bulkTable.Name) {
+		if have[a.Key] {
+			continue
+		}
+		f := ruleBulkUnusedApproval.Finding(preflight.Rel(b.Manifest.Signoff), a.Line, 1,
+			fmt.Sprintf("approval for %q is unused: the manifest has no [[bulk]] input of that name", a.Key))
+		f.Subject = preflight.Subject{Kind: "bulk", Name: a.Key}
+		fs = append(fs, f)
+	}
+	return fs, nil
+}

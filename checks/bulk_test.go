@@ -458,9 +458,43 @@ func TestBulkApproval(t *testing.T) {
 	}
 }
 
+// TestBulkUnusedApproval: an approval that names no bulk input of the
+// manifest is a warning at its [[bulk]] line in the sign-off file; the
+// approval of an input the manifest has is not.
+func TestBulkUnusedApproval(t *testing.T) {
+	b := writeBulkBundle(t, map[string]string{
+		"preflight.toml": bulkManifest("key = [\"email\"]"),
+		"in.csv":         "email\nana@example.com\n",
+	})
+	s := preflight.NewLedger("preflight.signoff.toml", []*preflight.LedgerTable{bulkTable})
+	for _, name := range []string{"in", "gone", "also-gone"} {
+		s.Put(&preflight.Entry{Table: "bulk", Key: name, Fields: map[string]any{"digest": "sha256:" + strings.Repeat("0", 64), "rows": 1},
+			By: "dara@example.com", Reason: "checked the preview", At: bulkNow})
+	}
+	if err := s.Write(filepath.Join(b.Dir, "preflight.signoff.toml")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Bulk{}.Check(b, nil, &preflight.Options{Now: bulkNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Entries are written sorted: also-gone at line 5, gone at 13, in at 21.
+	var got []string
+	for _, f := range preflight.SortFindings(res.Findings) {
+		got = append(got, fmt.Sprintf("%s %s %s:%d:%d %s=%s: %s", f.Rule, f.Severity, f.File, f.Line, f.Column, f.Subject.Kind, f.Subject.Name, f.Message))
+	}
+	want := []string{
+		`bulk/unused-approval warning preflight.signoff.toml:5:1 bulk=also-gone: approval for "also-gone" is unused: the manifest has no [[bulk]] input of that name`,
+		`bulk/unused-approval warning preflight.signoff.toml:13:1 bulk=gone: approval for "gone" is unused: the manifest has no [[bulk]] input of that name`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
+
 func TestBulkRules(t *testing.T) {
 	rules := Bulk{}.Info().Rules
-	want := []string{"bulk/header-as-data", "bulk/duplicate-key", "bulk/invalid-key", "bulk/blank-key", "bulk/row-count", "bulk/malformed", "bulk/unapproved-run", "bulk/formula-cell"}
+	want := []string{"bulk/header-as-data", "bulk/duplicate-key", "bulk/invalid-key", "bulk/blank-key", "bulk/row-count", "bulk/malformed", "bulk/unapproved-run", "bulk/formula-cell", "bulk/unused-approval"}
 	var got []string
 	for _, r := range rules {
 		got = append(got, r.ID)
