@@ -34,7 +34,7 @@ func newCheckCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			b, err := checks.LoadBundle(bundleDir(args))
+			b, err := a.load(bundleDir(args))
 			if err != nil {
 				return err
 			}

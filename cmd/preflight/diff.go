@@ -17,7 +17,7 @@ func newDiffCmd(a *app) *cobra.Command {
 		Short: "Show staging vs production, key by key, with each key's sign-off status",
 		Args:  atMostOneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			b, err := checks.LoadBundle(bundleDir(args))
+			b, err := a.load(bundleDir(args))
 			if err != nil {
 				return err
 			}

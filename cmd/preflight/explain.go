@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -20,15 +21,16 @@ func newExplainCmd(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-				for _, r := range checks.Rules() {
+				for _, r := range a.rules() {
 					fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, r.Severity, r.Title)
 				}
 				return tw.Flush()
 			}
-			r, ok := checks.Rule(args[0])
-			if !ok {
+			i := slices.IndexFunc(a.rules(), func(r preflight.Rule) bool { return r.ID == args[0] })
+			if i < 0 {
 				return &preflight.Error{Msg: fmt.Sprintf("unknown rule %q", args[0]), Hint: "run `preflight explain` to list every rule"}
 			}
+			r := a.rules()[i]
 			fmt.Fprintf(a.stdout, "%s (%s)\n  %s\n\n", r.ID, r.Severity, r.Title)
 			section := func(title, text string) {
 				fmt.Fprintf(a.stdout, "%s:\n", title)

@@ -27,7 +27,7 @@ func newPreviewCmd(a *app) *cobra.Command {
 			if n < 0 {
 				return preflight.Usagef("-n %d: expected a number of executions, 0 or more", n)
 			}
-			b, err := checks.LoadBundle(bundleDir(args))
+			b, err := a.load(bundleDir(args))
 			if err != nil {
 				return err
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/preflight-gate/preflight/checks"
 	"github.com/preflight-gate/preflight/preflight"
 )
 
@@ -22,12 +23,19 @@ type app struct {
 	stderr io.Writer
 	getenv func(string) string
 	now    func() time.Time
+	gates  []preflight.Gate // checks.Gates(); a test may add its own
 }
 
-// run runs the command line and returns the exit code; it never exits.
+// run runs the command line with every gate and returns the exit code; it
+// never exits.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
+	return runGates(checks.Gates(), args, stdin, stdout, stderr, getenv)
+}
+
+// runGates is run with the given gate list.
+func runGates(gates []preflight.Gate, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
 	out := &outWriter{w: stdout}
-	a := &app{stdin: stdin, stdout: out, out: out, stderr: stderr, getenv: getenv, now: time.Now}
+	a := &app{stdin: stdin, stdout: out, out: out, stderr: stderr, getenv: getenv, now: time.Now, gates: gates}
 	defer func() {
 		if p := recover(); p != nil {
 			fmt.Fprintf(stderr, "preflight: internal error: %v\nhint: this is a bug; please report it with the command you ran\n", p)
@@ -65,6 +73,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 		fmt.Fprintf(stderr, "hint: %s\n", preflight.Escape(pe.Hint))
 	}
 	return preflight.ExitCode(err)
+}
+
+// load loads the bundle in dir for the app's gates.
+func (a *app) load(dir string) (*preflight.Bundle, error) {
+	return preflight.LoadBundle(dir, a.gates)
+}
+
+// rules returns the metadata of every rule of the app's gates, in order.
+func (a *app) rules() []preflight.Rule {
+	var rules []preflight.Rule
+	for _, g := range a.gates {
+		rules = append(rules, g.Info().Rules...)
+	}
+	return rules
 }
 
 // Every way cobra can refuse a command line ends as a *preflight.Error (exit

@@ -77,7 +77,7 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 	if err != nil {
 		return err
 	}
-	b, err := checks.LoadBundle(dir)
+	b, err := a.load(dir)
 	if err != nil {
 		return err
 	}
