@@ -440,6 +440,10 @@ func TestBulkApproval(t *testing.T) {
 				if err := s.Write(filepath.Join(b.Dir, "preflight.signoff.toml")); err != nil {
 					t.Fatal(err)
 				}
+				// The sign-off file is read when the bundle loads.
+				if b, err = LoadBundle(b.Dir); err != nil {
+					t.Fatal(err)
+				}
 			}
 			res, err := Bulk{}.Check(b, nil, &preflight.Options{Now: bulkNow, Author: tt.author})
 			if err != nil {

@@ -441,7 +441,7 @@ func TestMatchAndCheckDigest(t *testing.T) {
 			t.Errorf("MatchDigest(%q): want an error", d)
 		}
 	}
-	if err := CheckDigest("md5:abcd"); err == nil || !strings.Contains(err.Error(), `unknown digest algorithm "md5"`) {
+	if err := CheckDigest("md5:abcd"); err == nil || !strings.Contains(err.Error(), "unknown digest algorithm") || strings.Contains(err.Error(), "abcd") {
 		t.Errorf("CheckDigest(md5) = %v", err)
 	}
 	for _, d := range []string{"absent", da, "argon2id:v=19,m=19456,t=2,p=1:AAAAAAAAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"} {

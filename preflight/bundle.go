@@ -81,6 +81,11 @@ func LoadBundle(dir string, gates []Gate) (*Bundle, error) {
 			}
 		}
 	}
+	// The sign-off file is read now too: a malformed one is exit 2 whatever
+	// gates run, in the contract's order (manifest, registry, sign-off).
+	if _, err := b.Ledger(); err != nil {
+		return nil, err
+	}
 	for i, g := range gates {
 		if sections[i] == nil {
 			continue
@@ -278,12 +283,18 @@ func (b *Bundle) Ledger() (*Ledger, error) {
 			tables = append(tables, t)
 		}
 	}
-	s, err := LoadLedger(p, b.Display(b.Manifest.Signoff), tables)
-	if err != nil {
-		return nil, err
+	data, err := ReadRegular(p, MaxLedgerSize)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		b.signoffs = NewLedger(b.Display(b.Manifest.Signoff), tables)
+	case err != nil:
+		return nil, b.fileError("signoff", b.Manifest.Signoff, err)
+	default:
+		if b.signoffs, err = ParseLedger(b.Display(b.Manifest.Signoff), data, tables); err != nil {
+			return nil, err
+		}
 	}
-	b.signoffs = s
-	return s, nil
+	return b.signoffs, nil
 }
 
 // SignoffPath is where the sign-off file lives, whether or not it exists.

@@ -65,7 +65,7 @@ func (k FieldKind) String() string {
 type LedgerField struct {
 	Name string
 	Kind FieldKind
-	// Label names the field in messages ("ENTRY: LABEL %q: ERR"); default
+	// Label names the field in messages ("ENTRY: LABEL: ERR"); default
 	// its name.
 	Label string
 	// Check, when set, validates a string field's value as read.
@@ -172,7 +172,9 @@ func ParseLedger(file string, data []byte, tables []*LedgerTable) (*Ledger, erro
 					continue
 				}
 				if err := f.Check(e.Text(f.Name)); err != nil {
-					return nil, fail(at+"."+f.Name, "%s: %s %q: %v", subject, f.label(), e.Text(f.Name), err)
+					// The value itself is not quoted: nothing of a sign-off
+					// line appears in a message.
+					return nil, fail(at+"."+f.Name, "%s: %s: %v", subject, f.label(), err)
 				}
 			}
 			if err := checkSigner(e.By, e.Reason); err != nil {
