@@ -478,6 +478,10 @@ func TestBulkUnusedApproval(t *testing.T) {
 	if err := s.Write(filepath.Join(b.Dir, "preflight.signoff.toml")); err != nil {
 		t.Fatal(err)
 	}
+	b, err := LoadBundle(b.Dir) // the sign-off file is read at load
+	if err != nil {
+		t.Fatal(err)
+	}
 	res, err := Bulk{}.Check(b, nil, &preflight.Options{Now: bulkNow})
 	if err != nil {
 		t.Fatal(err)
