@@ -7,6 +7,9 @@
 //     header treated as data, previewed and approved (the bulk-send incident).
 //   - routes: every error route reaches a team alias of at least two
 //     members, never one person (the auth-cascade incident).
+//   - schedules: every scheduled GitHub Actions workflow has a failure
+//     notice that reaches a team, and a weekly watcher checks that each one
+//     ran (the auth-cascade incident).
 //
 // A gate's rule GATE/NAME is the package variable ruleGateName (the rule
 // bulk/duplicate-key is ruleBulkDuplicateKey), and has two fixtures,
@@ -18,7 +21,7 @@ import "github.com/preflight-gate/preflight/preflight"
 
 // Gates returns every gate, in the order they run and report.
 func Gates() []preflight.Gate {
-	return []preflight.Gate{Configdiff{}, Bulk{}, Routes{}}
+	return []preflight.Gate{Configdiff{}, Bulk{}, Routes{}, Schedules{}}
 }
 
 // Rules returns the metadata of every rule of every gate, in gate order.

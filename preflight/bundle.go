@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -217,6 +218,43 @@ func (b *Bundle) inside(key, rel string) (string, error) {
 		return "", b.ManifestError(key, "path %q leaves the bundle through a symlink: expected a file inside %s", rel, b.Dir)
 	}
 	return p, nil
+}
+
+// Glob returns the paths a path pattern the manifest names under key
+// matches, bundle-relative, slash-separated and sorted. A pattern may use
+// *, ? and [...] within one segment (path.Match); one that matches nothing
+// is no error. A pattern without them is a plain path, which must exist.
+// The pattern and every match must resolve inside the bundle, as for Path.
+func (b *Bundle) Glob(key, pattern string) ([]string, error) {
+	if !strings.ContainsAny(pattern, "*?[") {
+		if _, err := b.Path(key, pattern); err != nil {
+			return nil, err
+		}
+		return []string{Rel(pattern)}, nil
+	}
+	if _, err := path.Match(pattern, ""); err != nil {
+		return nil, b.ManifestError(key, "pattern %q is malformed: expected a path with *, ? or [...] within a segment", pattern)
+	}
+	if _, err := b.inside(key, pattern); err != nil {
+		return nil, err
+	}
+	matches, err := filepath.Glob(filepath.Join(b.root, filepath.FromSlash(pattern)))
+	if err != nil {
+		return nil, b.ManifestError(key, "pattern %q is malformed: expected a path with *, ? or [...] within a segment", pattern)
+	}
+	out := make([]string, 0, len(matches))
+	for _, m := range matches {
+		rel, err := filepath.Rel(b.root, m)
+		if err != nil {
+			return nil, b.ManifestError(key, "pattern %q: %v", pattern, err)
+		}
+		rel = filepath.ToSlash(rel)
+		if _, err := b.inside(key, rel); err != nil {
+			return nil, err
+		}
+		out = append(out, rel)
+	}
+	return out, nil
 }
 
 // Rel returns a bundle-relative, slash-separated form of a manifest path,
