@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // aliasVerdict is what a value that must name a team alias turned out to
@@ -47,7 +48,7 @@ func (j aliasJudge) judge(value string, secret bool, subject, what, to string) (
 			return aliasUnknown, fmt.Sprintf("%s is (secret), which is not a team alias in %s: expected an alias name or address from the registry", subject, j.teams)
 		case len(a.Members) < j.minMembers:
 			return aliasTooSmall, fmt.Sprintf("%s is (secret), an alias with %s: expected at least %d so %s still reach someone when one person leaves",
-				subject, preflight.Plural(len(a.Members), "member"), j.minMembers, what)
+				subject, words.Plural(len(a.Members), "member"), j.minMembers, what)
 		}
 		return aliasOK, ""
 	}
@@ -56,7 +57,7 @@ func (j aliasJudge) judge(value string, secret bool, subject, what, to string) (
 	}
 	if len(a.Members) < j.minMembers {
 		return aliasTooSmall, fmt.Sprintf("%s reaches alias %q, which has %s (%s): expected at least %d so %s still reach someone when one person leaves",
-			subject, a.Name, preflight.Plural(len(a.Members), "member"), memberList(a.Members), j.minMembers, what)
+			subject, a.Name, words.Plural(len(a.Members), "member"), memberList(a.Members), j.minMembers, what)
 	}
 	return aliasOK, ""
 }
@@ -83,12 +84,12 @@ func (j aliasJudge) notAlias(value, subject, what, to string) string {
 		}
 		small := ""
 		if len(best.Members) < j.minMembers {
-			small = fmt.Sprintf(" (it has only %s: add members to it too)", preflight.Plural(len(best.Members), "member"))
+			small = fmt.Sprintf(" (it has only %s: add members to it too)", words.Plural(len(best.Members), "member"))
 		}
 		return fmt.Sprintf("%s is %q, a person: a member of alias %q%s; %s the alias, %s%s, so %s still reach the team when that person leaves",
 			subject, value, best.Name, also, to, best.Address, small, what)
 	}
-	if preflight.IsEmail(value) {
+	if words.IsEmail(value) {
 		return fmt.Sprintf("%s is %q, which looks like a person's own address: it is not a team alias in %s; %s a registered team alias",
 			subject, value, j.teams, to)
 	}

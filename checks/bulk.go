@@ -12,6 +12,7 @@ import (
 
 	"github.com/preflight-gate/preflight/checks/internal/keyset"
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // Bulk is the bulk gate: every [[bulk]] input of the manifest is scanned
@@ -259,7 +260,7 @@ func scanBulk(b *preflight.Bundle, opts *preflight.Options, i int) (*bulkScan, e
 		sc.file, sc.display = inputFile(b, p), p
 		var err error
 		if f, _, err = preflight.OpenRegular(p); err != nil {
-			return nil, preflight.Errorf(p, 0, 0, "cannot read bulk input %q: %s", spec.Name, preflight.FileError(err))
+			return nil, preflight.Errorf(p, 0, 0, "cannot read bulk input %q: %s", spec.Name, words.FileProblem(err))
 		}
 	} else {
 		var err error

@@ -9,44 +9,6 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// isEmailKey is [preflight.IsEmail] for a trimmed key, on bytes and
-// without allocating: the scan calls it once per distinct key, millions of
-// times on a large file. TestIsEmailKey holds the two to the same answers.
-func isEmailKey(b []byte) bool {
-	// One pass: no space, tab, < or > anywhere; one @, not first; after
-	// it a domain that has a dot, neither first nor last nor doubled.
-	at, dot, prev := -1, false, -2
-	for i, c := range b {
-		switch emailByte[c] {
-		case 0:
-		case emailBad:
-			return false
-		case emailAt:
-			if at >= 0 {
-				return false
-			}
-			at = i
-		case emailDot:
-			if at >= 0 {
-				if i == at+1 || prev == i-1 {
-					return false
-				}
-				dot, prev = true, i
-			}
-		}
-	}
-	return at > 0 && dot && prev != len(b)-1
-}
-
-const (
-	emailBad = 1 + iota
-	emailAt
-	emailDot
-)
-
-// emailByte classes the bytes isEmailKey looks at.
-var emailByte = [256]uint8{' ': emailBad, '\t': emailBad, '<': emailBad, '>': emailBad, '@': emailAt, '.': emailDot}
-
 var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // normalizeKey appends the normalised key v to dst: trimmed, Unicode NFC,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/preflight-gate/preflight/checks/internal/csvscan"
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 var templateErrorPos = regexp.MustCompile(`^template: [^:]*:(\d+):(?:(\d+):)? ?`)
@@ -64,7 +65,7 @@ func maskValue(v string) string {
 	if r == utf8.RuneError && n <= 1 {
 		r = '?'
 	}
-	if preflight.IsEmail(t) {
+	if words.IsEmail(t) {
 		return string(r) + "***@" + t[strings.LastIndexByte(t, '@')+1:]
 	}
 	return string(r) + "***"

@@ -9,6 +9,7 @@ import (
 
 	"github.com/preflight-gate/preflight/checks/internal/csvscan"
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // row checks one data row.
@@ -193,7 +194,7 @@ func (sc *bulkScan) lookup(b *keyBatchBuf) {
 // is not an address.
 func (sc *bulkScan) validKey(b *keyBatchBuf, key []byte, pk *pendingKey) bool {
 	if len(sc.keyCols) == 1 { // the key is its one part (see singleKey)
-		if !isEmailKey(key) {
+		if !words.IsEmailBytes(key) {
 			sc.keyFindings = append(sc.keyFindings, sc.finding(ruleBulkInvalidKey, pk.line, b.cols[pk.parts], "%s is not an email address", sc.keyName(0)))
 			sc.invalid++
 			return false
@@ -202,7 +203,7 @@ func (sc *bulkScan) validKey(b *keyBatchBuf, key []byte, pk *pendingKey) bool {
 	}
 	for c := range sc.keyCols {
 		kv := key[b.parts[2*(pk.parts+c)]:b.parts[2*(pk.parts+c)+1]]
-		if !isEmailKey(kv) {
+		if !words.IsEmailBytes(kv) {
 			sc.keyFindings = append(sc.keyFindings, sc.finding(ruleBulkInvalidKey, pk.line, b.cols[pk.parts+c], "%s is not an email address", sc.keyName(c)))
 			sc.invalid++
 			return false
@@ -349,13 +350,13 @@ func (sc *bulkScan) rowCount(s *csvscan.Scanner) {
 			why = append(why, fmt.Sprintf("%d rows look like a header (first at line %d)", len(h), h[0]))
 		}
 		if x := sc.keys.Extra(); x > 0 {
-			why = append(why, bulkPlural(x, "row repeats", "rows repeat")+" a key")
+			why = append(why, words.Plural(x, "row repeats", "rows repeat")+" a key")
 		}
 		if sc.blank > 0 {
-			why = append(why, bulkPlural(sc.blank, "row has", "rows have")+" a blank key")
+			why = append(why, words.Plural(sc.blank, "row has", "rows have")+" a blank key")
 		}
 		if sc.invalid > 0 {
-			why = append(why, bulkPlural(sc.invalid, "row has", "rows have")+" an invalid key")
+			why = append(why, words.Plural(sc.invalid, "row has", "rows have")+" an invalid key")
 		}
 		msg := fmt.Sprintf("found %d data rows, at most %d expected", rows, *spec.Rows.Max)
 		if len(why) > 0 {
@@ -363,11 +364,4 @@ func (sc *bulkScan) rowCount(s *csvscan.Scanner) {
 		}
 		sc.add(ruleBulkRowCount, 0, 0, "%s", msg)
 	}
-}
-
-func bulkPlural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/preflight-gate/preflight/checks/internal/csvscan"
 	"github.com/preflight-gate/preflight/checks/internal/keyset"
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // digestReader reads the file for the scan and hands what it reads to
@@ -306,7 +307,7 @@ func headerIndex(header []string, col string) int {
 // it is a customer's row, and error messages must not quote it.
 func looksLikeData(header []string) bool {
 	for _, h := range header {
-		if isEmailKey([]byte(strings.TrimSpace(h))) {
+		if words.IsEmailBytes([]byte(strings.TrimSpace(h))) {
 			return true
 		}
 	}

@@ -562,49 +562,6 @@ func TestNormalizeKeyASCII(t *testing.T) {
 	}
 }
 
-func TestIsEmailKey(t *testing.T) {
-	cases := []string{"", "@", "a@", "@b.c", "a@b", "a@b.c", "a@.b.c", "a@b.c.", "a@b..c", "a b@c.d", "a@b c.d", "a@b@c.d",
-		"<a>@b.c", "a@<b>.c", "a\t@b.c", "a@b.c\t", "ä@ö.de", "a@b.", "a.@b.c", ".a@b.c", "a@@b.c", "a@b.c@", "Email Address", "a@-.x"}
-	// and every short string over a small alphabet
-	alphabet := "a@. <"
-	var gen func(prefix string, n int)
-	gen = func(prefix string, n int) {
-		cases = append(cases, prefix)
-		if n == 0 {
-			return
-		}
-		for _, c := range alphabet {
-			gen(prefix+string(c), n-1)
-		}
-	}
-	gen("", 6)
-	for _, c := range cases {
-		c = strings.TrimSpace(c) // keys reach it trimmed
-		if got, want := isEmailKey([]byte(c)), preflight.IsEmail(c); got != want {
-			t.Errorf("isEmailKey(%q) = %v, preflight.IsEmail says %v", c, got, want)
-		}
-	}
-}
-
-// TestIsEmailKeyAlphabet is TestIsEmailKey over the other bytes
-// isEmailKey looks at.
-func TestIsEmailKeyAlphabet(t *testing.T) {
-	var gen func(prefix string, n int)
-	gen = func(prefix string, n int) {
-		c := strings.TrimSpace(prefix) // keys reach it trimmed
-		if got, want := isEmailKey([]byte(c)), preflight.IsEmail(c); got != want {
-			t.Fatalf("isEmailKey(%q) = %v, preflight.IsEmail says %v", c, got, want)
-		}
-		if n == 0 {
-			return
-		}
-		for _, c := range "x@.>\t" {
-			gen(prefix+string(c), n-1)
-		}
-	}
-	gen("", 7)
-}
-
 func TestIsFormula(t *testing.T) {
 	for in, want := range map[string]bool{
 		"=1+2": true, "@SUM(A1)": true, "\tx": true, "\rx": true, "+": true, "-": true, "+1 555 0100": true,

@@ -10,6 +10,7 @@ import (
 	"github.com/preflight-gate/preflight/checks/internal/cron"
 	"github.com/preflight-gate/preflight/configdiff"
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 const schedulesIncident = "Auth cascade: 14 scheduled workflows sent their failure notices to one employee's own address. " +
@@ -336,7 +337,7 @@ func (r *schedulesRun) watcher(w *workflow, others int) {
 	}
 	if len(found) == 0 {
 		r.report(ruleSchedulesNoWatcher, w, p, "%s sends its summary to no address: mail it to a team alias of the registry with at least %s, so someone reads it",
-			name, preflight.Plural(*r.spec.MinMembers, "member"))
+			name, words.Plural(*r.spec.MinMembers, "member"))
 		return
 	}
 	slices.Sort(found)
@@ -345,7 +346,7 @@ func (r *schedulesRun) watcher(w *workflow, others int) {
 		found = append(found[:3], "...")
 	}
 	r.report(ruleSchedulesNoWatcher, w, p, "%s mails no team alias: none of its addresses (%s) is a registered alias with at least %s; mail its summary to a team alias, so someone reads it",
-		name, strings.Join(found, ", "), preflight.Plural(*r.spec.MinMembers, "member"))
+		name, strings.Join(found, ", "), words.Plural(*r.spec.MinMembers, "member"))
 }
 
 // base is a workflow's file name, as the watcher names it.
@@ -365,7 +366,7 @@ func theyRan(ws []*workflow) string {
 	return "they ran"
 }
 
-func days(n int) string { return preflight.Plural(n, "day") }
+func days(n int) string { return words.Plural(n, "day") }
 
 // duration writes a gap in days and hours ("14 days", "7 days 2 hours"),
 // or hours under a day.
@@ -376,7 +377,7 @@ func duration(d time.Duration) string {
 	case d >= day && d%day == 0:
 		return days(int(d / day))
 	case d >= day:
-		return days(int(d/day)) + " " + preflight.Plural(int(d%day/time.Hour), "hour")
+		return days(int(d/day)) + " " + words.Plural(int(d%day/time.Hour), "hour")
 	}
-	return preflight.Plural(int((d+time.Hour/2)/time.Hour), "hour")
+	return words.Plural(int((d+time.Hour/2)/time.Hour), "hour")
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/preflight-gate/preflight/configdiff"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // Bundle is a deployment bundle: a folder with a preflight.toml manifest.
@@ -39,7 +40,7 @@ func LoadBundle(dir string, gates []Gate) (*Bundle, error) {
 		root, err = filepath.EvalSymlinks(root)
 	}
 	if err != nil {
-		return nil, Errorf(dir, 0, 0, "cannot open bundle folder: %s", FileError(err))
+		return nil, Errorf(dir, 0, 0, "cannot open bundle folder: %s", words.FileProblem(err))
 	}
 	if fi, err := os.Stat(root); err == nil && !fi.IsDir() {
 		return nil, Errorf(dir, 0, 0, "not a folder: expected a bundle folder with a %s", ManifestName)
@@ -181,7 +182,7 @@ func (b *Bundle) Path(key, rel string) (string, error) {
 		return "", err
 	}
 	if _, err := os.Stat(p); err != nil {
-		return "", b.ManifestError(key, "%s %q: %s", key, rel, FileError(err))
+		return "", b.ManifestError(key, "%s %q: %s", key, rel, words.FileProblem(err))
 	}
 	return p, nil
 }
@@ -212,7 +213,7 @@ func (b *Bundle) inside(key, rel string) (string, error) {
 			dir = filepath.Dir(dir)
 		}
 	} else if err != nil {
-		return "", b.ManifestError(key, "%s %q: %s", key, rel, FileError(err))
+		return "", b.ManifestError(key, "%s %q: %s", key, rel, words.FileProblem(err))
 	}
 	if r, err := filepath.Rel(b.root, real); err != nil || !filepath.IsLocal(r) {
 		return "", b.ManifestError(key, "path %q leaves the bundle through a symlink: expected a file inside %s", rel, b.Dir)

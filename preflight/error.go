@@ -3,7 +3,6 @@ package preflight
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 )
 
 // Error is a problem that stops preflight from judging: a usage error, a
@@ -62,21 +61,4 @@ func ExitCode(err error) int {
 		return ExitCannot
 	}
 	return ExitInternal
-}
-
-// FileError says what went wrong reading or writing a file, for a message
-// that already names the file: "no such file or folder", "permission
-// denied", or the system's own reason without the path.
-func FileError(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "no such file or folder"
-	case errors.Is(err, fs.ErrPermission):
-		return "permission denied"
-	}
-	return err.Error()
 }

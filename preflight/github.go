@@ -7,6 +7,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // githubFormatter writes one GitHub Actions workflow command per finding,
@@ -37,7 +39,7 @@ func (g githubFormatter) Format(w io.Writer, r *Report) error {
 		}
 		fmt.Fprintf(&b, "::notice title=preflight::%s\n", ghEscapeData(fmt.Sprintf(
 			"%s and %s; GitHub shows %d annotations of each kind per step: %s",
-			Plural(errs, "error"), Plural(warns, "warning"), ghAnnotationLimit, where)))
+			words.Plural(errs, "error"), words.Plural(warns, "warning"), ghAnnotationLimit, where)))
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
@@ -74,7 +76,7 @@ func appendStepSummary(file string, r *Report) error {
 	}
 	fh, err := os.OpenFile(file, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
-		return Errorf(file, 0, 0, "cannot write the GitHub step summary: %s", FileError(err))
+		return Errorf(file, 0, 0, "cannot write the GitHub step summary: %s", words.FileProblem(err))
 	}
 	if _, err := fh.Write(buf.Bytes()); err != nil {
 		fh.Close()

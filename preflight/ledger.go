@@ -8,10 +8,10 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/preflight-gate/preflight/configdiff"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // LedgerTable describes one table of the sign-off file
@@ -122,7 +122,7 @@ func LoadLedger(path, file string, tables []*LedgerTable) (*Ledger, error) {
 		return NewLedger(file, tables), nil
 	}
 	if err != nil {
-		return nil, Errorf(file, 0, 0, "cannot read sign-off file: %s", FileError(err))
+		return nil, Errorf(file, 0, 0, "cannot read sign-off file: %s", words.FileProblem(err))
 	}
 	return ParseLedger(file, data, tables)
 }
@@ -303,32 +303,7 @@ const signoffHeader = `# preflight sign-offs: written by ` + "`preflight signoff
 `
 
 func writeField(buf *bytes.Buffer, name, value string) {
-	fmt.Fprintf(buf, "%s = %s\n", name, QuoteTOML(value))
-}
-
-// QuoteTOML quotes s as a TOML basic string.
-func QuoteTOML(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
+	fmt.Fprintf(buf, "%s = %s\n", name, words.QuoteTOML(value))
 }
 
 // Write writes the file atomically (a temporary file, then a rename), with
@@ -362,7 +337,7 @@ func (l *Ledger) Write(path string) error {
 		mode = fi.Mode().Perm()
 	}
 	if err := writeAtomic(path, buf.Bytes(), mode); err != nil {
-		return Errorf(l.File, 0, 0, "cannot write sign-off file: %s", FileError(err))
+		return Errorf(l.File, 0, 0, "cannot write sign-off file: %s", words.FileProblem(err))
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/pelletier/go-toml/v2"
 
 	"github.com/preflight-gate/preflight/configdiff"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // ManifestName is the manifest's file name inside a bundle.
@@ -147,7 +148,7 @@ func fromConfigError(err error) error {
 	}
 	var pe *os.PathError
 	if errors.As(err, &pe) {
-		return Errorf(pe.Path, 0, 0, "%s", FileError(pe.Err))
+		return Errorf(pe.Path, 0, 0, "%s", words.FileProblem(pe.Err))
 	}
 	return err
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // markdownFormatter writes the report for a person to read in a pull
@@ -44,7 +46,7 @@ func mdVerdict(b *strings.Builder, r *Report) {
 	}
 	counts := "no findings"
 	if errs+warns > 0 {
-		counts = Plural(errs, "error") + ", " + Plural(warns, "warning")
+		counts = words.Plural(errs, "error") + ", " + words.Plural(warns, "warning")
 	}
 	where := ""
 	if r.Dir != "" && r.Dir != "." {
@@ -80,7 +82,7 @@ func mdFindings(b *strings.Builder, r *Report) {
 		if len(fs) == 0 {
 			fmt.Fprintf(b, "\n### ✅ %s: no findings\n", mdLiteral(g))
 		} else {
-			fmt.Fprintf(b, "\n### %s: %s\n\n", mdLiteral(g), Plural(len(fs), "finding"))
+			fmt.Fprintf(b, "\n### %s: %s\n\n", mdLiteral(g), words.Plural(len(fs), "finding"))
 			mdTable(b, r, fs)
 		}
 		if len(passing) > 0 {
@@ -128,10 +130,10 @@ func mdPreviews(b *strings.Builder, r *Report) {
 		if p.File != "" {
 			fmt.Fprintf(b, " (%s)", mdCode(r.Path(p.File), false))
 		}
-		fmt.Fprintf(b, "\n\n%s, %s", Plural(p.Rows, "data row"), Plural(p.Unique, "unique key"))
+		fmt.Fprintf(b, "\n\n%s, %s", words.Plural(p.Rows, "data row"), words.Plural(p.Unique, "unique key"))
 		if p.Repeated > 0 {
 			fmt.Fprintf(b, "; %s repeated, %s (rows beyond the first of each repeated key)",
-				Plural(p.Repeated, "key"), Plural(p.Extra, "extra execution"))
+				words.Plural(p.Repeated, "key"), words.Plural(p.Extra, "extra execution"))
 		}
 		b.WriteString(".\n")
 		if len(p.First) == 0 {
@@ -141,7 +143,7 @@ func mdPreviews(b *strings.Builder, r *Report) {
 		if len(cols) == 0 {
 			cols = mdFieldNames(p.First)
 		}
-		fmt.Fprintf(b, "\nThe first %s, as the automation will run them:\n\n| line |", Plural(len(p.First), "execution"))
+		fmt.Fprintf(b, "\nThe first %s, as the automation will run them:\n\n| line |", words.Plural(len(p.First), "execution"))
 		for _, c := range cols {
 			fmt.Fprintf(b, " %s |", mdLiteral(c))
 		}
@@ -162,7 +164,7 @@ func mdPreviews(b *strings.Builder, r *Report) {
 		if len(rendered) == 0 {
 			continue
 		}
-		fmt.Fprintf(b, "\n<details><summary>Rendered template (%s)</summary>\n", Plural(len(rendered), "execution"))
+		fmt.Fprintf(b, "\n<details><summary>Rendered template (%s)</summary>\n", words.Plural(len(rendered), "execution"))
 		for _, e := range rendered {
 			// Each line behind "  | ", as text shows it: printed into a CI log,
 			// no rendered line can start a workflow command.
@@ -196,7 +198,7 @@ func mdNext(b *strings.Builder, r *Report) {
 	b.WriteString("\n## What to do next\n\n")
 	dir := ""
 	if r.Dir != "" && r.Dir != "." {
-		dir = " " + mdShellQuote(r.Dir)
+		dir = " " + words.ShellQuote(r.Dir)
 	}
 	rules := map[string]Rule{}
 	var flags []*SignoffFlag // in the order the gates declare them
@@ -222,7 +224,7 @@ func mdNext(b *strings.Builder, r *Report) {
 		}
 		var cmd strings.Builder
 		for _, a := range args[fl] {
-			cmd.WriteString(" " + fl.String() + " " + mdShellQuote(a))
+			cmd.WriteString(" " + fl.String() + " " + words.ShellQuote(a))
 		}
 		fmt.Fprintf(b, "- **%s**: %s:\n  %s\n", fl.Items, fl.Advice,
 			mdCode("preflight signoff"+dir+cmd.String()+` --by YOU --reason "…"`, false))
@@ -244,7 +246,7 @@ func mdNext(b *strings.Builder, r *Report) {
 		}
 	}
 	for _, id := range ids {
-		fmt.Fprintf(b, "- [%s](%s) (%s): ", mdCode(id, false), RuleHelpURI(id), Plural(count[id], "finding"))
+		fmt.Fprintf(b, "- [%s](%s) (%s): ", mdCode(id, false), RuleHelpURI(id), words.Plural(count[id], "finding"))
 		if fix := rules[id].Fix; fix != "" {
 			b.WriteString(mdText(fix) + " ")
 		}
@@ -329,13 +331,4 @@ func mdLongestRun(s string, c rune) int {
 		}
 	}
 	return longest
-}
-
-// mdShellQuote quotes an argument for a POSIX shell when it holds anything
-// but plain characters.
-func mdShellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./@:=+,") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

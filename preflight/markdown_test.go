@@ -3,6 +3,8 @@ package preflight
 import (
 	"strings"
 	"testing"
+
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 func TestMarkdownGolden(t *testing.T) {
@@ -73,8 +75,8 @@ func TestMdShellQuote(t *testing.T) {
 		"it's":                   `'it'\''s'`,
 		"":                       "''",
 	} {
-		if got := mdShellQuote(in); got != want {
-			t.Errorf("mdShellQuote(%q) = %q, want %q", in, got, want)
+		if got := words.ShellQuote(in); got != want {
+			t.Errorf("words.ShellQuote(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

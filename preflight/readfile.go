@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // Size limits of the files preflight reads whole (SPEC "Limits and hostile
@@ -146,9 +148,9 @@ func (b *Bundle) OpenFile(key, rel string) (*os.File, error) {
 // cannot be read.
 func (b *Bundle) fileError(key, rel string, err error) *Error {
 	if line, _ := b.Pos(key); line == 0 {
-		return Errorf(b.Display(rel), 0, 0, "cannot read: %s", FileError(err))
+		return Errorf(b.Display(rel), 0, 0, "cannot read: %s", words.FileProblem(err))
 	}
-	return b.ManifestError(key, "%s %q: %s", key, rel, FileError(err))
+	return b.ManifestError(key, "%s %q: %s", key, rel, words.FileProblem(err))
 }
 
 // readManifest reads the manifest of the bundle whose folder, symlinks
@@ -165,7 +167,7 @@ func readManifest(root, file string) ([]byte, error) {
 	}
 	data, err := ReadRegular(p, MaxFileSize)
 	if err != nil {
-		return nil, Errorf(file, 0, 0, "cannot read manifest: %s", FileError(err))
+		return nil, Errorf(file, 0, 0, "cannot read manifest: %s", words.FileProblem(err))
 	}
 	return data, nil
 }

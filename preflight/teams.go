@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/preflight-gate/preflight/configdiff"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // Registry is the team registry (teams.toml): the aliases error routes and
@@ -43,7 +44,7 @@ type Alias struct {
 func LoadRegistry(path, file string) (*Registry, error) {
 	data, err := ReadRegular(path, MaxLedgerSize)
 	if err != nil {
-		return nil, Errorf(file, 0, 0, "cannot read team registry: %s", FileError(err))
+		return nil, Errorf(file, 0, 0, "cannot read team registry: %s", words.FileProblem(err))
 	}
 	return ParseRegistry(file, data)
 }
@@ -125,7 +126,7 @@ func (r *Registry) addAlias(n *configdiff.Node, at, atValue errorAt) error {
 				if m.Kind != configdiff.String {
 					return atValue(m, "member of alias %q is %s: expected an email address", name, describeNode(m))
 				}
-				if !IsEmail(m.Text) {
+				if !words.IsEmail(m.Text) {
 					return atValue(m, "member %q of alias %q is not an email address", m.Text, name)
 				}
 				id := normalID(m.Text)
@@ -144,7 +145,7 @@ func (r *Registry) addAlias(n *configdiff.Node, at, atValue errorAt) error {
 		}
 		return at(n, "alias %q has no address: expected address = \"team@example.com\"", name)
 	}
-	if !IsEmail(addr.Text) {
+	if !words.IsEmail(addr.Text) {
 		return atValue(addr, "address %q of alias %q is not an email address", addr.Text, name)
 	}
 	a.Address = normalID(addr.Text)
@@ -174,7 +175,7 @@ func (r *Registry) addLogin(n *configdiff.Node, at, atValue errorAt) error {
 	if _, ok := r.logins[id]; ok {
 		return at(n, "login %q mapped twice (logins compare case-insensitively)", login)
 	}
-	if !IsEmail(n.Text) {
+	if !words.IsEmail(n.Text) {
 		return atValue(n, "login %q maps to %q: expected an email address", login, n.Text)
 	}
 	r.logins[id] = normalID(n.Text)
@@ -240,29 +241,4 @@ func (r *Registry) AliasesOf(id string) []*Alias {
 		}
 	}
 	return as
-}
-
-// IsEmail reports whether s, trimmed, is a practical email address:
-// local@domain with a non-empty local part without spaces, '<', '>' or a
-// second '@', and a domain of non-empty dot-separated labels with at least
-// one dot.
-func IsEmail(s string) bool {
-	s = strings.TrimSpace(s)
-	local, domain, ok := strings.Cut(s, "@")
-	if !ok || local == "" || strings.ContainsAny(local, " \t<>") || strings.Contains(domain, "@") {
-		return false
-	}
-	if strings.ContainsAny(domain, " \t<>") {
-		return false
-	}
-	labels := strings.Split(domain, ".")
-	if len(labels) < 2 {
-		return false
-	}
-	for _, l := range labels {
-		if l == "" {
-			return false
-		}
-	}
-	return true
 }

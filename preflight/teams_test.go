@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 const goodRegistry = `# teams
@@ -270,8 +272,8 @@ func TestIsEmail(t *testing.T) {
 		"ana@.example.com":      false,
 		"":                      false,
 	} {
-		if got := IsEmail(s); got != want {
-			t.Errorf("IsEmail(%q) = %v, want %v", s, got, want)
+		if got := words.IsEmail(s); got != want {
+			t.Errorf("words.IsEmail(%q) = %v, want %v", s, got, want)
 		}
 	}
 }
@@ -293,7 +295,7 @@ func FuzzParseRegistry(f *testing.F) {
 			return
 		}
 		for _, a := range r.Aliases {
-			if !IsEmail(a.Address) || r.Alias(a.Name) == nil {
+			if !words.IsEmail(a.Address) || r.Alias(a.Name) == nil {
 				t.Fatalf("alias %+v not usable", a)
 			}
 		}

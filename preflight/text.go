@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // foldAfter is how many findings of one rule in one file the text format
@@ -64,7 +66,7 @@ func (t *textFormatter) Format(w io.Writer, r *Report) error {
 	if !r.Passed {
 		verdict = t.paint("1;31", "FAIL")
 	}
-	fmt.Fprintf(&b, "%s %s: %s, %s (%s)", verdict, Escape(r.Bundle), Plural(errs, "error"), Plural(warns, "warning"), strings.Join(r.Gates, ", "))
+	fmt.Fprintf(&b, "%s %s: %s, %s (%s)", verdict, Escape(r.Bundle), words.Plural(errs, "error"), words.Plural(warns, "warning"), strings.Join(r.Gates, ", "))
 	if !r.Passed {
 		fmt.Fprintf(&b, ": the deployment must not ship")
 	}
@@ -84,24 +86,16 @@ func location(file string, line, col int) string {
 	return fmt.Sprintf("%s:%d:%d", file, line, col)
 }
 
-// Plural writes a count with its noun: "1 error", "2 errors".
-func Plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
 // WritePreview writes a preview for people: the counts, then the first
 // intended executions as the automation will run them.
 func WritePreview(w io.Writer, p Preview) {
-	fmt.Fprintf(w, "preview of %s (%s): %s, %s", Escape(p.Bulk), Escape(p.File), Plural(p.Rows, "data row"), Plural(p.Unique, "unique key"))
+	fmt.Fprintf(w, "preview of %s (%s): %s, %s", Escape(p.Bulk), Escape(p.File), words.Plural(p.Rows, "data row"), words.Plural(p.Unique, "unique key"))
 	if p.Repeated > 0 {
 		verb := "repeat"
 		if p.Repeated == 1 {
 			verb = "repeats"
 		}
-		fmt.Fprintf(w, "; %s %s, %s", Plural(p.Repeated, "key"), verb, Plural(p.Extra, "extra send"))
+		fmt.Fprintf(w, "; %s %s, %s", words.Plural(p.Repeated, "key"), verb, words.Plural(p.Extra, "extra send"))
 	}
 	fmt.Fprintf(w, "\nfirst %d intended executions:\n", len(p.First))
 	for _, e := range p.First {

@@ -27,6 +27,7 @@ import (
 	"github.com/preflight-gate/preflight/checks/internal/csvscan"
 	"github.com/preflight-gate/preflight/configdiff"
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // Starter is a starter manifest guessed from a folder's contents by
@@ -109,7 +110,7 @@ func Guess(dir string) (*Starter, error) {
 			if p == root {
 				return err
 			}
-			s.Notes = append(s.Notes, fmt.Sprintf("skipped %s: %s", rel, preflight.FileError(err)))
+			s.Notes = append(s.Notes, fmt.Sprintf("skipped %s: %s", rel, words.FileProblem(err)))
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -146,7 +147,7 @@ func Guess(dir string) (*Starter, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, preflight.Errorf(dir, 0, 0, "cannot read folder: %s", preflight.FileError(err))
+		return nil, preflight.Errorf(dir, 0, 0, "cannot read folder: %s", words.FileProblem(err))
 	}
 
 	if len(teams) > 0 {
@@ -193,7 +194,7 @@ func openFolder(dir string) (string, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return "", preflight.Errorf(dir, 0, 0, "no such folder: init needs an existing folder")
 		}
-		return "", preflight.Errorf(dir, 0, 0, "cannot open folder: %s", preflight.FileError(err))
+		return "", preflight.Errorf(dir, 0, 0, "cannot open folder: %s", words.FileProblem(err))
 	}
 	if !fi.IsDir() {
 		return "", preflight.Errorf(dir, 0, 0, "not a folder: init writes preflight.toml into the deployment's folder")
@@ -203,7 +204,7 @@ func openFolder(dir string) (string, error) {
 		root, err = filepath.EvalSymlinks(root)
 	}
 	if err != nil {
-		return "", preflight.Errorf(dir, 0, 0, "cannot open folder: %s", preflight.FileError(err))
+		return "", preflight.Errorf(dir, 0, 0, "cannot open folder: %s", words.FileProblem(err))
 	}
 	return root, nil
 }
@@ -216,7 +217,7 @@ func loadErrText(err error) string {
 		}
 		return ce.Msg
 	}
-	return preflight.FileError(err)
+	return words.FileProblem(err)
 }
 
 // byDepth orders slash paths by folder depth, then by name.
@@ -346,13 +347,13 @@ func guessBulk(root, file string, names map[string]bool) Bulk {
 		b.Header, b.Key = false, "1"
 		b.Why = "the key: could not read a first row"
 		if err != nil {
-			b.Why += " (" + preflight.FileError(err) + ")"
+			b.Why += " (" + words.FileProblem(err) + ")"
 		}
 		return b
 	}
 	// A first row holding an email address is data, not a header.
 	for i, cell := range first {
-		if preflight.IsEmail(cell) {
+		if words.IsEmail(cell) {
 			b.Header, b.Key, b.Email = false, strconv.Itoa(i+1), true
 			b.Why = fmt.Sprintf("the key: column %d, which holds an address in the first row", i+1)
 			return b
@@ -538,10 +539,10 @@ func (s *Starter) Manifest() []byte {
 	line("# check the setting below it, then delete the marker. Every path is")
 	line("# relative to this folder. Run `preflight explain` for the rules.")
 	line("version = 1")
-	line("name = %s", preflight.QuoteTOML(s.Name))
+	line("name = %s", words.QuoteTOML(s.Name))
 	if s.Teams != "" {
 		line(confirm + "the team registry: aliases that error routes and approvers name")
-		line("teams = %s", preflight.QuoteTOML(s.Teams))
+		line("teams = %s", words.QuoteTOML(s.Teams))
 	}
 
 	line("")
@@ -549,8 +550,8 @@ func (s *Starter) Manifest() []byte {
 	if p := s.Configdiff; p != nil {
 		line(confirm + "the config files deployed to staging and to production")
 		line("[configdiff]")
-		line("staging = %s", preflight.QuoteTOML(p.Staging))
-		line("production = %s", preflight.QuoteTOML(p.Production))
+		line("staging = %s", words.QuoteTOML(p.Staging))
+		line("production = %s", words.QuoteTOML(p.Production))
 		line("# allow = [\"database.host\"]  # expected drift: no sign-off needed")
 		line("# approvers = \"platform-leads\"  # a team alias: only its members may sign")
 		for _, o := range s.OtherPairs {
@@ -578,10 +579,10 @@ func (s *Starter) Manifest() []byte {
 		}
 		line(confirm+"%s", b.Why)
 		line("[[bulk]]")
-		line("name = %s", preflight.QuoteTOML(b.Name))
-		line("file = %s", preflight.QuoteTOML(b.File))
+		line("name = %s", words.QuoteTOML(b.Name))
+		line("file = %s", words.QuoteTOML(b.File))
 		if b.Header {
-			line("key = [%s]", preflight.QuoteTOML(b.Key))
+			line("key = [%s]", words.QuoteTOML(b.Key))
 		} else {
 			line("key = [%s]", b.Key)
 		}
@@ -589,7 +590,7 @@ func (s *Starter) Manifest() []byte {
 			line("format = \"email\"")
 		}
 		if b.Delimiter != ',' {
-			line("delimiter = %s", preflight.QuoteTOML(string(b.Delimiter)))
+			line("delimiter = %s", words.QuoteTOML(string(b.Delimiter)))
 		}
 		if b.Header {
 			line(confirm + "the automation skips the first row as a header")
@@ -608,7 +609,7 @@ func (s *Starter) Manifest() []byte {
 		line("[routes]")
 		var files []string
 		for _, r := range s.Routes {
-			files = append(files, preflight.QuoteTOML(r.File))
+			files = append(files, words.QuoteTOML(r.File))
 		}
 		line("files = [%s]", strings.Join(files, ", "))
 		if s.Teams == "" {
@@ -648,7 +649,7 @@ func Write(dir string) (*Starter, string, error) {
 		return nil, "", exists()
 	}
 	if err != nil {
-		return nil, "", preflight.Errorf(file, 0, 0, "cannot write manifest: %s", preflight.FileError(err))
+		return nil, "", preflight.Errorf(file, 0, 0, "cannot write manifest: %s", words.FileProblem(err))
 	}
 	_, err = f.Write(s.Manifest())
 	if cerr := f.Close(); err == nil {
@@ -656,7 +657,7 @@ func Write(dir string) (*Starter, string, error) {
 	}
 	if err != nil {
 		os.Remove(f.Name())
-		return nil, "", preflight.Errorf(file, 0, 0, "cannot write manifest: %s", preflight.FileError(err))
+		return nil, "", preflight.Errorf(file, 0, 0, "cannot write manifest: %s", words.FileProblem(err))
 	}
 	return s, file, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/preflight-gate/preflight/checks"
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // shoutGate exists only in this test: it proves that a gate plugs in with
@@ -75,7 +76,7 @@ func (shoutGate) Check(b *preflight.Bundle, s any, _ *preflight.Options) (*prefl
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
-			return nil, preflight.Errorf(b.Display(rel), 0, 0, "cannot read notes: %s", preflight.FileError(err))
+			return nil, preflight.Errorf(b.Display(rel), 0, 0, "cannot read notes: %s", words.FileProblem(err))
 		}
 		var loud []preflight.Finding
 		for n, line := range strings.Split(string(data), "\n") {

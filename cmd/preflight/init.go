@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/preflight-gate/preflight/checks/starter"
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 func newInitCmd(a *app) *cobra.Command {
@@ -37,19 +37,11 @@ init never overwrites an existing manifest.`,
 			}
 			if s.Empty() {
 				fmt.Fprintf(a.stdout, "guessed nothing: no staging/production config pair, CSV file or error route found\n")
-				fmt.Fprintf(a.stdout, "next: enable a gate in %s (the commented sections show how), then run `preflight check %s`\n", preflight.Escape(file), preflight.Escape(shellQuote(dir)))
+				fmt.Fprintf(a.stdout, "next: enable a gate in %s (the commented sections show how), then run `preflight check %s`\n", preflight.Escape(file), preflight.Escape(words.ShellQuote(dir)))
 				return nil
 			}
-			fmt.Fprintf(a.stdout, "next: confirm each guess in %s, then run `preflight check %s`\n", preflight.Escape(file), preflight.Escape(shellQuote(dir)))
+			fmt.Fprintf(a.stdout, "next: confirm each guess in %s, then run `preflight check %s`\n", preflight.Escape(file), preflight.Escape(words.ShellQuote(dir)))
 			return nil
 		},
 	}
-}
-
-// shellQuote quotes a path for a command line the user copies.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // stdoutName is how messages name standard output.
@@ -42,7 +43,7 @@ func writeError(file string, err error) *preflight.Error {
 	if errors.As(err, &pe) {
 		return pe
 	}
-	return preflight.Errorf(file, 0, 0, "cannot write output: %s", preflight.FileError(err))
+	return preflight.Errorf(file, 0, 0, "cannot write output: %s", words.FileProblem(err))
 }
 
 // output is one requested format and where it goes.

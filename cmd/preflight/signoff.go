@@ -9,6 +9,7 @@ import (
 
 	"github.com/preflight-gate/preflight/checks"
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 type signoffFlags struct {
@@ -107,7 +108,7 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 		}
 		if d.Preview != nil {
 			preflight.WritePreview(a.stdout, *d.Preview)
-			fmt.Fprintf(a.stdout, "approved %s: %s as previewed above\n\n", preflight.Escape(d.Preview.Bulk), preflight.Plural(d.Preview.Rows, "data row"))
+			fmt.Fprintf(a.stdout, "approved %s: %s as previewed above\n\n", preflight.Escape(d.Preview.Bulk), words.Plural(d.Preview.Rows, "data row"))
 			continue
 		}
 		fmt.Fprintf(a.stdout, "signed %s: %s\n", preflight.Escape(d.Key), preflight.Escape(d.Change))
@@ -115,6 +116,6 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 	if err := s.Write(path); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "wrote %s: %s by %s\ncommit it and get it reviewed: the sign-off counts only as much as that review\n", preflight.Escape(b.Display(b.Manifest.Signoff)), preflight.Plural(len(done), "sign-off"), preflight.Escape(fl.by))
+	fmt.Fprintf(a.stdout, "wrote %s: %s by %s\ncommit it and get it reviewed: the sign-off counts only as much as that review\n", preflight.Escape(b.Display(b.Manifest.Signoff)), words.Plural(len(done), "sign-off"), preflight.Escape(fl.by))
 	return nil
 }

@@ -1,0 +1,128 @@
+// Package words holds the plain-text helpers that the engine, the gates
+// and the commands share, so that each question has one answer: how to
+// count a noun (Plural), how to quote for TOML (QuoteTOML) or a shell
+// (ShellQuote), what an email address looks like (IsEmail, IsEmailBytes),
+// and how to say what went wrong with a file (FileProblem). It imports
+// nothing of the project.
+package words
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
+)
+
+// Plural writes a count with its noun: "1 error", "2 errors". A noun
+// whose plural is not the singular plus "s" gives it as many, which can
+// be a whole phrase: Plural(n, "row repeats", "rows repeat").
+func Plural(n int, one string, many ...string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	if len(many) > 0 {
+		return strconv.Itoa(n) + " " + many[0]
+	}
+	return strconv.Itoa(n) + " " + one + "s"
+}
+
+// QuoteTOML quotes s as a TOML basic string.
+func QuoteTOML(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// shellPlain are the bytes a shell word may hold unquoted.
+const shellPlain = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./@:=+,"
+
+// ShellQuote quotes an argument for a POSIX shell, for a command line a
+// person copies, when it holds anything but plain characters.
+func ShellQuote(s string) string {
+	if s != "" && strings.Trim(s, shellPlain) == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// IsEmail reports whether s, trimmed, is a practical email address:
+// local@domain with a non-empty local part without spaces, '<', '>' or a
+// second '@', and a domain of non-empty dot-separated labels with at least
+// one dot.
+func IsEmail(s string) bool { return isEmail(strings.TrimSpace(s)) }
+
+// IsEmailBytes is IsEmail for a key already trimmed, on bytes and without
+// allocating: a bulk scan asks it millions of times.
+func IsEmailBytes(b []byte) bool { return isEmail(b) }
+
+// isEmail is the one email test, in one pass: no space, tab, < or >
+// anywhere; one @, not first; after it a domain that has a dot, neither
+// first nor last nor doubled.
+func isEmail[T string | []byte](b T) bool {
+	at, dot, prev := -1, false, -2
+	for i := 0; i < len(b); i++ {
+		switch emailByte[b[i]] {
+		case 0:
+		case emailBad:
+			return false
+		case emailAt:
+			if at >= 0 {
+				return false
+			}
+			at = i
+		case emailDot:
+			if at >= 0 {
+				if i == at+1 || prev == i-1 {
+					return false
+				}
+				dot, prev = true, i
+			}
+		}
+	}
+	return at > 0 && dot && prev != len(b)-1
+}
+
+const (
+	emailBad = 1 + iota
+	emailAt
+	emailDot
+)
+
+// emailByte classes the bytes isEmail looks at.
+var emailByte = [256]uint8{' ': emailBad, '\t': emailBad, '<': emailBad, '>': emailBad, '@': emailAt, '.': emailDot}
+
+// FileProblem says what went wrong reading or writing a file, for a
+// message that already names the file: "no such file or folder",
+// "permission denied", or the system's own reason without the path.
+func FileProblem(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file or folder"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	}
+	return err.Error()
+}
