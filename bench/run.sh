@@ -35,7 +35,7 @@ go build -o "$DATA/gen" ./bench/gen
 # The data is generated once and reused while the parameters and the
 # generator's source are the same (and the file still has its size).
 echo "== data"
-params="rows=$ROWS dup=$DUP seed=$SEED gen=$(sha256sum bench/gen/main.go | cut -c1-16)"
+params="rows=$ROWS dup=$DUP seed=$SEED gen=$(cat bench/gen/main.go bench/csvgen/bench.go | sha256sum | cut -c1-16)"
 reuse=0
 if [[ -f $CSV && -f $META && "$(sed -n 1p "$META")" == "$params" ]]; then
 	want=$(sed -n 2p "$META" | sed -n 's/.*bytes=\([0-9]*\).*/\1/p')

@@ -5,11 +5,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
-	"io"
 	"os"
 	"path/filepath"
 	"text/template"
 
+	"github.com/preflight-gate/preflight/checks/internal/csvscan"
 	"github.com/preflight-gate/preflight/checks/internal/keyset"
 	"github.com/preflight-gate/preflight/preflight"
 	"github.com/preflight-gate/preflight/preflight/words"
@@ -143,7 +143,7 @@ func (Bulk) Check(b *preflight.Bundle, _ any, opts *preflight.Options) (*preflig
 	}
 	res := &preflight.Result{}
 	for i := range BulkSpecs(b) {
-		sc, err := scanBulk(b, opts, i)
+		sc, err := scanBulk(b, opts, i, false)
 		if err != nil {
 			return nil, err
 		}
@@ -176,7 +176,7 @@ func BulkApprovalState(b *preflight.Bundle, opts *preflight.Options, name string
 	if err != nil {
 		return "", preflight.Preview{}, err
 	}
-	sc, err := scanBulk(b, opts, i)
+	sc, err := scanBulk(b, opts, i, true)
 	if err != nil {
 		return "", preflight.Preview{}, err
 	}
@@ -234,22 +234,28 @@ type bulkScan struct {
 	keys        *keyset.Set
 	invalid     int
 	keyFindings []preflight.Finding
-	touched     uint64    // keeps lookup's loads
-	hash        hash.Hash // the approval digest; the file's bytes go with the batches
+	touched     uint64           // keeps lookup's loads
+	hash        hash.Hash        // the approval digest, when the file's bytes go with the batches (see digestReader)
+	again       *csvscan.Scanner // reads a key's first record again (see confirm)
+	againIn     recordReader
+	againKey    []byte
+	againParts  []int
+	againPart   []byte
 	_           [cacheLine]byte
 }
 
 // cacheLine is a size that keeps apart fields two cores write.
 const cacheLine = 128
 
-// scanBulk scans the i'th bulk input in one streaming pass.
-func scanBulk(b *preflight.Bundle, opts *preflight.Options, i int) (*bulkScan, error) {
+// scanBulk scans the i'th bulk input in one streaming pass. It computes
+// the approval digest when digest is set or an approval of the input
+// exists to compare it with (see needDigest).
+func scanBulk(b *preflight.Bundle, opts *preflight.Options, i int, digest bool) (*bulkScan, error) {
 	if opts == nil {
 		opts = &preflight.Options{}
 	}
 	spec := &BulkSpecs(b)[i]
 	sc := &bulkScan{spec: spec, index: i, email: spec.Format == "email", header: spec.HasHeader()}
-	sc.keys = keyset.New()
 	sc.preview = preflight.Preview{Bulk: spec.Name, Columns: []string{}, First: []preflight.Execution{}}
 
 	// The input is opened first: a FIFO, device or folder is refused
@@ -286,16 +292,17 @@ func scanBulk(b *preflight.Bundle, opts *preflight.Options, i int) (*bulkScan, e
 		sc.tmpl = t
 	}
 
-	h := sha256.New()
-	writeDigestInputs(h, spec, tmplText)
-	sc.hash = h
-	if err := sc.scan(b, &digestReader{r: f, sc: sc}); err != nil {
+	var h hash.Hash
+	if digest || sc.needDigest(b) {
+		h = sha256.New()
+		writeDigestInputs(h, spec, tmplText)
+	}
+	if err := sc.read(b, f, h); err != nil {
 		return nil, err
 	}
-	if _, err := io.Copy(h, f); err != nil { // the scan may stop early
-		return nil, preflight.Errorf(sc.display, 0, 0, "cannot read bulk input %q: %v", spec.Name, err)
+	if h != nil {
+		sc.digest = "sha256:" + hex.EncodeToString(h.Sum(nil))
 	}
-	sc.digest = "sha256:" + hex.EncodeToString(h.Sum(nil))
 	return sc, nil
 }
 

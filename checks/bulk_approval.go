@@ -42,6 +42,16 @@ func writeDigestInputs(h hash.Hash, spec *BulkSpec, tmpl []byte) {
 	}
 }
 
+// needDigest reports whether the check needs the input's approval digest:
+// when the sign-off file has an approval of it, which approval compares
+// with the digest. Without one, what approval reports needs no digest,
+// and the scan skips hashing the file. A sign-off file that does not load
+// needs it, to be safe: approval reports the error, if it reads the file.
+func (sc *bulkScan) needDigest(b *preflight.Bundle) bool {
+	so, err := b.Ledger()
+	return err != nil || so.Find(bulkTable.Name, sc.spec.Name) != nil
+}
+
 // approval reports a run over approve_over rows without a valid approval.
 func (sc *bulkScan) approval(b *preflight.Bundle, opts *preflight.Options) error {
 	spec := sc.spec

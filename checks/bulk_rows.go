@@ -2,7 +2,6 @@ package checks
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"strconv"
 	"strings"
@@ -44,44 +43,26 @@ func (sc *bulkScan) row(s *csvscan.Scanner, line, rows int) {
 	if s.Partial() && sc.keyLost(s) {
 		return // too long to hold, and its key not read: reported as malformed
 	}
-	if len(sc.keyCols) == 1 {
-		sc.singleKey(s, line)
-		return
-	}
-	// Normalise the key, part by part; a composite key separates its
-	// parts by their lengths.
-	key := sc.norm[:0]
-	sc.parts = sc.parts[:0]
-	for _, c := range sc.keyCols {
-		if c >= n {
-			sc.norm = key
-			return // a ragged row without its key: reported as malformed
-		}
-		sc.part = normalizeKey(sc.part[:0], s.Field(c), sc.email)
-		key = binary.AppendUvarint(key, uint64(len(sc.part)))
-		sc.parts = append(sc.parts, len(key), len(key)+len(sc.part))
-		key = append(key, sc.part...)
-	}
-	sc.norm = key
-	for k := range sc.keyCols {
-		if sc.parts[2*k] == sc.parts[2*k+1] {
-			_, kc := s.FieldPos(sc.keyCols[k])
-			sc.add(ruleBulkBlankKey, line, kc, "%s is blank", sc.keyName(k))
-			sc.blank++
-			return
-		}
-	}
 	// The key set is looked up in batches: see lookup.
 	kb := sc.cur
-	pk := pendingKey{start: len(kb.keys), parts: len(kb.cols), line: line}
-	kb.keys = append(kb.keys, key...)
-	pk.end = len(kb.keys)
-	for k, c := range sc.keyCols {
+	start, pstart := len(kb.keys), len(kb.parts)
+	var blank int
+	var ok bool
+	kb.keys, kb.parts, blank, ok = sc.appendKey(kb.keys, kb.parts, &sc.part, s)
+	if !ok || blank >= 0 {
+		kb.keys, kb.parts = kb.keys[:start], kb.parts[:pstart]
+		if ok {
+			_, kc := s.FieldPos(sc.keyCols[blank])
+			sc.add(ruleBulkBlankKey, line, kc, "%s is blank", sc.keyName(blank))
+			sc.blank++
+		}
+		return // else a ragged row without its key: reported as malformed
+	}
+	kb.items = append(kb.items, pendingKey{start: start, end: len(kb.keys), parts: len(kb.cols), line: line, ref: uint64(s.RecordOffset())})
+	for _, c := range sc.keyCols {
 		_, kc := s.FieldPos(c)
 		kb.cols = append(kb.cols, kc)
-		kb.parts = append(kb.parts, sc.parts[2*k], sc.parts[2*k+1])
 	}
-	kb.items = append(kb.items, pk)
 	if len(kb.items) == keyBatch {
 		sc.sendKeys()
 	}
@@ -105,29 +86,6 @@ func (sc *bulkScan) keyLost(s *csvscan.Scanner) bool {
 		}
 	}
 	return false
-}
-
-// singleKey is row's end for a key of one column: the key is normalised
-// straight into the batch, and needs no parts.
-func (sc *bulkScan) singleKey(s *csvscan.Scanner, line int) {
-	c := sc.keyCols[0]
-	if c >= s.NumFields() {
-		return // a ragged row without its key: reported as malformed
-	}
-	kb := sc.cur
-	start := len(kb.keys)
-	kb.keys = normalizeKey(kb.keys, s.Field(c), sc.email)
-	_, kc := s.FieldPos(c)
-	if len(kb.keys) == start {
-		sc.add(ruleBulkBlankKey, line, kc, "%s is blank", sc.keyName(0))
-		sc.blank++
-		return
-	}
-	kb.items = append(kb.items, pendingKey{start: start, end: len(kb.keys), parts: len(kb.cols), line: line})
-	kb.cols = append(kb.cols, kc)
-	if len(kb.items) == keyBatch {
-		sc.sendKeys()
-	}
 }
 
 // keyBatch is how many keys go to the key goroutine at a time, and
@@ -155,6 +113,7 @@ type pendingKey struct {
 	start, end int // the key in keys
 	parts      int // its key columns at cols[parts:], their bounds at parts[2*parts:]
 	line       int
+	ref        uint64 // its record's offset in the file
 }
 
 // lookup looks a batch of keys up, in row order: a repeated key is a
@@ -185,7 +144,7 @@ func (sc *bulkScan) lookup(b *keyBatchBuf) {
 			if sc.email && !sc.validKey(b, key, pk) {
 				continue
 			}
-			k.Insert(key, hashes[i], pk.line)
+			k.Insert(hashes[i], pk.line, pk.ref)
 		}
 	}
 }
@@ -193,7 +152,7 @@ func (sc *bulkScan) lookup(b *keyBatchBuf) {
 // validKey checks each part of an email key, and reports the first that
 // is not an address.
 func (sc *bulkScan) validKey(b *keyBatchBuf, key []byte, pk *pendingKey) bool {
-	if len(sc.keyCols) == 1 { // the key is its one part (see singleKey)
+	if len(sc.keyCols) == 1 { // the key is its one part (see appendKey)
 		if !words.IsEmailBytes(key) {
 			sc.keyFindings = append(sc.keyFindings, sc.finding(ruleBulkInvalidKey, pk.line, b.cols[pk.parts], "%s is not an email address", sc.keyName(0)))
 			sc.invalid++

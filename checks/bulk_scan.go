@@ -52,7 +52,9 @@ func (sc *bulkScan) startKeys() {
 	go func() {
 		defer close(sc.done)
 		for b := range sc.work {
-			sc.hash.Write(b.raw)
+			if sc.hash != nil {
+				sc.hash.Write(b.raw)
+			}
 			sc.lookup(b)
 			sc.spare <- b
 		}
@@ -83,11 +85,10 @@ func (sc *bulkScan) sendKeys() {
 	}
 }
 
-// scan reads the records and collects findings and the preview.
-func (sc *bulkScan) scan(b *preflight.Bundle, r io.Reader) error {
+// scan reads the records of s and collects findings and the preview;
+// in, when the input is mapped, is told how far the scan is.
+func (sc *bulkScan) scan(b *preflight.Bundle, s *csvscan.Scanner, in *mapped) error {
 	spec := sc.spec
-	d, _ := utf8.DecodeRuneInString(spec.Delimiter)
-	s := csvscan.New(r, d)
 	first := true
 	rows := 0
 	if !sc.header {
@@ -104,6 +105,9 @@ func (sc *bulkScan) scan(b *preflight.Bundle, r io.Reader) error {
 		if first {
 			first = false
 			sc.width = s.NumFields()
+			// A key's first record is read again with the delimiter
+			// in effect: a "sep=" line may have set it.
+			sc.again = csvscan.New(nil, s.Delimiter())
 			if err := sc.columns(b, s); err != nil {
 				return err
 			}
@@ -116,13 +120,17 @@ func (sc *bulkScan) scan(b *preflight.Bundle, r io.Reader) error {
 		}
 		rows++
 		sc.row(s, line, rows)
+		in.progress(s.Offset())
 	}
 	sc.waitKeys()
 	if err := s.Err(); err != nil {
 		return preflight.Errorf(sc.display, 0, 0, "cannot read bulk input %q: %v", spec.Name, err)
 	}
+	if err := sc.keys.Err(); err != nil {
+		return err
+	}
 	if sc.keys.Full() {
-		return preflight.Errorf(sc.display, 0, 0, "cannot check bulk input %q: its distinct keys outgrow the key set (%d GiB)", spec.Name, keyset.MaxBytes>>30)
+		return preflight.Errorf(sc.display, 0, 0, "cannot check bulk input %q: it has more distinct keys than the key set holds (%d)", spec.Name, keyset.MaxKeys)
 	}
 	p := &sc.preview
 	p.Rows = rows

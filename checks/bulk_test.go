@@ -16,7 +16,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/preflight-gate/preflight/checks/internal/csvgen"
+	"github.com/preflight-gate/preflight/bench/csvgen"
 	"github.com/preflight-gate/preflight/checks/internal/csvscan"
 	"github.com/preflight-gate/preflight/checks/internal/keyset"
 	"github.com/preflight-gate/preflight/preflight"
@@ -135,7 +135,7 @@ func TestBulkFixtures(t *testing.T) {
 			messages: []string{"key column 3 is beyond the 1 fields of this malformed first record: a row without it is not key-checked", "unterminated quoted field"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
+		bothReads(t, tt.file, func(t *testing.T) {
 			b := writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest(tt.spec)})
 			in := filepath.ToSlash(filepath.Join("testdata", "bulk", tt.file))
 			res, err := Bulk{}.Check(b, nil, &preflight.Options{Now: bulkNow, Inputs: map[string]string{"in": in}})
@@ -384,7 +384,7 @@ func TestBulkDigestLarge(t *testing.T) {
 	blank = append([]byte("email,n\n"), blank...)
 	early := append(append([]byte("email,n\nana@example.com,\"open\n"), keyed[:2<<20]...), keyed[:1<<20]...)
 	for name, data := range map[string][]byte{"keyed": keyed, "blank": blank, "early": early} {
-		t.Run(name, func(t *testing.T) {
+		bothReads(t, name, func(t *testing.T) {
 			b := writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest("key = [\"email\"]\nformat = \"email\""), "in.csv": string(data)})
 			got, _, err := BulkApprovalState(b, &preflight.Options{}, "in")
 			if err != nil {
@@ -580,13 +580,18 @@ func TestBulkMemory(t *testing.T) {
 	const keys = 500
 	run := func(rows int) float64 {
 		data := csvgen.Simple(rows, keys)
+		// The key set confirms a match by reading the first record of
+		// the key again, from the file.
+		f := bulkTempFile(t, data)
 		return testing.AllocsPerRun(2, func() {
-			ks := keyset.New()
+			sc := &bulkScan{spec: &BulkSpec{}, email: true, keyCols: []int{0}, again: csvscan.New(nil, ',')}
+			sc.againIn.f = f
+			ks := keyset.New(sc.confirm, 0)
 			var buf []byte
 			s := csvscan.New(bytes.NewReader(data), ',')
 			for s.Scan() {
 				buf = normalizeKey(buf[:0], s.Field(0), true)
-				ks.Add(buf, s.Line())
+				ks.Add(buf, s.Line(), uint64(s.RecordOffset()))
 			}
 			if ks.Len() != keys+1 {
 				t.Fatalf("%d keys", ks.Len())
@@ -600,6 +605,33 @@ func TestBulkMemory(t *testing.T) {
 	if small > keys {
 		t.Errorf("%.0f allocations for %d keys", small, keys)
 	}
+}
+
+// bothReads runs test as two subtests, name/mapped and name/read: the
+// bulk inputs mapped, as they are where the system can, and read.
+func bothReads(t *testing.T, name string, test func(t *testing.T)) {
+	t.Run(name+"/mapped", test)
+	t.Run(name+"/read", func(t *testing.T) {
+		mapInput = func(*os.File, int64) []byte { return nil }
+		defer func() { mapInput = mapFile }()
+		test(t)
+	})
+}
+
+// bulkTempFile writes data to a file that the test's end removes, and
+// opens it.
+func bulkTempFile(t testing.TB, data []byte) *os.File {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "in.csv")
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }
 
 func BenchmarkBulkCheck(b *testing.B) {
@@ -960,7 +992,7 @@ func TestBulkLongRecord(t *testing.T) {
 			messages: []string{"record longer than 8 MiB: not read", `key column "email" cannot be looked up`}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+		bothReads(t, tt.name, func(t *testing.T) {
 			b := writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest(tt.spec), "in.csv": tt.csv})
 			res, err := Bulk{}.Check(b, nil, &preflight.Options{Now: bulkNow})
 			if err != nil {

@@ -72,10 +72,15 @@ type field struct {
 // Scanner reads CSV records one at a time; see the package comment.
 type Scanner struct {
 	r   io.Reader
-	err error // the read error that ended the input, other than io.EOF
+	src []byte // NewBytes: the whole input; buf is src[base:]
+	err error  // the read error that ended the input, other than io.EOF
 	eof bool
 
+	// buf[:end] holds input: a window of size bytes (a reader's buffer,
+	// or a view of src that acts the same: it "reads" readSize bytes at a
+	// time, and "moves" and "grows" where a reader's buffer would).
 	buf   []byte
+	size  int
 	start int   // the current record's first byte in buf
 	pos   int   // the scan position in buf
 	end   int   // buf[:end] holds input
@@ -102,9 +107,10 @@ type Scanner struct {
 
 	// The current record.
 	recLine  int
-	text     bool // it has a NUL or a non-ASCII byte: finish checks its text
-	formula  bool // a field starts with a byte a formula may start with, or a quote
-	recEnd   int  // raw length, without the line end
+	recOff   int64 // the input offset of the current record's first byte
+	text     bool  // it has a NUL or a non-ASCII byte: finish checks its text
+	formula  bool  // a field starts with a byte a formula may start with, or a quote
+	recEnd   int   // raw length, without the line end
 	overflow bool
 	cut      bool // an unterminated quote ended the scan at this record
 	spilled  int  // fields before this one are out of the buffer: copied to esc, or lost
@@ -120,12 +126,46 @@ type Scanner struct {
 
 // New returns a scanner reading r with the given one-rune delimiter.
 func New(r io.Reader, delim rune) *Scanner {
-	s := &Scanner{r: r, line: 1, crOff: -2, maxRecord: defaultMaxRecord}
+	s := newScanner(delim)
+	s.r = r
 	s.buf = make([]byte, readSize*2)
+	return s
+}
+
+// NewBytes returns a scanner reading data (a mapped file, say) with the
+// given one-rune delimiter. It reads what New reads from a reader of data,
+// with the same problems at the same places, but without copying: field
+// values are slices of data.
+func NewBytes(data []byte, delim rune) *Scanner {
+	s := newScanner(delim)
+	s.src, s.buf = data, data
+	return s
+}
+
+func newScanner(delim rune) *Scanner {
+	s := &Scanner{line: 1, crOff: -2, maxRecord: defaultMaxRecord, size: readSize * 2}
 	s.setDelim(delim)
 	s.qspecial['"'], s.qspecial['\n'], s.qspecial['\r'] = true, true, true
 	markText(&s.qspecial)
 	return s
+}
+
+// Reset makes the scanner read r, the input from offset off on, where a
+// record starts: no byte order mark or "sep=" line is looked for there,
+// and the delimiter and the kept fields (Keep) stay. It is for reading a
+// record again, at its offset (RecordOffset), as the scan read it: a
+// record reads the same whatever comes before it, but that lines count
+// from 1 again. The scanner keeps its buffers, so a Reset costs no
+// allocation; a scanner from NewBytes cannot be Reset.
+func (s *Scanner) Reset(r io.Reader, off int64) {
+	if s.src != nil {
+		panic("csvscan: Reset of a scanner reading bytes")
+	}
+	*s = Scanner{
+		r: r, base: off, buf: s.buf[:readSize*2], size: readSize * 2, line: 1, crOff: -2, begun: true, maxRecord: s.maxRecord,
+		delim: s.delim, special: s.special, qspecial: s.qspecial, plainFormula: s.plainFormula, allText: s.allText,
+		keep: s.keep, seps: s.seps[:0], fields: s.fields[:0], esc: s.esc[:0], problems: s.problems[:0],
+	}
 }
 
 // markText makes a fast loop stop at the bytes that need the UTF-8 and
@@ -162,6 +202,14 @@ func (s *Scanner) Delimiter() rune {
 
 // Err returns the read error that ended the scan early, if any.
 func (s *Scanner) Err() error { return s.err }
+
+// RecordOffset returns the input offset of the current record's first
+// byte (after the line ends before it).
+func (s *Scanner) RecordOffset() int64 { return s.recOff }
+
+// Offset returns how many bytes of the input the scan has read through:
+// the offset just past the current record.
+func (s *Scanner) Offset() int64 { return s.base + int64(s.pos) }
 
 // Line returns the physical line the current record starts on.
 func (s *Scanner) Line() int { return s.recLine }
@@ -280,7 +328,7 @@ func (s *Scanner) fill(i int) (int, bool) {
 	if s.eof {
 		return i, false
 	}
-	if s.end == len(s.buf) {
+	if s.end == s.size {
 		keep := s.start
 		if s.end-s.start >= s.maxRecord {
 			// The record is too long: forget what is scanned of it, but
@@ -295,20 +343,33 @@ func (s *Scanner) fill(i int) (int, bool) {
 			s.fstart -= keep
 		}
 		if keep > 0 {
-			n := copy(s.buf, s.buf[keep:s.end])
+			if s.src != nil {
+				s.buf = s.buf[keep:]
+			} else {
+				copy(s.buf, s.buf[keep:s.end])
+			}
 			s.base += int64(keep)
-			s.end = n
+			s.end -= keep
 			i -= keep
 			s.start -= min(s.start, keep)
 		}
-		if s.end > len(s.buf)-readSize {
-			nb := make([]byte, 2*len(s.buf))
-			copy(nb, s.buf[:s.end])
-			s.buf = nb
+		if s.end > s.size-readSize {
+			s.size *= 2
+			if s.src == nil {
+				nb := make([]byte, s.size)
+				copy(nb, s.buf[:s.end])
+				s.buf = nb
+			}
 		}
 	}
+	if s.src != nil {
+		n := min(s.size-s.end, readSize, len(s.buf)-s.end)
+		s.end += n
+		s.eof = s.end == len(s.buf)
+		return i, n > 0
+	}
 	for {
-		n, err := s.r.Read(s.buf[s.end:min(len(s.buf), s.end+readSize)])
+		n, err := s.r.Read(s.buf[s.end:min(s.size, s.end+readSize)])
 		s.end += n
 		if err != nil {
 			if err != io.EOF {
@@ -420,6 +481,7 @@ func (s *Scanner) Scan() bool {
 	s.pos = i
 	s.start = i
 	s.recLine = s.line
+	s.recOff = s.offset(i)
 	s.record()
 	return true
 }

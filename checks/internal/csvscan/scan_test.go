@@ -13,7 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/preflight-gate/preflight/checks/internal/csvgen"
+	"github.com/preflight-gate/preflight/bench/csvgen"
 )
 
 // startsLikeFormula reports whether a cell's first byte is one a
@@ -217,8 +217,8 @@ func TestScannerMemory(t *testing.T) {
 	}
 }
 
-// FuzzScanCSV checks that the scanner never panics, that record start lines
-// never decrease, that problems lie within the input's lines, and that a
+// FuzzScanCSV checks that the scanner never panics, that it reads the same
+// in every mode (see checkModes), that record start lines never decrease, that problems lie within the input's lines, and that a
 // field or problem on a later line than its record's has column 0.
 func FuzzScanCSV(f *testing.F) {
 	files, _ := filepath.Glob("../../testdata/bulk/*.csv")
@@ -239,6 +239,7 @@ func FuzzScanCSV(f *testing.F) {
 			r = iotest.OneByteReader(r)
 		}
 		s := New(r, delims[int(delim)%len(delims)])
+		checkModes(t, data, delims[int(delim)%len(delims)], 0, []int{1})
 		lines := 1 + lineBreaks(data)
 		last := 0
 		for s.Scan() {

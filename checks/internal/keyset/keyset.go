@@ -2,43 +2,46 @@
 // keys that says, for a key seen before, the line of its first row and
 // which occurrence this one is.
 //
-// A [Set] places a key by a 64-bit hash (maphash, seeded per set) in an
-// open-addressing table and confirms every match against the stored key
-// bytes, so a hash collision can neither merge two keys nor split one.
-// Memory grows with the distinct keys only.
+// A [Set] does not hold the keys themselves. Each key the caller adds
+// comes with a ref, the caller's way to find the key again (the bulk gate
+// gives the offset of the key's record in the file), and a hash match is
+// confirmed by the caller's [Confirm] function, which reads the key at ref
+// back and compares it, byte for byte: a hash collision can neither merge
+// two keys nor split one. So the set costs 20 to 30 bytes per distinct key,
+// whatever the keys' length: a table slot of 8 bytes (kept at most three
+// quarters full) and the key's ref and line, 12 bytes.
+//
+// The table is placed by a 64-bit hash (maphash, seeded per set) with
+// linear probing; a slot holds the top 32 bits of the key's hash and the
+// key's index, so that the table grows without hashing any key again, in
+// one pass in which both tables are read and written in order.
 //
 // It imports nothing of the project.
 package keyset
 
 import (
-	"encoding/binary"
 	"hash/maphash"
-	"runtime"
+	"math"
 )
 
-// Set holds the distinct keys seen, exactly: a 64-bit hash (maphash,
-// seeded per set) places a key in an open-addressing table, and the stored
-// key bytes confirm every match, so a hash collision can neither merge two
-// keys nor split one.
-//
-// Memory grows with the distinct keys only: each key's bytes, after its
-// length and the line of its first row (uvarints), in an arena of 1 MiB
-// chunks, and 8 to 16 bytes of table. A table slot holds the top tagBits
-// bits of the key's hash and the key's place in the arena, so there is no
-// other per-key structure. Chunks are never copied or freed while the scan
-// runs, so growing costs no large copies and leaves no garbage; only the
-// table is rebuilt when it doubles (and a large old one collected at once,
-// see grow).
-//
+// Confirm reports whether the key added with ref is key. An error ends
+// the set's usefulness: see [Set.Err].
+type Confirm func(ref uint64, key []byte) (bool, error)
+
+// Set holds the distinct keys seen, exactly; see the package comment.
 // A Set is not safe for concurrent use.
 type Set struct {
-	seed   maphash.Seed
-	slots  []uint64       // hash >> refBits << refBits | ref + 1; 0 is empty
-	bits   uint           // len(slots) == 1 << bits
-	arena  [][]byte       // each key: uvarint length, uvarint line, the bytes
-	counts map[uint64]int // repetitions of the keys that repeat, by ref
-	n      int            // distinct keys
-	full   bool           // the arena outgrew what a ref can address
+	seed    maphash.Seed
+	confirm Confirm
+	slots   []uint64 // tag << 32 | index + 1; 0 is empty
+	bits    uint     // len(slots) == 1 << bits
+	refs    [][]uint64
+	lines   [][]uint32     // a line too large for 32 bits is in wide
+	wide    map[uint32]int // by index
+	counts  map[uint32]int // repetitions of the keys that repeat, by index
+	n       int            // distinct keys
+	full    bool
+	err     error
 	// free is the empty slot where Lookup's probe for freeHash ended
 	free     int
 	freeHash uint64
@@ -47,36 +50,40 @@ type Set struct {
 }
 
 const (
-	chunkBits = 20             // arena chunk size: 1 MiB (a longer key gets a chunk of its own)
-	keyChunk  = 1 << chunkBits // bytes
-	refBits   = 36             // a ref is chunk << chunkBits | offset
-	maxChunks = 1 << (refBits - chunkBits)
-	tagBits   = 64 - refBits
-	refMask   = 1<<refBits - 1
+	chunkBits = 16 // entries per chunk of refs and lines: 1 << chunkBits
+	minBits   = 10
+	maxBits   = 32 // a slot's tag places it in a table of up to 1 << 32 slots
+	wideLine  = math.MaxUint32
 )
 
-// MaxBytes is how many bytes of keys (and their bookkeeping) a set holds
-// at most: beyond, Insert sets Full and adds nothing.
-const MaxBytes = maxChunks * keyChunk
+// MaxKeys is how many distinct keys a set holds at most: beyond, Insert
+// sets Full and adds nothing.
+const MaxKeys = 3 << (maxBits - 2)
 
-// New returns an empty set.
-func New() *Set {
-	k := &Set{seed: maphash.MakeSeed(), bits: 10}
-	k.slots = make([]uint64, 1<<k.bits)
+// New returns an empty set whose matches confirm calls confirm. hint is
+// how many distinct keys the caller expects, at most (0: unknown): the
+// table starts large enough for a quarter of them, so that the early
+// doublings are skipped, and memory still grows with the keys.
+func New(confirm Confirm, hint int) *Set {
+	k := &Set{seed: maphash.MakeSeed(), confirm: confirm, bits: minBits}
+	for k.bits < 24 && 3<<(k.bits-2) < hint/4 {
+		k.bits++
+	}
+	k.slots = allocSlots(1 << k.bits)
 	return k
 }
 
 // Hash returns the hash of key that Lookup and Insert take.
 func (k *Set) Hash(key []byte) uint64 { return maphash.Bytes(k.seed, key) }
 
-// Add looks key up and, when it is new, inserts it with line: it is
-// Lookup then Insert. For a key seen before it returns the line of the
+// Add looks key up and, when it is new, inserts it with line and ref: it
+// is Lookup then Insert. For a key seen before it returns the line of the
 // key's first row and which occurrence this is (2 for the first
 // repetition); 0, 0 for a new key.
-func (k *Set) Add(key []byte, line int) (firstLine, nth int) {
+func (k *Set) Add(key []byte, line int, ref uint64) (firstLine, nth int) {
 	h := k.Hash(key)
 	if firstLine, nth = k.Lookup(key, h); nth == 0 {
-		k.Insert(key, h, line)
+		k.Insert(h, line, ref)
 	}
 	return firstLine, nth
 }
@@ -91,9 +98,14 @@ func (k *Set) Repeated() int { return k.repeated }
 // rows beyond the first of each key.
 func (k *Set) Extra() int { return k.extra }
 
-// Full reports whether an Insert found the set full (see MaxBytes): the
+// Full reports whether an Insert found the set full (see MaxKeys): the
 // key was not added, and the set no longer answers for every key.
 func (k *Set) Full() bool { return k.full }
+
+// Err returns the first error a Confirm call returned. From then on the
+// set's answers are not to be trusted: a match it could not confirm was
+// taken for a new key.
+func (k *Set) Err() error { return k.err }
 
 // Touch loads the table slots where the lookups of the keys with hashes
 // hs start, and returns a value made of them for the caller to keep (so
@@ -110,155 +122,119 @@ func (k *Set) Touch(hs []uint64) uint64 {
 	return touch
 }
 
-// at returns the arena bytes of the key at ref: uvarint length, uvarint
-// line, the key.
-func (k *Set) at(ref uint64) []byte {
-	return k.arena[ref>>chunkBits][ref&(keyChunk-1):]
-}
-
-// key returns the key at ref and the line of its first row.
-func (k *Set) key(ref uint64) ([]byte, int) {
-	c := k.at(ref)
-	n, w := binary.Uvarint(c)
-	line, w2 := binary.Uvarint(c[w:])
-	c = c[w+w2:]
-	return c[:n], int(line)
-}
-
-// equal reports whether the key at ref is key.
-func (k *Set) equal(ref uint64, key []byte) bool {
-	c := k.at(ref)
-	n, w := binary.Uvarint(c)
-	if n != uint64(len(key)) {
-		return false
-	}
-	c = c[w:]
-	for c[0] >= 0x80 { // skip the line
-		c = c[1:]
-	}
-	return string(c[1:1+n]) == string(key)
-}
-
-// Release drops the key set's memory once the scan is over. A large set
-// is then collected at once, so that what runs next (the report of a
-// large file's findings) reuses its memory instead of adding to it: the
-// collection costs little, as the set is gone from the live heap.
+// Release drops the set's memory once the scan is over; Len, Repeated,
+// Extra, Full and Err still answer.
 func (k *Set) Release() {
-	large := len(k.arena) >= releaseChunks
-	*k = Set{n: k.n, repeated: k.repeated, extra: k.extra, full: k.full}
-	if large {
-		runtime.GC()
-	}
+	freeSlots(k.slots)
+	*k = Set{n: k.n, repeated: k.repeated, extra: k.extra, full: k.full, err: k.err}
 }
 
-// releaseChunks is the arena size, in chunks, over which Release collects.
-const releaseChunks = 64
+// entry returns the ref and first line of the key at index i.
+func (k *Set) entry(i uint32) (ref uint64, line int) {
+	ref = k.refs[i>>chunkBits][i&(1<<chunkBits-1)]
+	l := k.lines[i>>chunkBits][i&(1<<chunkBits-1)]
+	if l == wideLine {
+		return ref, k.wide[i]
+	}
+	return ref, int(l)
+}
 
-// slotOf is where the probe for hash h starts: its top bits.
-func (k *Set) slotOf(h uint64) int { return int(h >> (64 - k.bits)) }
-
-// find returns the ref of key (-1 when absent) and the slot where the
-// probe ended.
-func (k *Set) find(key []byte, h uint64) (int64, int) {
-	tag := h >> refBits
+// Lookup looks a key up by its hash h (from Hash). For a key seen before
+// it counts the repetition and returns the line of the key's first row
+// and which occurrence this is (2 for the first repetition); 0, 0 for a
+// new key, which the caller may then Insert.
+func (k *Set) Lookup(key []byte, h uint64) (firstLine, nth int) {
+	tag := h >> 32
 	mask := len(k.slots) - 1
-	for i := k.slotOf(h); ; i = (i + 1) & mask {
+	for i := int(h >> (64 - k.bits)); ; i = (i + 1) & mask {
 		s := k.slots[i]
 		if s == 0 {
-			return -1, i
+			k.free, k.freeHash = i, h // where Insert puts it
+			return 0, 0
 		}
-		if s>>refBits == tag {
-			if ref := s&refMask - 1; k.equal(ref, key) {
-				return int64(ref), i
-			}
+		if s>>32 != tag {
+			continue
 		}
+		idx := uint32(s) - 1
+		ref, line := k.entry(idx)
+		same, err := k.confirm(ref, key)
+		if err != nil && k.err == nil {
+			k.err = err
+		}
+		if !same {
+			continue
+		}
+		k.extra++
+		if k.counts == nil {
+			k.counts = map[uint32]int{}
+		}
+		c := k.counts[idx] + 1
+		if c == 1 {
+			k.repeated++
+		}
+		k.counts[idx] = c
+		return line, c + 1
 	}
 }
 
-// Lookup looks a key up by its hash h (from Hash). For a key seen before it counts the
-// repetition and returns the line of the key's first row and which
-// occurrence this is (2 for the first repetition); 0, 0 for a new key.
-func (k *Set) Lookup(key []byte, h uint64) (firstLine, nth int) {
-	r, slot := k.find(key, h)
-	if r < 0 {
-		k.free, k.freeHash = slot, h // where Insert puts it
-		return 0, 0
-	}
-	ref := uint64(r)
-	k.extra++
-	if k.counts == nil {
-		k.counts = map[uint64]int{}
-	}
-	c := k.counts[ref] + 1
-	if c == 1 {
-		k.repeated++
-	}
-	k.counts[ref] = c
-	_, firstLine = k.key(ref)
-	return firstLine, c + 1
-}
-
-// Insert adds a key that Lookup did not find, with the line of its first
-// row. It does nothing once the arena is full (Full is set).
-func (k *Set) Insert(key []byte, h uint64, line int) {
-	need := 2*binary.MaxVarintLen64 + len(key)
-	last := len(k.arena) - 1
-	if last < 0 || cap(k.arena[last])-len(k.arena[last]) < need {
-		if last+1 >= maxChunks {
+// Insert adds a key that Lookup did not find, by its hash h, with the
+// line of its first row and its ref. It does nothing once the set is full
+// (Full is set).
+func (k *Set) Insert(h uint64, line int, ref uint64) {
+	if 4*(k.n+1) > 3*len(k.slots) {
+		if k.bits == maxBits || k.n >= MaxKeys {
 			k.full = true
 			return
 		}
-		k.arena = append(k.arena, make([]byte, 0, max(keyChunk, need)))
-		last++
+		k.grow()
+	}
+	idx := uint32(k.n)
+	c, at := idx>>chunkBits, idx&(1<<chunkBits-1)
+	if at == 0 {
+		k.refs = append(k.refs, make([]uint64, 1<<chunkBits))
+		k.lines = append(k.lines, make([]uint32, 1<<chunkBits))
+	}
+	k.refs[c][at] = ref
+	if line >= wideLine {
+		if k.wide == nil {
+			k.wide = map[uint32]int{}
+		}
+		k.wide[idx] = line
+		k.lines[c][at] = wideLine
+	} else {
+		k.lines[c][at] = uint32(line)
 	}
 	slot := k.free
-	if 4*(k.n+1) > 3*len(k.slots) && k.bits < 32 {
-		k.grow()
-		_, slot = k.find(key, h)
-	} else if k.freeHash != h || k.slots[slot] != 0 {
-		_, slot = k.find(key, h)
+	if k.freeHash != h || k.slots[slot] != 0 {
+		mask := len(k.slots) - 1
+		for slot = int(h >> (64 - k.bits)); k.slots[slot] != 0; slot = (slot + 1) & mask {
+		}
 	}
-	c := k.arena[last]
-	ref := uint64(last)<<chunkBits | uint64(len(c))
-	c = binary.AppendUvarint(c, uint64(len(key)))
-	c = binary.AppendUvarint(c, uint64(line))
-	k.arena[last] = append(c, key...)
+	k.slots[slot] = h>>32<<32 | uint64(idx+1)
 	k.n++
-	k.slots[slot] = h>>refBits<<refBits | (ref + 1)
+	k.freeHash = 0
 }
 
-// grow doubles the table. While the table has at most 1 << tagBits slots
-// a slot's tag is enough to place it again; beyond, the key is hashed
-// again.
+// grow doubles the table. A slot's tag is the top 32 bits of its key's
+// hash, so it places the slot again; the old table is read in order, and
+// as a slot's place in the new table is about twice its place in the old,
+// the new one is written in order too.
 func (k *Set) grow() {
 	old := k.slots
 	k.bits++
-	k.slots = make([]uint64, 1<<k.bits)
+	k.slots = allocSlots(1 << k.bits)
 	mask := len(k.slots) - 1
+	shift := 64 - k.bits
 	for _, s := range old {
 		if s == 0 {
 			continue
 		}
-		var i int
-		if k.bits <= tagBits {
-			i = int(s >> (64 - k.bits))
-		} else {
-			key, _ := k.key(s&refMask - 1)
-			i = k.slotOf(k.Hash(key))
-		}
+		i := int(s >> shift)
 		for k.slots[i] != 0 {
 			i = (i + 1) & mask
 		}
 		k.slots[i] = s
 	}
-	if len(old) >= releaseSlots {
-		// The old table is garbage, as large as the arena's next many
-		// chunks: collect it now, so that they reuse its memory. The live
-		// heap is pointer-free chunks, cheap to mark.
-		old = nil
-		runtime.GC()
-	}
+	freeSlots(old)
+	k.freeHash = 0
 }
-
-// releaseSlots is the table size from which grow collects the old table.
-const releaseSlots = 1 << 20

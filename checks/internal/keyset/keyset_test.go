@@ -1,16 +1,41 @@
 package keyset
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"testing"
 )
 
+// stored is the caller's side of a set in these tests: the keys added, by
+// ref.
+type stored struct {
+	keys     [][]byte
+	confirms int
+}
+
+func (st *stored) confirm(ref uint64, key []byte) (bool, error) {
+	st.confirms++
+	return bytes.Equal(st.keys[ref], key), nil
+}
+
+// add is Add, keeping the key as the caller does.
+func (st *stored) add(k *Set, key []byte, line int) (int, int) {
+	first, nth := k.Add(key, line, uint64(len(st.keys)))
+	if nth == 0 {
+		st.keys = append(st.keys, bytes.Clone(key))
+	}
+	return first, nth
+}
+
 // TestExact forces every key onto one hash: duplicates must still be exact.
 func TestExact(t *testing.T) {
-	k := New()
+	st := &stored{}
+	k := New(st.confirm, 0)
 	for i, key := range []string{"a", "b", "a", "c", "b", "a"} {
 		if _, nth := k.Lookup([]byte(key), 42); nth == 0 {
-			k.Insert([]byte(key), 42, i+1)
+			k.Insert(42, i+1, uint64(len(st.keys)))
+			st.keys = append(st.keys, []byte(key))
 		}
 	}
 	if k.Len() != 3 || k.Repeated() != 2 || k.Extra() != 3 {
@@ -26,18 +51,20 @@ func TestExact(t *testing.T) {
 
 // TestAdd holds Add to a map through the table's growth: every key's first
 // line and occurrence count, the prefix of a key and the empty key
-// distinct from it.
+// distinct from it; and confirms are about as many as the repeats.
 func TestAdd(t *testing.T) {
-	k := New()
+	st := &stored{}
+	k := New(st.confirm, 0)
 	type seen struct{ first, n int }
 	ref := map[string]*seen{}
+	repeats := 0
 	for i := range 300000 {
 		key := fmt.Sprintf("k%d", (i*7919)%200000)
 		if i%1000 == 0 {
 			key = key[:1] // "k": a prefix of every other key
 		}
 		line := i + 2
-		first, nth := k.Add([]byte(key), line)
+		first, nth := st.add(k, []byte(key), line)
 		r := ref[key]
 		if r == nil {
 			ref[key] = &seen{first: line, n: 1}
@@ -47,17 +74,64 @@ func TestAdd(t *testing.T) {
 			continue
 		}
 		r.n++
+		repeats++
 		if first != r.first || nth != r.n {
 			t.Fatalf("key %q: line %d, occurrence %d; want %d, %d", key, first, nth, r.first, r.n)
 		}
 	}
-	if _, nth := k.Add(nil, 1); nth != 0 {
+	if _, nth := st.add(k, nil, 1); nth != 0 {
 		t.Error("the empty key was found before it was added")
 	}
-	if _, nth := k.Add([]byte{}, 2); nth != 2 {
+	if _, nth := st.add(k, []byte{}, 2); nth != 2 {
 		t.Error("the empty key was not found again")
 	}
 	if k.Len() != len(ref)+1 {
 		t.Errorf("%d keys, want %d", k.Len(), len(ref)+1)
+	}
+	if k.Extra() != repeats+1 {
+		t.Errorf("extra %d, want %d", k.Extra(), repeats+1)
+	}
+	// A confirm per repeat, and few for tags that match by chance.
+	if st.confirms > repeats+1+len(ref)/100 {
+		t.Errorf("%d confirms for %d repeats", st.confirms, repeats+1)
+	}
+}
+
+// TestWideLines keeps lines beyond 32 bits.
+func TestWideLines(t *testing.T) {
+	st := &stored{}
+	k := New(st.confirm, 0)
+	const far = 1 << 40
+	st.add(k, []byte("a"), far)
+	st.add(k, []byte("b"), 7)
+	if line, nth := st.add(k, []byte("a"), far+1); line != far || nth != 2 {
+		t.Errorf("a: line %d, occurrence %d; want %d, 2", line, nth, far)
+	}
+	if line, _ := st.add(k, []byte("b"), far+2); line != 7 {
+		t.Errorf("b: line %d, want 7", line)
+	}
+}
+
+// TestConfirmError keeps the first error a confirm returns; the match is
+// then taken for a new key.
+func TestConfirmError(t *testing.T) {
+	fail := errors.New("read failed")
+	k := New(func(uint64, []byte) (bool, error) { return false, fail }, 0)
+	k.Add([]byte("a"), 1, 0)
+	if _, nth := k.Add([]byte("a"), 2, 0); nth != 0 || !errors.Is(k.Err(), fail) {
+		t.Errorf("occurrence %d, err %v; want 0, %v", nth, k.Err(), fail)
+	}
+}
+
+// TestRelease keeps the counts.
+func TestRelease(t *testing.T) {
+	st := &stored{}
+	k := New(st.confirm, 1<<20)
+	for i := range 100000 {
+		st.add(k, fmt.Appendf(nil, "%d", i%60000), i+1)
+	}
+	k.Release()
+	if k.Len() != 60000 || k.Extra() != 40000 || k.Repeated() != 40000 {
+		t.Errorf("after Release: %d keys, %d extra, %d repeated", k.Len(), k.Extra(), k.Repeated())
 	}
 }

@@ -1,5 +1,7 @@
-// Package csvgen writes the CSV bulk inputs that tests and benchmarks of
-// the bulk gate scan: small deterministic shapes, generated in memory.
+// Package csvgen writes the CSV bulk inputs that the bulk gate's tests
+// and benchmarks scan, deterministically: [Simple], a small shape in
+// memory, and [Bench], the seeded file of bench/run.sh (bench/gen writes
+// it), which tests also check the gate against at a small size.
 //
 // It imports nothing of the project.
 package csvgen
