@@ -16,7 +16,7 @@ func TestManifestErrors(t *testing.T) {
 		name, manifest, want string
 	}{
 		{"unknown key", "version = 1\nnmae = \"x\"\n", `m.toml:2:1: unknown key "nmae"`},
-		{"unknown nested key", "version = 1\n[[bulk]]\nname = \"r\"\nfile = \"r.csv\"\nkey = [\"email\"]\nheadr = true\n", `m.toml:6:1: unknown key "bulk.headr"`},
+		{"unknown nested key", "version = 1\n[[bulk]]\nname = \"r\"\nfile = \"r.csv\"\nkey = [\"email\"]\nheadr = true\n", `m.toml:6:1: unknown key "bulk[0].headr"`},
 		{"wrong type", "version = \"1\"\n", `m.toml:1:`},
 		{"no version", "name = \"x\"\n", `m.toml: missing version`},
 		{"version 2", "version = 2\n", `m.toml:1:1: unsupported manifest version 2: expected 1`},

@@ -137,7 +137,7 @@ func ParseLedger(file string, data []byte, tables []*LedgerTable) (*Ledger, erro
 		return nil, err
 	}
 	v := reflect.New(ledgerType(tables))
-	if err := decodeStrict(file, data, v.Interface()); err != nil {
+	if err := decodeStrict(file, data, tree, v.Interface()); err != nil {
 		return nil, err
 	}
 	l := NewLedger(file, tables)

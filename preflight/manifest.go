@@ -53,7 +53,7 @@ func parseManifest(file string, data []byte, gates []Gate) (*Manifest, []any, *c
 		return nil, nil, nil, err
 	}
 	v := reflect.New(manifestType(gates))
-	if err := decodeStrict(file, data, v.Interface()); err != nil {
+	if err := decodeStrict(file, data, tree, v.Interface()); err != nil {
 		return nil, nil, nil, err
 	}
 	m := v.Elem().Field(0).Addr().Interface().(*Manifest)
@@ -80,7 +80,10 @@ func isSlice(v any) bool {
 
 // decodeStrict decodes TOML into v, refusing unknown keys and wrong types,
 // and turns go-toml's errors into *Error with the file's line and column.
-func decodeStrict(file string, data []byte, v any) error {
+// An unknown key is named as tree (the same file, parsed) writes the key
+// at that position: go-toml leaves out the names of map entries on the way
+// (controls.baseline.error_rate.alarm, not controls.baseline.alarm).
+func decodeStrict(file string, data []byte, tree *configdiff.Tree, v any) error {
 	dec := toml.NewDecoder(bytes.NewReader(stripBOM(data)))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
@@ -91,7 +94,17 @@ func decodeStrict(file string, data []byte, v any) error {
 	if errors.As(err, &strict) && len(strict.Errors) > 0 {
 		de := strict.Errors[0]
 		line, col := de.Position()
-		return Errorf(file, line, col, "unknown key %q", keyText(de.Key()))
+		key := keyText(de.Key())
+		var at *configdiff.Node // the deepest node written there (a.b = 1 writes a and a.b)
+		for _, n := range tree.Nodes() {
+			if n.KeyPos == (configdiff.Pos{Line: line, Column: col}) && (at == nil || len(n.Path) > len(at.Path)) {
+				at = n
+			}
+		}
+		if at != nil && len(at.Path) >= len(de.Key()) {
+			key = at.Key
+		}
+		return Errorf(file, line, col, "unknown key %q", key)
 	}
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
