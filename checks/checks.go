@@ -7,6 +7,9 @@
 //     header treated as data, previewed and approved (the bulk-send incident).
 //   - routes: every error route reaches a team alias of at least two
 //     members, never one person (the auth-cascade incident).
+//   - controls: the manifest writes down what normal looks like and the
+//     config's alerts and caps must stay within 3x of it, with budget alerts
+//     and a bounded revision loop (no baseline, cost explosion, deadlock).
 //   - schedules: every scheduled GitHub Actions workflow has a failure
 //     notice that reaches a team, and a weekly watcher checks that each one
 //     ran (the auth-cascade incident).
@@ -21,7 +24,7 @@ import "github.com/preflight-gate/preflight/preflight"
 
 // Gates returns every gate, in the order they run and report.
 func Gates() []preflight.Gate {
-	return []preflight.Gate{Configdiff{}, Bulk{}, Routes{}, Schedules{}}
+	return []preflight.Gate{Configdiff{}, Bulk{}, Routes{}, Controls{}, Schedules{}}
 }
 
 // Rules returns the metadata of every rule of every gate, in gate order.

@@ -166,6 +166,18 @@ func (b *Bundle) Display(rel string) string {
 // example "bulk[0].file"; 0, 0 when it is not written there.
 func (b *Bundle) Pos(key string) (line, col int) { return position(b.tree, key) }
 
+// ValuePos returns where the value of a manifest key starts, for example
+// the string of controls.budget.limit; 0, 0 when the key is not written.
+func (b *Bundle) ValuePos(key string) (line, col int) {
+	if b.tree == nil {
+		return 0, 0
+	}
+	if n := b.tree.Get(key); n != nil {
+		return n.ValuePos.Line, n.ValuePos.Column
+	}
+	return 0, 0
+}
+
 // ManifestError returns an *Error that points at a key of the manifest.
 func (b *Bundle) ManifestError(key, format string, args ...any) *Error {
 	line, col := errorPosition(b.tree, key)
