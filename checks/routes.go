@@ -297,18 +297,10 @@ func (c *routeChecker) route(n *configdiff.Node, subject string) {
 // value through configdiff's safe rendering.
 func (c *routeChecker) describeValue(n *configdiff.Node) string {
 	switch n.Kind {
-	case configdiff.Null:
-		return "null"
-	case configdiff.Map:
-		return "a map"
-	case configdiff.List:
-		return "a list"
-	case configdiff.Int:
-		return "an integer (" + n.Display(c.secrets) + ")"
-	case configdiff.String:
-		return "a string"
+	case configdiff.Null, configdiff.Map, configdiff.List, configdiff.String:
+		return n.Describe()
 	}
-	return "a " + n.Kind.String() + " (" + n.Display(c.secrets) + ")"
+	return n.Describe() + " (" + n.Display(c.secrets) + ")"
 }
 
 // SecretGlobs returns the manifest's [configdiff] secrets globs,

@@ -2,7 +2,6 @@ package checks
 
 import (
 	"errors"
-	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -48,13 +47,9 @@ func (w *workflow) scheduled() bool { return w.schedule != nil }
 // reaches it. A file that is not a workflow as GitHub reads it is an
 // *preflight.Error at its position; messages quote nothing of the file.
 func readWorkflow(file string, data []byte) (*workflow, error) {
-	t, err := configdiff.Parse(file, data)
+	t, err := preflight.ParseConfig(file, data)
 	if err != nil {
-		var ce *configdiff.Error
-		if errors.As(err, &ce) {
-			return nil, preflight.Errorf(file, ce.Pos.Line, ce.Pos.Column, "%s", ce.Msg)
-		}
-		return nil, preflight.Errorf(file, 0, 0, "cannot read workflow: %v", err)
+		return nil, err
 	}
 	w := &workflow{file: file, data: data}
 	var jobs *configdiff.Node
@@ -98,11 +93,11 @@ func name(n *configdiff.Node) string { return n.Path[len(n.Path)-1].Name }
 func (w *workflow) readSchedule(n *configdiff.Node) error {
 	w.schedule = n
 	if n.Kind != configdiff.List {
-		return w.errAt(n.ValuePos, "schedule is %s: expected a list of entries such as - cron: '0 8 * * 1'", kindName(n))
+		return w.errAt(n.ValuePos, "schedule is %s: expected a list of entries such as - cron: '0 8 * * 1'", n.Describe())
 	}
 	for i, e := range n.Children {
 		if e.Kind != configdiff.Map {
-			return w.errAt(e.ValuePos, "schedule entry %d is %s: expected a mapping with cron (and optionally timezone)", i+1, kindName(e))
+			return w.errAt(e.ValuePos, "schedule entry %d is %s: expected a mapping with cron (and optionally timezone)", i+1, e.Describe())
 		}
 		var line, zone *configdiff.Node
 		for _, f := range e.Children {
@@ -119,7 +114,7 @@ func (w *workflow) readSchedule(n *configdiff.Node) error {
 			return w.errAt(e.ValuePos, "schedule entry %d has no cron: expected cron: 'MINUTE HOUR DAY MONTH WEEKDAY'", i+1)
 		}
 		if line.Kind != configdiff.String {
-			return w.errAt(line.ValuePos, "cron of schedule entry %d is %s: expected a string of five fields", i+1, kindName(line))
+			return w.errAt(line.ValuePos, "cron of schedule entry %d is %s: expected a string of five fields", i+1, line.Describe())
 		}
 		s, err := cron.Parse(line.Text)
 		if err != nil {
@@ -133,7 +128,7 @@ func (w *workflow) readSchedule(n *configdiff.Node) error {
 		entry := cron.Entry{Schedule: s}
 		if zone != nil {
 			if zone.Kind != configdiff.String {
-				return w.errAt(zone.ValuePos, "timezone of schedule entry %d is %s: expected an IANA time zone name such as Europe/Berlin", i+1, kindName(zone))
+				return w.errAt(zone.ValuePos, "timezone of schedule entry %d is %s: expected an IANA time zone name such as Europe/Berlin", i+1, zone.Describe())
 			}
 			loc, err := cron.LoadZone(zone.Text)
 			if err != nil {
@@ -190,7 +185,7 @@ func (w *workflow) line(n int) string {
 // readJobs reads `jobs`: a mapping of job ids to jobs.
 func (w *workflow) readJobs(jobs *configdiff.Node) error {
 	if jobs.Kind != configdiff.Map {
-		return w.errAt(jobs.ValuePos, "jobs is %s: expected a mapping of job ids to jobs", kindName(jobs))
+		return w.errAt(jobs.ValuePos, "jobs is %s: expected a mapping of job ids to jobs", jobs.Describe())
 	}
 	ids := map[string]bool{}
 	for _, n := range jobs.Children {
@@ -199,7 +194,7 @@ func (w *workflow) readJobs(jobs *configdiff.Node) error {
 	for _, n := range jobs.Children {
 		j := &workflowJob{id: name(n), node: n}
 		if n.Kind != configdiff.Map {
-			return w.errAt(n.ValuePos, "%s is %s: expected a job: a mapping with runs-on and steps, or uses", n.Key, kindName(n))
+			return w.errAt(n.ValuePos, "%s is %s: expected a job: a mapping with runs-on and steps, or uses", n.Key, n.Describe())
 		}
 		for _, f := range n.Children {
 			var err error
@@ -226,7 +221,7 @@ func (w *workflow) readJobs(jobs *configdiff.Node) error {
 func (w *workflow) readNeeds(j *workflowJob, n *configdiff.Node, ids map[string]bool) error {
 	one := func(e *configdiff.Node) error {
 		if e.Kind != configdiff.String {
-			return w.errAt(e.ValuePos, "%s is %s: expected a job id", e.Key, kindName(e))
+			return w.errAt(e.ValuePos, "%s is %s: expected a job id", e.Key, e.Describe())
 		}
 		if !ids[e.Text] {
 			return w.errAt(e.ValuePos, "%s names a job that jobs does not have: expected the id of another job", e.Key)
@@ -248,11 +243,11 @@ func (w *workflow) readNeeds(j *workflowJob, n *configdiff.Node, ids map[string]
 // readSteps reads a job's `steps`: a list of mappings.
 func (w *workflow) readSteps(j *workflowJob, n *configdiff.Node) error {
 	if n.Kind != configdiff.List {
-		return w.errAt(n.ValuePos, "%s is %s: expected a list of steps", n.Key, kindName(n))
+		return w.errAt(n.ValuePos, "%s is %s: expected a list of steps", n.Key, n.Describe())
 	}
 	for _, s := range n.Children {
 		if s.Kind != configdiff.Map {
-			return w.errAt(s.ValuePos, "%s is %s: expected a step: a mapping with run or uses", s.Key, kindName(s))
+			return w.errAt(s.ValuePos, "%s is %s: expected a step: a mapping with run or uses", s.Key, s.Describe())
 		}
 		st := &workflowStep{node: s}
 		for _, f := range s.Children {
@@ -271,7 +266,7 @@ func (w *workflow) readSteps(j *workflowJob, n *configdiff.Node) error {
 // condition reads an `if` and reports whether it is a failure condition.
 func (w *workflow) condition(n *configdiff.Node) (bool, error) {
 	if n.Kind == configdiff.Map || n.Kind == configdiff.List {
-		return false, w.errAt(n.ValuePos, "%s is %s: expected an expression", n.Key, kindName(n))
+		return false, w.errAt(n.ValuePos, "%s is %s: expected an expression", n.Key, n.Describe())
 	}
 	return failureCondition(n.Text), nil
 }
@@ -407,19 +402,4 @@ func addresses(text string) []string {
 	text = expression.ReplaceAllString(text, "")
 	text = mailto.ReplaceAllString(text, "")
 	return emailAddress.FindAllString(text, -1)
-}
-
-// kindName names a node's kind for messages: "a string", "a list", ...
-func kindName(n *configdiff.Node) string {
-	switch n.Kind {
-	case configdiff.Null:
-		return "empty"
-	case configdiff.Map:
-		return "a mapping"
-	case configdiff.List:
-		return "a list"
-	case configdiff.Int:
-		return "an integer"
-	}
-	return fmt.Sprintf("a %s", n.Kind)
 }

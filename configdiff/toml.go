@@ -140,7 +140,7 @@ func (t *tomlBuilder) descend(parent *Node, part tomlKeyPart) (*Node, error) {
 		return n.Children[len(n.Children)-1], nil
 	}
 	if n.Kind != Map {
-		return nil, t.errAt(t.pos(part.off), "key %q is already %s", n.Key, describe(n))
+		return nil, t.errAt(t.pos(part.off), "key %q is already %s", n.Key, n.Describe())
 	}
 	return n, nil
 }
@@ -197,7 +197,7 @@ func (t *tomlBuilder) arrayTable(e *unstable.Node) (*Node, error) {
 			return nil, err
 		}
 	} else if list.Kind != List {
-		return nil, t.errAt(t.pos(last.off), "key %q is already %s", list.Key, describe(list))
+		return nil, t.errAt(t.pos(last.off), "key %q is already %s", list.Key, list.Describe())
 	}
 	return t.newChild(list, Segment{Index: len(list.Children), IsIndex: true}, Map, "", t.pos(start), t.pos(start))
 }

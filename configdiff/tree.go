@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // Pos is a 1-based position in a file; 0 means unknown. Column counts
@@ -105,18 +107,7 @@ func Load(path string) (*Tree, error) {
 	return Parse(path, data)
 }
 
-func readErrorText(err error) string {
-	switch {
-	case os.IsNotExist(err):
-		return "file not found"
-	case os.IsPermission(err):
-		return "permission denied"
-	}
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err.Error()
-	}
-	return err.Error()
-}
+func readErrorText(err error) string { return words.FileProblem(err) }
 
 type parseFunc func(b *builder) error
 
@@ -297,12 +288,17 @@ func (b *builder) lookup(parent *Node, name string) *Node {
 	return b.names[parent][name]
 }
 
-func describe(n *Node) string {
+// Describe names the node's kind for a message, with its article: "empty
+// (null)", "a bool", "an integer", "a float", "a string", "a date-time",
+// "a date", "a time", "a mapping", "a list". It never shows the value.
+func (n *Node) Describe() string {
 	switch n.Kind {
+	case Null:
+		return "empty (null)"
+	case Int:
+		return "an integer"
 	case Map:
-		return "a map"
-	case List:
-		return "a list"
+		return "a mapping"
 	}
 	return "a " + n.Kind.String()
 }

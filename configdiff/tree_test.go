@@ -255,7 +255,7 @@ func TestTreeAccess(t *testing.T) {
 }
 
 func TestLoadErrors(t *testing.T) {
-	if _, err := Load("testdata/nothing.yaml"); err == nil || err.Error() != "testdata/nothing.yaml: file not found" {
+	if _, err := Load("testdata/nothing.yaml"); err == nil || err.Error() != "testdata/nothing.yaml: no such file or folder" {
 		t.Errorf("Load(missing) = %v", err)
 	}
 	if _, err := Load("config.ini"); err == nil || !strings.Contains(err.Error(), `unsupported config format ".ini"`) {

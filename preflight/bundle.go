@@ -307,13 +307,9 @@ func (b *Bundle) Config(key, rel string) (*configdiff.Tree, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := configdiff.Parse(p, data)
+	t, err := parseConfigAs(p, b.Display(rel), data)
 	if err != nil {
-		var ce *configdiff.Error
-		if errors.As(err, &ce) {
-			return nil, Errorf(b.Display(rel), ce.Pos.Line, ce.Pos.Column, "%s", ce.Msg)
-		}
-		return nil, Errorf(b.Display(rel), 0, 0, "cannot read config file: %v", err)
+		return nil, err
 	}
 	if b.configs == nil {
 		b.configs = map[string]*configdiff.Tree{}

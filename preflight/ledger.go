@@ -92,12 +92,7 @@ func (e *Entry) Text(name string) string { s, _ := e.Fields[name].(string); retu
 func (e *Entry) Int(name string) int { n, _ := e.Fields[name].(int); return n }
 
 // Expired reports whether the entry's expiry has passed at now.
-func (e *Entry) Expired(now time.Time) bool { return Expired(e.Expires, now) }
-
-// Expired reports whether an expiry time has passed.
-func Expired(expires *time.Time, now time.Time) bool {
-	return expires != nil && !now.Before(*expires)
-}
+func (e *Entry) Expired(now time.Time) bool { return e.Expires != nil && !now.Before(*e.Expires) }
 
 // Ledger is the sign-off file: the entries of every gate's table. It is
 // written by the signoff command and reviewed in pull requests.
@@ -265,9 +260,9 @@ func parseTOML(file string, data []byte) (*configdiff.Tree, error) {
 	if filepath.Ext(name) != ".toml" {
 		name += ".toml"
 	}
-	t, err := configdiff.Parse(name, data)
+	t, err := parseConfigAs(name, file, data)
 	if err != nil {
-		return nil, fromConfigError(err)
+		return nil, err
 	}
 	t.File = file
 	return t, nil

@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"reflect"
 
 	"github.com/pelletier/go-toml/v2"
 
 	"github.com/preflight-gate/preflight/configdiff"
-	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // ManifestName is the manifest's file name inside a bundle.
@@ -153,15 +151,25 @@ func errorPosition(t *configdiff.Tree, key string) (int, int) {
 	return 0, 0
 }
 
-// fromConfigError turns a configdiff load error into an *Error.
-func fromConfigError(err error) error {
-	var ce *configdiff.Error
-	if errors.As(err, &ce) {
-		return Errorf(ce.File, ce.Pos.Line, ce.Pos.Column, "%s", ce.Msg)
+// ParseConfig parses a config file's content into a keyed tree with
+// positions, its format chosen by the file's name (.toml .yaml .yml .json
+// .env, see configdiff.FormatOf). A file that does not parse is an *Error
+// at the file's own position; file names it as the user reaches it. It is
+// the one conversion of configdiff's errors: Bundle.Config uses it too.
+func ParseConfig(file string, data []byte) (*configdiff.Tree, error) {
+	return parseConfigAs(file, file, data)
+}
+
+// parseConfigAs parses data in the format that name says; errors name
+// file.
+func parseConfigAs(name, file string, data []byte) (*configdiff.Tree, error) {
+	t, err := configdiff.Parse(name, data)
+	if err != nil {
+		var ce *configdiff.Error
+		if errors.As(err, &ce) {
+			return nil, Errorf(file, ce.Pos.Line, ce.Pos.Column, "%s", ce.Msg)
+		}
+		return nil, Errorf(file, 0, 0, "%v", err)
 	}
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return Errorf(pe.Path, 0, 0, "%s", words.FileProblem(pe.Err))
-	}
-	return err
+	return t, nil
 }

@@ -1,7 +1,6 @@
 package preflight
 
 import (
-	"errors"
 	"slices"
 	"strings"
 
@@ -54,10 +53,6 @@ func LoadRegistry(path, file string) (*Registry, error) {
 func ParseRegistry(file string, data []byte) (*Registry, error) {
 	tree, err := parseTOML(file, data)
 	if err != nil {
-		var pe *Error
-		if errors.As(err, &pe) {
-			pe.File = file // the parser may have seen the name with a .toml suffix added
-		}
 		return nil, err
 	}
 	at := func(n *configdiff.Node, format string, args ...any) error {
@@ -71,7 +66,7 @@ func ParseRegistry(file string, data []byte) (*Registry, error) {
 		switch name := lastName(top); name {
 		case "aliases":
 			if top.Kind != configdiff.Map {
-				return nil, atValue(top, "aliases is %s: expected tables [aliases.NAME] with address and members", describeNode(top))
+				return nil, atValue(top, "aliases is %s: expected tables [aliases.NAME] with address and members", top.Describe())
 			}
 			for _, n := range top.Children {
 				if err := r.addAlias(n, at, atValue); err != nil {
@@ -80,7 +75,7 @@ func ParseRegistry(file string, data []byte) (*Registry, error) {
 			}
 		case "logins":
 			if top.Kind != configdiff.Map {
-				return nil, atValue(top, "logins is %s: expected a table [logins] of login = \"address\"", describeNode(top))
+				return nil, atValue(top, "logins is %s: expected a table [logins] of login = \"address\"", top.Describe())
 			}
 			for _, n := range top.Children {
 				if err := r.addLogin(n, at, atValue); err != nil {
@@ -99,7 +94,7 @@ type errorAt func(n *configdiff.Node, format string, args ...any) error
 func (r *Registry) addAlias(n *configdiff.Node, at, atValue errorAt) error {
 	name := lastName(n)
 	if n.Kind != configdiff.Map {
-		return atValue(n, "alias %q is %s: expected a table with address and members", name, describeNode(n))
+		return atValue(n, "alias %q is %s: expected a table with address and members", name, n.Describe())
 	}
 	if strings.TrimSpace(name) == "" {
 		return at(n, "alias name is empty: expected [aliases.NAME]")
@@ -115,16 +110,16 @@ func (r *Registry) addAlias(n *configdiff.Node, at, atValue errorAt) error {
 		switch lastName(c) {
 		case "address":
 			if c.Kind != configdiff.String {
-				return atValue(c, "address of alias %q is %s: expected a string such as \"team@example.com\"", name, describeNode(c))
+				return atValue(c, "address of alias %q is %s: expected a string such as \"team@example.com\"", name, c.Describe())
 			}
 			addr = c
 		case "members":
 			if c.Kind != configdiff.List {
-				return atValue(c, "members of alias %q is %s: expected a list of email addresses", name, describeNode(c))
+				return atValue(c, "members of alias %q is %s: expected a list of email addresses", name, c.Describe())
 			}
 			for _, m := range c.Children {
 				if m.Kind != configdiff.String {
-					return atValue(m, "member of alias %q is %s: expected an email address", name, describeNode(m))
+					return atValue(m, "member of alias %q is %s: expected an email address", name, m.Describe())
 				}
 				if !words.IsEmail(m.Text) {
 					return atValue(m, "member %q of alias %q is not an email address", m.Text, name)
@@ -166,7 +161,7 @@ func (r *Registry) addAlias(n *configdiff.Node, at, atValue errorAt) error {
 func (r *Registry) addLogin(n *configdiff.Node, at, atValue errorAt) error {
 	login := lastName(n)
 	if n.Kind != configdiff.String {
-		return atValue(n, "login %q maps to %s: expected an email address", login, describeNode(n))
+		return atValue(n, "login %q maps to %s: expected an email address", login, n.Describe())
 	}
 	id := normalID(login)
 	if id == "" {
@@ -188,18 +183,6 @@ func lastName(n *configdiff.Node) string {
 		return ""
 	}
 	return n.Path[len(n.Path)-1].Name
-}
-
-func describeNode(n *configdiff.Node) string {
-	switch n.Kind {
-	case configdiff.Map:
-		return "a table"
-	case configdiff.List:
-		return "a list"
-	case configdiff.Int:
-		return "an integer"
-	}
-	return "a " + n.Kind.String()
 }
 
 // normalID trims and lower-cases an identity or address.

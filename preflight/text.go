@@ -58,7 +58,7 @@ func (t *textFormatter) Format(w io.Writer, r *Report) error {
 	}
 	for _, p := range r.Previews {
 		b.WriteString("\n")
-		WritePreview(&b, p)
+		p.WriteText(&b)
 	}
 	errs, warns := r.Count()
 	b.WriteString("\n")
@@ -86,9 +86,9 @@ func location(file string, line, col int) string {
 	return fmt.Sprintf("%s:%d:%d", file, line, col)
 }
 
-// WritePreview writes a preview for people: the counts, then the first
+// WriteText writes the preview for people: the counts, then the first
 // intended executions as the automation will run them.
-func WritePreview(w io.Writer, p Preview) {
+func (p Preview) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "preview of %s (%s): %s, %s", Escape(p.Bulk), Escape(p.File), words.Plural(p.Rows, "data row"), words.Plural(p.Unique, "unique key"))
 	if p.Repeated > 0 {
 		verb := "repeat"

@@ -55,7 +55,7 @@ func newPreviewCmd(a *app) *cobra.Command {
 				if i > 0 {
 					fmt.Fprintln(a.stdout)
 				}
-				preflight.WritePreview(a.stdout, p)
+				p.WriteText(a.stdout)
 			}
 			return nil
 		},

@@ -107,7 +107,7 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 			fmt.Fprintf(a.stderr, "preflight: warning: %s: check will not count this sign-off\n", preflight.Escape(d.Warning))
 		}
 		if d.Preview != nil {
-			preflight.WritePreview(a.stdout, *d.Preview)
+			d.Preview.WriteText(a.stdout)
 			fmt.Fprintf(a.stdout, "approved %s: %s as previewed above\n\n", preflight.Escape(d.Preview.Bulk), words.Plural(d.Preview.Rows, "data row"))
 			continue
 		}
