@@ -357,6 +357,19 @@ func (r *schedulesRun) watcher(w *workflow, others int) {
 		name, strings.Join(found, ", "), words.Plural(*r.spec.MinMembers, "member"))
 }
 
+// WorkflowNotice reads a workflow file's text as the schedules gate does
+// and says whether it runs on a schedule and whether it has a failure
+// notice; file names it in errors. `preflight init` tells with it which
+// scheduled workflows fail unheard.
+func WorkflowNotice(file string, data []byte) (scheduled, notice bool, err error) {
+	w, err := readWorkflow(file, data)
+	if err != nil {
+		return false, false, err
+	}
+	_, _, notice = w.notice()
+	return w.scheduled(), notice, nil
+}
+
 // base is a workflow's file name, as the watcher names it.
 func (w *workflow) base() string { return path.Base(w.rel) }
 

@@ -41,7 +41,8 @@ type Starter struct {
 	OtherPairs []Pair // further pairs: one manifest compares one pair
 	Bulk       []Bulk // one per CSV file
 	Routes     []Routes
-	Notes      []string // what was noticed but not guessed
+	Schedules  *Schedules // scheduled GitHub Actions workflows, or nil
+	Notes      []string   // what was noticed but not guessed
 }
 
 // Pair is a staging and a production config file, bundle-relative.
@@ -63,6 +64,16 @@ type Bulk struct {
 type Routes struct {
 	File string   // bundle-relative
 	Keys []string // the matching keys, in document order
+}
+
+// Schedules are the scheduled GitHub Actions workflows where the
+// schedules gate reads them: .github/workflows in the folder's root (the
+// top of its git work tree, or the folder itself).
+type Schedules struct {
+	Dir       string   // the workflows folder, relative to the folder, slash-separated
+	InRoot    bool     // Dir is in the root above the folder, not in the folder
+	Workflows []string // the scheduled workflows' file names
+	NoNotice  []string // those without a failure notice
 }
 
 // Limits of the folder walk, so init stays quick on a large repository.
@@ -175,6 +186,10 @@ func Guess(dir string) (*Starter, error) {
 	if len(routes) > 0 && s.Teams == "" {
 		s.Notes = append(s.Notes, "no teams.toml found: the routes gate needs one; write it with your team aliases (see `preflight explain routes/not-team-alias`)")
 	}
+	s.Schedules = findSchedules(root, &s.Notes)
+	if s.Schedules != nil && s.Teams == "" && len(routes) == 0 {
+		s.Notes = append(s.Notes, "no teams.toml found: the schedules gate needs one; write it with your team aliases (see `preflight explain schedules/notice-not-team`)")
+	}
 	names := map[string]bool{}
 	for i, f := range csvs {
 		if i == starterMaxBulk {
@@ -184,6 +199,59 @@ func Guess(dir string) (*Starter, error) {
 		s.Bulk = append(s.Bulk, guessBulk(root, f, names))
 	}
 	return s, nil
+}
+
+// findSchedules reads the workflows in .github/workflows of the folder's
+// root and returns the scheduled ones, or nil when there are none. A
+// workflow that cannot be read is a note: init guesses, it does not judge.
+func findSchedules(folder string, notes *[]string) *Schedules {
+	top := folder
+	for dir := folder; ; dir = filepath.Dir(dir) {
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+			top = dir
+			break
+		}
+		if dir == filepath.Dir(dir) {
+			break
+		}
+	}
+	rel, err := filepath.Rel(folder, filepath.Join(top, ".github", "workflows"))
+	if err != nil {
+		return nil
+	}
+	s := &Schedules{Dir: filepath.ToSlash(rel), InRoot: top != folder}
+	var files []string
+	for _, ext := range []string{"*.yml", "*.yaml"} {
+		m, _ := filepath.Glob(filepath.Join(folder, rel, ext))
+		files = append(files, m...)
+	}
+	slices.Sort(files)
+	for _, p := range files {
+		name := filepath.Base(p)
+		data, err := preflight.ReadRegular(p, preflight.MaxFileSize)
+		if err != nil {
+			*notes = append(*notes, fmt.Sprintf("skipped %s/%s: %s", s.Dir, name, words.FileProblem(err)))
+			continue
+		}
+		scheduled, notice, err := checks.WorkflowNotice(s.Dir+"/"+name, data)
+		switch {
+		case err != nil:
+			*notes = append(*notes, fmt.Sprintf("%v: fix it before `preflight check`", err))
+		case scheduled:
+			s.Workflows = append(s.Workflows, name)
+			if !notice {
+				s.NoNotice = append(s.NoNotice, name)
+			}
+		}
+	}
+	if len(s.Workflows) == 0 {
+		return nil
+	}
+	for _, name := range s.NoNotice {
+		*notes = append(*notes, fmt.Sprintf("%s runs on a schedule but nothing notices when it fails: add a job with if: failure() that needs every job, and send it to a team alias", name))
+	}
+	*notes = append(*notes, "no watcher checks that the scheduled workflows ran: write a weekly workflow that does (see the README, \"A watcher\") and name it in [schedules] watcher; init never writes one")
+	return s
 }
 
 // openFolder checks that dir is an existing folder and returns its absolute
@@ -508,6 +576,9 @@ func (s *Starter) Guesses() []string {
 		}
 		out = append(out, fmt.Sprintf("routes checks the error routes in %s: confirm every file that routes errors is listed", strings.Join(files, ", ")))
 	}
+	if sc := s.Schedules; sc != nil {
+		out = append(out, fmt.Sprintf("schedules checks the scheduled workflows in %s (%s): confirm these are the workflows this deployment runs", sc.Dir, keyList(sc.Workflows)))
+	}
 	if s.Teams != "" {
 		out = append(out, fmt.Sprintf("teams = %s: confirm it registers the team aliases your error routes and approvers name", s.Teams))
 	}
@@ -524,7 +595,7 @@ func keyList(keys []string) string {
 
 // Empty reports whether nothing was guessed: the manifest enables no gate.
 func (s *Starter) Empty() bool {
-	return s.Configdiff == nil && len(s.Bulk) == 0 && len(s.Routes) == 0
+	return s.Configdiff == nil && len(s.Bulk) == 0 && len(s.Routes) == 0 && s.Schedules == nil
 }
 
 const confirm = "# guessed: confirm "
@@ -618,6 +689,24 @@ func (s *Starter) Manifest() []byte {
 	} else {
 		line("# [routes]")
 		line("# files = [\"config/production.yaml\"]")
+	}
+
+	line("")
+	line("# schedules: every scheduled GitHub Actions workflow needs a failure notice to")
+	line("# a team alias, and a weekly watcher that checks each one ran.")
+	if sc := s.Schedules; sc != nil {
+		line(confirm+"the scheduled workflows in %s: %s", sc.Dir, strings.Join(sc.Workflows, ", "))
+		line("[schedules]")
+		if sc.InRoot {
+			line("workflows = [%s, %s]", words.QuoteTOML(sc.Dir+"/*.yml"), words.QuoteTOML(sc.Dir+"/*.yaml"))
+		}
+		line("# watcher = %s  # write one (see the README), then name it here", words.QuoteTOML(sc.Dir+"/weekly-check.yml"))
+		if s.Teams == "" {
+			line("# needs a team registry: write teams.toml next to this file")
+		}
+	} else {
+		line("# [schedules]")
+		line("# watcher = \".github/workflows/weekly-check.yml\"")
 	}
 	return w.Bytes()
 }

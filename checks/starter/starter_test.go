@@ -382,3 +382,90 @@ type loaded struct {
 func sections(b *preflight.Bundle) loaded {
 	return loaded{b.Manifest, checks.ConfigdiffOf(b), checks.BulkSpecs(b), checks.RoutesOf(b)}
 }
+
+func TestGuessSchedules(t *testing.T) {
+	const nightly = "on:\n  schedule:\n    - cron: '0 3 * * *'\njobs:\n  run:\n    steps: [{run: make}]\n"
+	const covered = nightly + "  notify:\n    needs: run\n    if: failure()\n    steps: [{run: mail ops@example.com}]\n"
+	write := func(t *testing.T, dir string, files map[string]string) {
+		t.Helper()
+		for name, text := range files {
+			p := filepath.Join(dir, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	t.Run("in the folder", func(t *testing.T) {
+		dir := t.TempDir()
+		write(t, dir, map[string]string{
+			".github/workflows/nightly.yml":  nightly,
+			".github/workflows/covered.yaml": covered,
+			".github/workflows/ci.yml":       "on: push\njobs: {}\n",
+			".github/workflows/broken.yml":   "on:\n  schedule: '0 3 * * *'\n",
+			".github/workflows/notes.txt":    nightly,
+			".github/workflows/sub/deep.yml": nightly,
+			".github/workflows/secret.yml":   "on: [push\nTOKEN: hunter2-value\n",
+			"teams.toml":                     "[aliases.ops]\naddress = \"ops@example.com\"\nmembers = [\"a@example.com\", \"b@example.com\"]\n",
+		})
+		s, err := Guess(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := &Schedules{Dir: ".github/workflows", Workflows: []string{"covered.yaml", "nightly.yml"}, NoNotice: []string{"nightly.yml"}}
+		if !reflect.DeepEqual(s.Schedules, want) {
+			t.Errorf("Schedules = %+v, want %+v", s.Schedules, want)
+		}
+		notes := strings.Join(s.Notes, "\n")
+		for _, part := range []string{
+			"nightly.yml runs on a schedule but nothing notices when it fails: add a job with if: failure() that needs every job",
+			".github/workflows/broken.yml:2:13: schedule is a string",
+			"init never writes one",
+		} {
+			if !strings.Contains(notes, part) {
+				t.Errorf("notes %q lack %q", s.Notes, part)
+			}
+		}
+		if strings.Contains(notes, "covered.yaml runs") || strings.Contains(notes, "hunter2") {
+			t.Errorf("notes %q name a covered workflow or quote a file", s.Notes)
+		}
+		m := string(s.Manifest())
+		if !strings.Contains(m, "[schedules]\n# watcher = \".github/workflows/weekly-check.yml\"") || strings.Contains(m, "workflows = [") {
+			t.Errorf("manifest does not enable the gate with its defaults:\n%s", m)
+		}
+		if s.Empty() {
+			t.Error("Empty() = true, want false")
+		}
+	})
+	t.Run("in the root above", func(t *testing.T) {
+		top := t.TempDir()
+		write(t, top, map[string]string{".git/HEAD": "ref: refs/heads/main\n", ".github/workflows/nightly.yml": covered, "services/api/app.txt": ""})
+		s, err := Guess(filepath.Join(top, "services", "api"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := &Schedules{Dir: "../../.github/workflows", InRoot: true, Workflows: []string{"nightly.yml"}}
+		if !reflect.DeepEqual(s.Schedules, want) {
+			t.Errorf("Schedules = %+v, want %+v", s.Schedules, want)
+		}
+		if m := string(s.Manifest()); !strings.Contains(m, "workflows = [\"../../.github/workflows/*.yml\", \"../../.github/workflows/*.yaml\"]") {
+			t.Errorf("manifest does not name the root's workflows:\n%s", m)
+		}
+		if !strings.Contains(strings.Join(s.Notes, "\n"), "no teams.toml found: the schedules gate needs one") {
+			t.Errorf("notes %q do not ask for a registry", s.Notes)
+		}
+	})
+	t.Run("none scheduled", func(t *testing.T) {
+		dir := t.TempDir()
+		write(t, dir, map[string]string{".github/workflows/ci.yml": "on: push\n"})
+		s, err := Guess(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Schedules != nil || !s.Empty() {
+			t.Errorf("Schedules = %+v, want nil", s.Schedules)
+		}
+	})
+}

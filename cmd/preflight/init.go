@@ -16,7 +16,8 @@ func newInitCmd(a *app) *cobra.Command {
 		Short: "Write a starter preflight.toml for a folder",
 		Long: `init looks at the folder DIR (default .) and writes a starter preflight.toml:
 a staging/production pair of config files to compare, a bulk input per CSV
-file, the config files that hold error routes, and the team registry. Each
+file, the config files that hold error routes, the scheduled GitHub Actions
+workflows (saying which have no failure notice), and the team registry. Each
 guess is marked "guessed: confirm" in the file and listed on stdout.
 
 init never overwrites an existing manifest.`,
@@ -36,7 +37,7 @@ init never overwrites an existing manifest.`,
 				fmt.Fprintf(a.stdout, "note: %s\n", preflight.Escape(n))
 			}
 			if s.Empty() {
-				fmt.Fprintf(a.stdout, "guessed nothing: no staging/production config pair, CSV file or error route found\n")
+				fmt.Fprintf(a.stdout, "guessed nothing: no staging/production config pair, CSV file, error route or scheduled workflow found\n")
 				fmt.Fprintf(a.stdout, "next: enable a gate in %s (the commented sections show how), then run `preflight check %s`\n", preflight.Escape(file), preflight.Escape(words.ShellQuote(dir)))
 				return nil
 			}
