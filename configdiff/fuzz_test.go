@@ -112,3 +112,49 @@ func FuzzParsePath(f *testing.F) {
 		}
 	})
 }
+
+// FuzzGlob matches any pattern against any key: compiling and matching
+// never panic, Covers is Match over the key and its parents, and a
+// pattern without wildcards matches a key exactly when both name the same
+// path (names compared case-insensitively).
+func FuzzGlob(f *testing.F) {
+	for _, s := range [][2]string{
+		{"**.on_error.notify", "jobs.a.on_error.notify"},
+		{"urls.*", "urls.api.v2"},
+		{"a[*].b", "a[3].b"},
+		{"**.**.*.**", "a.b[0]"},
+		{`"Eu.West".*`, `"eu.west".host`},
+		{"**.error_email", "ERROR_EMAIL"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, pattern, key string) {
+		g, err := CompileGlob(pattern)
+		if err != nil {
+			return
+		}
+		if len(g.segs) > MaxGlobSegments {
+			t.Fatalf("%q: %d segments, more than %d", pattern, len(g.segs), MaxGlobSegments)
+		}
+		p, err := ParsePath(key)
+		if err != nil {
+			return
+		}
+		want := len(p) == 0 && g.Match(p)
+		for i := 1; i <= len(p); i++ {
+			want = want || g.Match(p[:i])
+		}
+		if got := g.Covers(p); got != want {
+			t.Fatalf("%q.Covers(%q) = %v, want %v", pattern, key, got, want)
+		}
+		if q, err := ParsePath(pattern); err == nil {
+			same := len(q) == len(p)
+			for i := 0; same && i < len(q); i++ {
+				same = segmentMatch(q[i], p[i])
+			}
+			if got := g.Match(p); got != same {
+				t.Fatalf("%q.Match(%q) = %v, want %v", pattern, key, got, same)
+			}
+		}
+	})
+}
