@@ -68,7 +68,6 @@ func (Controls) Check(b *preflight.Bundle, spec any, _ *preflight.Options) (*pre
 		manifest: preflight.ManifestName,
 		file:     preflight.Rel(c.file),
 		tree:     tree,
-		env:      isEnv(c.file),
 		secrets:  SecretGlobs(b),
 		locate:   b.Pos,
 		valuePos: b.ValuePos,

@@ -16,7 +16,6 @@ type controlsRun struct {
 	manifest string // the manifest's bundle-relative name
 	file     string // the config, bundle-relative
 	tree     *configdiff.Tree
-	env      bool               // the config is a .env file: numbers are written as strings
 	secrets  configdiff.GlobSet // the manifest's extra secret globs
 	// locate returns where the manifest writes a key (a table, an entry),
 	// valuePos where it writes a key's value (the string that names a
@@ -192,7 +191,7 @@ func (bd bound) check(r *controlsRun, e *baselineEntry, k *configKey, upper *big
 			bd.field, k.key, m.name, r.file, bd.absent, bounds, incident)
 		return
 	}
-	v, _, ok := configNumber(n, r.env)
+	v, _, ok := r.tree.Number(n)
 	if !ok {
 		r.report(bd.missing, r.keyPlace(k, n), k.key, "%s %s for %s is %s, not a number: expected %s %s",
 			bd.field, k.key, m.name, kindOf(n), bd.noun, bounds)
@@ -241,7 +240,7 @@ func (r *controlsRun) budget() {
 	case n == nil:
 		r.report(ruleControlsBudgetAlerts, at, b.limit.key, "budget limit %s is not in %s: the alerts have no budget to measure against; %s", b.limit.key, r.file, budgetWhy)
 	default:
-		if v, _, ok := configNumber(n, r.env); !ok {
+		if v, _, ok := r.tree.Number(n); !ok {
 			r.report(ruleControlsBudgetAlerts, at, b.limit.key, "budget limit %s is %s, not a number: expected the budget amount, a positive number", b.limit.key, kindOf(n))
 		} else if v.Sign() <= 0 {
 			r.report(ruleControlsBudgetAlerts, at, b.limit.key, "budget limit %s is %s: expected a positive budget amount", b.limit.key, r.show(n))
@@ -263,7 +262,7 @@ func (r *controlsRun) budget() {
 		if !configdiff.GlobSet(b.alerts).Match(node.Path) {
 			continue
 		}
-		v, _, ok := configNumber(node, r.env)
+		v, _, ok := r.tree.Number(node)
 		if !ok {
 			bad = append(bad, fmt.Sprintf("%s is %s, not a percentage", node.Key, kindOf(node)))
 			continue
@@ -320,7 +319,7 @@ func (r *controlsRun) revisions() {
 	case n == nil:
 		r.report(ruleControlsRevisionCap, r.keyPlace(k, nil, table...), k.key, "revision cap %s is not in %s: the revision loop is unbounded; set it to 1 to 3; %s", k.key, r.file, revisionWhy)
 	default:
-		num, integer, ok := configNumber(n, r.env)
+		num, integer, ok := r.tree.Number(n)
 		switch {
 		case !ok || !integer:
 			what := kindOf(n)
@@ -351,11 +350,4 @@ func (r *controlsRun) revisions() {
 		}
 		r.report(ruleControlsNoEscalation, r.keyPlace(k, n), k.key, "%s", msg)
 	}
-}
-
-// isEnv reports whether a config file is read as .env, where every value
-// is a string.
-func isEnv(file string) bool {
-	f, _ := configdiff.FormatOf(file)
-	return f == configdiff.Env
 }

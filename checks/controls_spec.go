@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -364,34 +363,6 @@ func manifestValue(v any) string {
 		return "nothing"
 	}
 	return fmt.Sprintf("a %T", v)
-}
-
-// envNumber is how a .env file writes a number.
-var envNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
-
-// configNumber reads a config value as a number: an integer or a finite
-// float; in a .env file (env set), where every value is a string, a string
-// written -?[0-9]+(\.[0-9]+)?. integer reports whether it is an integer:
-// an integer value, or a .env string without a fraction. A float's text is
-// the shortest decimal that reads back as it, so 0.30 is exactly 3/10.
-func configNumber(n *configdiff.Node, env bool) (r *big.Rat, integer, ok bool) {
-	if n == nil {
-		return nil, false, false
-	}
-	switch {
-	case n.Kind == configdiff.Int:
-		integer = true
-	case n.Kind == configdiff.Float:
-		if n.Text == "nan" || strings.HasSuffix(n.Text, "inf") {
-			return nil, false, false
-		}
-	case n.Kind == configdiff.String && env && envNumber.MatchString(n.Text):
-		integer = !strings.Contains(n.Text, ".")
-	default:
-		return nil, false, false
-	}
-	r, ok = new(big.Rat).SetString(n.Text)
-	return r, integer, ok
 }
 
 // decimalText writes r as an exact decimal ("1.2", "45", "0.06"). Products
