@@ -233,13 +233,39 @@ type Drift struct {
 	Unused                                   []*preflight.Entry // [[change]] entries
 }
 
+// DriftStatus is where a differing key stands.
+type DriftStatus uint8
+
+// The states of a differing key; a finding reports each but DriftAllowed
+// and DriftSigned. The sign-off problems are judged in this order: stale,
+// then expired, then unauthorized.
+const (
+	DriftUnsigned     DriftStatus = iota // no sign-off
+	DriftAllowed                         // declared drift ([configdiff] allow): needs none
+	DriftSigned                          // a valid sign-off
+	DriftStale                           // a sign-off for other values
+	DriftExpired                         // a sign-off past its expiry
+	DriftUnauthorized                    // a sign-off by someone who may not give it
+)
+
+var driftStatusNames = [...]string{"unsigned", "allowed", "signed", "stale", "expired", "unauthorized"}
+
+// String is the status as diff prints it: "unsigned", "allowed", "signed",
+// "stale", "expired" or "unauthorized".
+func (s DriftStatus) String() string {
+	if int(s) < len(driftStatusNames) {
+		return driftStatusNames[s]
+	}
+	return fmt.Sprintf("DriftStatus(%d)", uint8(s))
+}
+
 // KeyDrift is one differing key.
 type KeyDrift struct {
 	configdiff.Change
 	Secret  bool               // a value on either side is secret (configdiff.Change.Secret)
 	Allowed bool               // declared drift: needs no sign-off
 	Signoff *preflight.Entry   // its [[change]] entry; nil when unsigned
-	Status  string             // allowed, signed, unsigned, stale, expired or unauthorized
+	Status  DriftStatus
 	Finding *preflight.Finding // nil when the key passes
 }
 
@@ -299,13 +325,13 @@ func loadDrift(b *preflight.Bundle, spec *ConfigdiffSpec, opts *preflight.Option
 func (d *Drift) judge(b *preflight.Bundle, opts *preflight.Options, spec *ConfigdiffSpec, k *KeyDrift, so *preflight.Entry) error {
 	k.Signoff = so
 	if k.Allowed {
-		k.Status = "allowed"
+		k.Status = DriftAllowed
 		return nil
 	}
 	rule, msg := ruleConfigdiffUnsignedChange, fmt.Sprintf("%s: no sign-off", k.describe())
 	switch {
 	case so == nil:
-		k.Status = "unsigned"
+		k.Status = DriftUnsigned
 	default:
 		sides, err := changedSides(so, k.Change)
 		if err != nil {
@@ -314,16 +340,16 @@ func (d *Drift) judge(b *preflight.Bundle, opts *preflight.Options, spec *Config
 		why := b.Authorize(so.By, spec.Approvers, opts.Author)
 		switch {
 		case sides != "":
-			k.Status = "stale"
+			k.Status = DriftStale
 			rule, msg = ruleConfigdiffStaleSignoff, fmt.Sprintf("sign-off for %s is stale: the %s changed since %s signed it (%s)", k.Key, sides, so.By, k.describe())
 		case so.Expired(opts.Now):
-			k.Status = "expired"
+			k.Status = DriftExpired
 			rule, msg = ruleConfigdiffExpiredSignoff, fmt.Sprintf("sign-off for %s by %s expired at %s", k.Key, so.By, so.Expires.UTC().Format("2006-01-02 15:04 MST"))
 		case why != "":
-			k.Status = "unauthorized"
+			k.Status = DriftUnauthorized
 			rule, msg = ruleConfigdiffUnauthorizedSignoff, fmt.Sprintf("sign-off for %s does not count: %s", k.Key, why)
 		default:
-			k.Status = "signed"
+			k.Status = DriftSigned
 			return nil
 		}
 	}
@@ -409,4 +435,4 @@ func (k *KeyDrift) Digests() (staging, production string, err error) {
 }
 
 // NeedsSignoff reports whether the key needs a (new) sign-off.
-func (k *KeyDrift) NeedsSignoff() bool { return !k.Allowed && k.Status != "signed" }
+func (k *KeyDrift) NeedsSignoff() bool { return !k.Allowed && k.Status != DriftSigned }

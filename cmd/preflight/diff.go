@@ -33,7 +33,7 @@ func newDiffCmd(a *app) *cobra.Command {
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			need := 0
 			for _, k := range d.Drifts {
-				status := k.Status
+				status := k.Status.String()
 				if k.Signoff != nil && !k.Allowed {
 					status += " (by " + k.Signoff.By + ")"
 				}
