@@ -255,7 +255,7 @@ func scanBulk(b *preflight.Bundle, opts *preflight.Options, i int, digest bool) 
 		opts = &preflight.Options{}
 	}
 	spec := &BulkSpecs(b)[i]
-	sc := &bulkScan{spec: spec, index: i, email: spec.Format == "email", header: spec.HasHeader()}
+	sc := &bulkScan{spec: spec, index: i, email: spec.Format == FormatEmail, header: spec.HasHeader()}
 	sc.preview = preflight.Preview{Bulk: spec.Name, Columns: []string{}, First: []preflight.Execution{}}
 
 	// The input is opened first: a FIFO, device or folder is refused

@@ -28,9 +28,9 @@ func writeDigestInputs(h hash.Hash, spec *BulkSpec, tmpl []byte) {
 		h.Write(b)
 	}
 	item([]byte(digestVersion))
-	item([]byte(strconv.Itoa(len(spec.Columns))))
-	for _, c := range spec.Columns {
-		item([]byte(c))
+	item([]byte(strconv.Itoa(len(spec.Key))))
+	for _, c := range spec.Key {
+		item([]byte(c.String()))
 	}
 	item([]byte(strconv.FormatBool(spec.HasHeader())))
 	item([]byte(spec.Delimiter))

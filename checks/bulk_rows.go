@@ -187,9 +187,9 @@ func ordinal(n int) string {
 
 func (sc *bulkScan) keyName(k int) string {
 	if sc.header {
-		return fmt.Sprintf("key %q", sc.spec.Columns[k])
+		return fmt.Sprintf("key %q", sc.spec.Key[k].Name)
 	}
-	return fmt.Sprintf("key (column %s)", sc.spec.Columns[k])
+	return fmt.Sprintf("key (column %d)", sc.spec.Key[k].Number)
 }
 
 func (sc *bulkScan) keyPhrase() string {

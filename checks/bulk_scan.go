@@ -150,11 +150,9 @@ func (sc *bulkScan) keepKeys(s *csvscan.Scanner) {
 		s.Keep(sc.keyCols) // none when noKeys
 		return
 	}
-	cols := make([]int, 0, len(sc.spec.Columns))
-	for _, col := range sc.spec.Columns {
-		if c, err := strconv.Atoi(col); err == nil && c >= 1 {
-			cols = append(cols, c-1)
-		}
+	cols := make([]int, 0, len(sc.spec.Key))
+	for _, col := range sc.spec.Key {
+		cols = append(cols, col.Number-1)
 	}
 	s.Keep(cols)
 }
@@ -205,10 +203,11 @@ func (sc *bulkScan) columns(b *preflight.Bundle, s *csvscan.Scanner) error {
 	}
 	sc.preview.Columns = names
 	defer sc.setHeaderFirst()
-	for k, col := range spec.Columns {
+	for k, key := range spec.Key {
 		at := fmt.Sprintf("bulk[%d].key[%d]", sc.index, k)
+		col := key.Name
 		if !sc.header {
-			c, _ := strconv.Atoi(col)
+			c := key.Number
 			if c > n && malformed {
 				sc.add(ruleBulkMalformed, s.Line(), 0, "key column %d is beyond the %d fields of this malformed first record: a row without it is not key-checked", c, n)
 			} else if c > n {

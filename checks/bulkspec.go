@@ -14,8 +14,8 @@ import (
 type BulkSpec struct {
 	Name        string    `toml:"name"`
 	File        string    `toml:"file"`
-	Key         []any     `toml:"key"`    // header names, or 1-based numbers when Header is false
-	Format      string    `toml:"format"` // "email" or "any"
+	RawKey      []any     `toml:"key"`    // as written: header names, or 1-based numbers when Header is false
+	RawFormat   string    `toml:"format"` // as written: "email", "any" or ""
 	Header      *bool     `toml:"header"`
 	Delimiter   string    `toml:"delimiter"` // one character; default ","
 	Rows        RowBounds `toml:"rows"`
@@ -25,8 +25,41 @@ type BulkSpec struct {
 	Mask        []string  `toml:"mask"`
 	Approvers   string    `toml:"approvers"`
 
-	// Columns is Key as text: header names, or column numbers ("1", "2").
-	Columns []string `toml:"-"`
+	Key    []KeyColumn `toml:"-"` // RawKey, checked by Load
+	Format KeyFormat   `toml:"-"` // RawFormat, checked by Load
+}
+
+// KeyColumn is one key column: a header name, or a 1-based column number
+// when the file has no header row.
+type KeyColumn struct {
+	Name   string // with a header row
+	Number int    // without one
+}
+
+// String is the column as the preview, the template and the approval
+// digest name it: its header name, or its number ("2").
+func (c KeyColumn) String() string {
+	if c.Number > 0 {
+		return strconv.Itoa(c.Number)
+	}
+	return c.Name
+}
+
+// KeyFormat is what a bulk input's keys must look like.
+type KeyFormat uint8
+
+// The key formats; the zero value is "any".
+const (
+	FormatAny   KeyFormat = iota // any non-blank key
+	FormatEmail                  // an email address, compared case-insensitively
+)
+
+// String is the format as the manifest writes it: "any" or "email".
+func (f KeyFormat) String() string {
+	if f == FormatEmail {
+		return "email"
+	}
+	return "any"
 }
 
 // RowBounds is the allowed number of data rows, both ends inclusive. Min
@@ -152,17 +185,17 @@ func (s *BulkSpec) validate(b *preflight.Bundle, key string) error {
 	if s.File == "" {
 		return fail(key, "bulk input %q needs file: the CSV to check", s.Name)
 	}
-	if len(s.Key) == 0 {
+	if len(s.RawKey) == 0 {
 		return fail(key, "bulk input %q needs key: the key column(s)", s.Name)
 	}
-	for i, k := range s.Key {
+	for i, k := range s.RawKey {
 		at := fmt.Sprintf("%s.key[%d]", key, i)
 		switch v := k.(type) {
 		case string:
 			if !s.HasHeader() {
 				return fail(at, "key %q must be a column number when header = false", v)
 			}
-			s.Columns = append(s.Columns, v)
+			s.Key = append(s.Key, KeyColumn{Name: v})
 		case int64:
 			if s.HasHeader() {
 				return fail(at, "key %d is a column number: with a header row, name the column", v)
@@ -170,17 +203,18 @@ func (s *BulkSpec) validate(b *preflight.Bundle, key string) error {
 			if v < 1 {
 				return fail(at, "key column %d out of range: columns are numbered from 1", v)
 			}
-			s.Columns = append(s.Columns, strconv.FormatInt(v, 10))
+			s.Key = append(s.Key, KeyColumn{Number: int(v)})
 		default:
 			return fail(at, "key must be a column name or number, got %v", v)
 		}
 	}
-	switch s.Format {
-	case "":
-		s.Format = "any"
-	case "any", "email":
+	switch s.RawFormat {
+	case "", "any":
+		s.Format = FormatAny
+	case "email":
+		s.Format = FormatEmail
 	default:
-		return fail(key+".format", "unknown key format %q: expected \"email\" or \"any\"", s.Format)
+		return fail(key+".format", "unknown key format %q: expected \"email\" or \"any\"", s.RawFormat)
 	}
 	if s.Delimiter == "" {
 		s.Delimiter = ","

@@ -65,11 +65,11 @@ func TestManifestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := BulkSpecs(bundle)[0]
-	if !b.HasHeader() || b.Format != "any" || b.Delimiter != "," || *b.Rows.Min != 1 || b.Rows.Max != nil || *b.Preview != 5 || *b.ApproveOver != 10 {
+	if !b.HasHeader() || b.Format.String() != "any" || b.Delimiter != "," || *b.Rows.Min != 1 || b.Rows.Max != nil || *b.Preview != 5 || *b.ApproveOver != 10 {
 		t.Errorf("bulk defaults wrong: %+v", b)
 	}
-	if len(b.Columns) != 1 || b.Columns[0] != "Email" {
-		t.Errorf("Columns = %q, want [Email]", b.Columns)
+	if len(b.Key) != 1 || b.Key[0].String() != "Email" {
+		t.Errorf("Key = %v, want [Email]", b.Key)
 	}
 	if routes := bundle.Spec("routes").(*RoutesSpec); *routes.MinMembers != 2 {
 		t.Errorf("min_members default %d, want 2", *routes.MinMembers)

@@ -139,10 +139,10 @@ func TestWriteLoads(t *testing.T) {
 	}
 	for i, bs := range m.Bulk {
 		want := s.Bulk[i]
-		if bs.Name != want.Name || bs.File != want.File || bs.HasHeader() != want.Header || !reflect.DeepEqual(bs.Columns, []string{want.Key}) {
+		if bs.Name != want.Name || bs.File != want.File || bs.HasHeader() != want.Header || len(bs.Key) != 1 || bs.Key[0].String() != want.Key {
 			t.Errorf("bulk[%d] = %+v, want %+v", i, bs, want)
 		}
-		if format := map[bool]string{true: "email", false: "any"}[want.Email]; bs.Format != format {
+		if format := map[bool]string{true: "email", false: "any"}[want.Email]; bs.Format.String() != format {
 			t.Errorf("bulk[%d].format = %q, want %q", i, bs.Format, format)
 		}
 		if bs.Delimiter != string(want.Delimiter) {
