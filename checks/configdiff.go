@@ -262,9 +262,9 @@ func (s DriftStatus) String() string {
 // KeyDrift is one differing key.
 type KeyDrift struct {
 	configdiff.Change
-	Secret  bool               // a value on either side is secret (configdiff.Change.Secret)
-	Allowed bool               // declared drift: needs no sign-off
-	Signoff *preflight.Entry   // its [[change]] entry; nil when unsigned
+	Secret  bool             // a value on either side is secret (configdiff.Change.Secret)
+	Allowed bool             // declared drift: needs no sign-off
+	Signoff *preflight.Entry // its [[change]] entry; nil when unsigned
 	Status  DriftStatus
 	Finding *preflight.Finding // nil when the key passes
 }
