@@ -50,6 +50,16 @@
 // [Show] renders an integral float with ".0" ("10.0") so that a person
 // tells it from the integer 10; the canonical text stays "10".
 //
+// # Conformance
+//
+// A file written with CRLF line ends loads as its LF copy, multi-line
+// strings included. JSON with invalid UTF-8 or a lone surrogate escape is
+// refused at its position (encoding/json would load U+FFFD). YAML is read
+// as 1.2: a `%YAML 1.2` directive and the `\/` escape are accepted, and a
+// file holds one document (empty ones after it, a trailing `---`, are
+// ignored). A TOML time may have any fraction of a second (`00:32:00.5`).
+// A file named .env, .env.NAME or NAME.env is a .env file ([FormatOf]).
+//
 // # Canonical encoding
 //
 // The canonical encoding of a value is what [Digest] hashes (SHA-256) and

@@ -23,6 +23,7 @@ func parseEnv(b *builder) error {
 		}
 		return b.errAt(b.pos(off), "invalid UTF-8")
 	}
+	b.data = crlfToLF(b.data)
 	s := string(b.data)
 	i := 0
 	for i < len(s) {

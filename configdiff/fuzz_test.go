@@ -73,12 +73,13 @@ func FuzzParseTOML(f *testing.F) {
 }
 
 func FuzzParseYAML(f *testing.F) {
-	seed(f, ".yaml", "a: &a {b: 1}\nc: *a\nd: {<<: [*a]}\n", "a: !!binary aGk=\n? [x]\n: y\n")
+	seed(f, ".yaml", "a: &a {b: 1}\nc: *a\nd: {<<: [*a]}\n", "a: !!binary aGk=\n? [x]\n: y\n",
+		"%YAML 1.2\n---\na: \"x\\/y\"\nb: [\"\\/\", 'c\\/']\nc: |\n  \"\\/\"\n---\n", "a: 1\r\nb: \"x\r\n  y\"\r\n")
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, "f.yaml", data) })
 }
 
 func FuzzParseJSON(f *testing.F) {
-	seed(f, ".json", `{"a": [1, 2.5e3, -0, null, true, {"b": {}}], "": []}`)
+	seed(f, ".json", `{"a": [1, 2.5e3, -0, null, true, {"b": {}}], "": []}`, `{"\ud83d\ude00": "\ud800\\udc00"}`)
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, "f.json", data) })
 }
 

@@ -8,11 +8,17 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // parseJSON reads the document as a stream of tokens, which gives the byte
 // offset of every key and value and lets repeated keys be refused.
 func parseJSON(b *builder) error {
+	// encoding/json turns invalid UTF-8 and lone surrogate escapes into
+	// U+FFFD, so that two different files would load equal: refused here.
+	if off, msg := jsonEncodingError(b.data); off >= 0 {
+		return b.errAt(b.pos(off), "%s", msg)
+	}
 	j := &jsonBuilder{builder: b, dec: json.NewDecoder(bytes.NewReader(b.data))}
 	j.dec.UseNumber()
 	tok, start, err := j.next()
@@ -220,4 +226,75 @@ func (j *jsonBuilder) token(parent *Node, seg Segment, keyPos Pos, tok json.Toke
 	}
 	_, err := j.newChild(parent, seg, kind, text, keyPos, vpos)
 	return err
+}
+
+// jsonEncodingError returns the offset of the first byte that is not
+// valid UTF-8, or of the first \u escape of a surrogate that is not half
+// of a pair, with what is wrong; -1 when there is none. It reads strings
+// as JSON writes them and stops caring at the first syntax error, which
+// the decoder reports.
+func jsonEncodingError(data []byte) (int, string) {
+	if utf8.Valid(data) && !bytes.Contains(data, []byte(`\u`)) {
+		return -1, ""
+	}
+	inString := false
+	for i := 0; i < len(data); {
+		c := data[i]
+		if c >= utf8.RuneSelf {
+			if r, size := utf8.DecodeRune(data[i:]); r == utf8.RuneError && size == 1 {
+				return i, "invalid UTF-8"
+			} else {
+				i += size
+			}
+			continue
+		}
+		switch {
+		case c == '"':
+			inString = !inString
+		case inString && c == '\\' && i+1 < len(data):
+			if data[i+1] != 'u' {
+				i += 2
+				continue
+			}
+			r, ok := hex4(data[i+2:])
+			switch {
+			case !ok:
+			case r >= 0xDC00 && r <= 0xDFFF:
+				return i, "a \\u escape of a low surrogate with no high surrogate before it (lone surrogate)"
+			case r >= 0xD800 && r <= 0xDBFF:
+				if len(data) >= i+12 && data[i+6] == '\\' && data[i+7] == 'u' {
+					if lo, ok := hex4(data[i+8:]); ok && lo >= 0xDC00 && lo <= 0xDFFF {
+						i += 12
+						continue
+					}
+				}
+				return i, "a \\u escape of a high surrogate with no low surrogate after it (lone surrogate)"
+			}
+			i += 2
+			continue
+		}
+		i++
+	}
+	return -1, ""
+}
+
+// hex4 reads four hex digits.
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
 }

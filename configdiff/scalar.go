@@ -81,7 +81,7 @@ const (
 // With strict set (YAML), only RFC 3339 date-times (offset required) and
 // dates are accepted and seconds are required.
 func canonTemporal(s string, strict bool) (Kind, string, bool) {
-	if len(s) == 10 {
+	if len(s) == 10 && s[4] == '-' {
 		t, err := time.Parse(layoutDate, s)
 		if err != nil || t.Format(layoutDate) != s {
 			return 0, "", false

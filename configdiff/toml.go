@@ -16,6 +16,7 @@ import (
 // too deep nesting before anything is built, and a value it cannot load
 // is reported by its key, never by its text.
 func parseTOML(b *builder) error {
+	b.data = crlfToLF(b.data)
 	t := &tomlBuilder{builder: b}
 	var p unstable.Parser
 	p.Reset(b.data)

@@ -174,6 +174,17 @@ func (t *Tree) Leaves() []*Node { return append([]*Node(nil), t.leaves...) }
 // their children.
 func (t *Tree) Nodes() []*Node { return append([]*Node(nil), t.nodes...) }
 
+// crlfToLF returns data with every CR LF line end written as LF, so that a
+// multi-line string written with CRLF line ends equals its LF copy. A CR
+// at a line's end takes no column, so every position stays where it was.
+// An escaped \r (TOML, .env) is not a line end and stays.
+func crlfToLF(data []byte) []byte {
+	if !bytes.Contains(data, []byte("\r\n")) {
+		return data
+	}
+	return bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+}
+
 // builder holds what the format parsers share.
 type builder struct {
 	file  string

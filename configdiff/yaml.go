@@ -51,7 +51,11 @@ func yamlReaderProblem(msg string) bool {
 // line and column, the column counted in characters) and resolves scalars
 // by the YAML 1.2 core schema.
 func parseYAML(b *builder) error {
-	dec := yaml.NewDecoder(strings.NewReader(string(b.data)))
+	data, placeholder, slashes, ok := rewriteYAML12(b.data)
+	if !ok {
+		return b.errAt(b.pos(yamlSlashEscapes(b.data)[0]), "cannot read this \\/ escape (the file holds every character it could stand in for): write / instead")
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
@@ -59,11 +63,24 @@ func parseYAML(b *builder) error {
 		}
 		return yamlError(b, err)
 	}
-	var more yaml.Node
-	if err := dec.Decode(&more); err == nil {
-		return b.errAt(Pos{Line: more.Line, Column: more.Column}, "several YAML documents in one file (only one is allowed)")
-	} else if !errors.Is(err, io.EOF) {
-		return yamlError(b, err)
+	// One document: empty ones after it (a trailing ---) are ignored.
+	for {
+		var more yaml.Node
+		err := dec.Decode(&more)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return yamlError(b, err)
+		}
+		if !emptyYAMLDocument(&more) {
+			return b.errAt(Pos{Line: more.Line, Column: more.Column}, "several YAML documents in one file (only one is allowed)")
+		}
+	}
+	if slashes > 0 {
+		if n := restoreSlashes(&doc, placeholder, map[*yaml.Node]bool{}); n != slashes {
+			return b.errAt(b.pos(yamlSlashEscapes(b.data)[0]), "cannot tell whether \\/ is an escape here: write / in a double-quoted scalar, or quote the value")
+		}
 	}
 	y := &yamlBuilder{builder: b, active: map[*yaml.Node]bool{}}
 	top := &doc
@@ -87,6 +104,22 @@ func parseYAML(b *builder) error {
 		return nil
 	}
 	return b.errAt(Pos{top.Line, top.Column}, "the top level must be a mapping, not %s", y.kindName(top))
+}
+
+// emptyYAMLDocument reports whether a document holds nothing: no node, or
+// a plain null scalar with no text (what `---` alone leaves).
+func emptyYAMLDocument(d *yaml.Node) bool {
+	if d.Kind != yaml.DocumentNode {
+		return false
+	}
+	switch len(d.Content) {
+	case 0:
+		return true
+	case 1:
+		c := d.Content[0]
+		return c.Kind == yaml.ScalarNode && c.Value == "" && c.Style == 0 && c.Tag == "!!null" && c.Anchor == ""
+	}
+	return false
 }
 
 // yamlError turns an error of the YAML library into an *Error with the
