@@ -90,14 +90,18 @@ var bulkTable = &preflight.LedgerTable{
 	Entry: "approval of %q",
 	Twice: "two approvals for bulk input %q",
 	Fields: []preflight.LedgerField{
-		{Name: "digest", Check: func(d string) error {
-			if configdiff.CheckDigest(d) != nil || d == "absent" {
-				return errors.New("expected sha256:<64 hex digits>")
-			}
-			return nil
-		}},
+		{Name: "digest", Check: checkSHA256},
 		{Name: "rows", Kind: preflight.FieldInt},
 	},
+}
+
+// checkSHA256 checks an approval digest as read: "sha256:" and 64 hex
+// digits.
+func checkSHA256(d string) error {
+	if configdiff.CheckDigest(d) != nil || !strings.HasPrefix(d, "sha256:") {
+		return errors.New("expected sha256:<64 hex digits>")
+	}
+	return nil
 }
 
 // Load checks every [[bulk]] input and fills in its defaults; names must

@@ -13,6 +13,9 @@
 //   - schedules: every scheduled GitHub Actions workflow has a failure
 //     notice that reaches a team, and a weekly watcher checks that each one
 //     ran (the auth-cascade incident).
+//   - mcp: every MCP server pinned to exact content, its tool list
+//     approved by a person and bound to a digest, hidden instructions
+//     refused (the MCP-poisoning incident).
 //
 // A gate's rule GATE/NAME is the package variable ruleGateName (the rule
 // bulk/duplicate-key is ruleBulkDuplicateKey), and has two fixtures,
@@ -24,7 +27,7 @@ import "github.com/preflight-gate/preflight/preflight"
 
 // Gates returns every gate, in the order they run and report.
 func Gates() []preflight.Gate {
-	return []preflight.Gate{Configdiff{}, Bulk{}, Routes{}, Controls{}, Schedules{}}
+	return []preflight.Gate{Configdiff{}, Bulk{}, Routes{}, Controls{}, Schedules{}, MCP{}}
 }
 
 // Rules returns the metadata of every rule of every gate, in gate order.

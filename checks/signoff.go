@@ -25,7 +25,11 @@ type Signed struct {
 	Key     string             // the config key signed, or "" for a bulk approval
 	Change  string             // how the key differs, never a secret value
 	Preview *preflight.Preview // the preview a bulk approval covers
+	Mcp     *McpApproval       // the tool list an MCP approval covers
 	Warning string             // why check will not count it, if it will not
+	// Skipped says why --all signed nothing for something it found; no
+	// entry was recorded for it.
+	Skipped string
 }
 
 // signer is a gate that records ledger entries for `preflight signoff`:

@@ -209,3 +209,61 @@ func writeFile(t *testing.T, path, data string) {
 		t.Fatal(err)
 	}
 }
+
+// canaryMCP is a client config whose env, headers and args hold secrets
+// ("CANARY") in every form the mcp gate must recognise and never print.
+const canaryMCP = `{
+  "mcpServers": {
+    "gh": {
+      "command": "npx",
+      "args": ["-y", "--registry=https://user:CANARY-a1@registry.example.com", "@scope/server-gh"],
+      "env": {"GITHUB_PERSONAL_ACCESS_TOKEN": "CANARY-e1", "PLAIN": "ghp_CANARYabcdefghijklmnopqrstuvwxyz", "DB_PWD": "CANARY-e2",
+              "MIXED": "${HOME} sk_live_CANARY_abcdefghijkl", "JWT": "eyJhbGciOiJIUzI1NiJ9.eyJDQU5BUlki.CANARY"}
+    },
+    "dock": {
+      "command": "docker",
+      "args": ["run", "-e", "API_TOKEN=CANARY-a2", "-e", "X=glpat-CANARYabcdefghijklmno", "image:latest"]
+    },
+    "docs": {
+      "url": "http://user:CANARY-u1@docs.example.com/mcp?key=CANARY-u2",
+      "headers": {"Authorization": "Bearer CANARY-h1", "Cookie": "session=CANARY-h2", "X-Api-Key": "CANARY-h3", "X-Plain": "xoxb-CANARY-0123456789abc"}
+    }
+  }
+}`
+
+// TestSecretCanaryMCP runs every command and format over a bundle whose
+// MCP client config holds secrets in env, headers, args and the url; and
+// check and signoff over malformed configs, whose errors quote nothing.
+func TestSecretCanaryMCP(t *testing.T) {
+	bundle := func(t *testing.T, config string) string {
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "preflight.toml"), "version = 1\n[mcp]\ntools = \"tools\"\n")
+		writeFile(t, filepath.Join(dir, ".mcp.json"), config)
+		writeFile(t, filepath.Join(dir, "tools", "gh.json"), `{"tools": [{"name": "get", "description": "Gets a thing."}]}`)
+		return dir
+	}
+	canarySweep(t, bundle(t, canaryMCP), "a@example.com", 1)
+	for _, config := range []string{
+		`{"mcpServers": {"x": {"command": "npx", "env": {"TOKEN": CANARY}}}}`,
+		`{"mcpServers": {"x": {"command": "npx", "env": {"TOKEN": "CANARY" "x"}}}}`,
+		`{"mcpServers": {"x": {"command": "npx", "env": {"TOKEN": 1, "CANARY": 2}}}}`,
+		`{"mcpServers": {"CANARY x": {"command": "npx"}}}`,
+		`{"mcpServers": {"x": {"command": ["CANARY"]}}}`,
+	} {
+		dir := bundle(t, config)
+		for _, args := range [][]string{
+			{"check", dir, "--format", "json"},
+			{"check", dir, "--format", "github"},
+			{"signoff", dir, "--all", "--by", "a@example.com", "--reason", "r"},
+		} {
+			var stdout, stderr bytes.Buffer
+			code := run(args, strings.NewReader(""), &stdout, &stderr, func(string) string { return "" })
+			if code != 2 {
+				t.Errorf("preflight %s on %s: exit %d, want 2", strings.Join(args, " "), config, code)
+			}
+			if out := stdout.String() + stderr.String(); strings.Contains(out, "CANARY") {
+				t.Errorf("preflight %s on %s: the canary appears:\n%s", strings.Join(args, " "), config, out)
+			}
+		}
+	}
+}

@@ -14,7 +14,8 @@ import (
 
 type signoffFlags struct {
 	by, reason, expires string
-	keys, bulks, inputs []string
+	keys, bulks, mcps   []string
+	inputs              []string
 	all                 bool
 }
 
@@ -22,11 +23,12 @@ func newSignoffCmd(a *app) *cobra.Command {
 	var fl signoffFlags
 	cmd := &cobra.Command{
 		Use:   "signoff [DIR]",
-		Short: "Record sign-offs for the current differences / bulk inputs",
+		Short: "Record sign-offs for the current differences / bulk inputs / MCP tool lists",
 		Long: `signoff records, in the bundle's sign-off file, that a person has looked at
-the current values of config differences (--key) or the preview of a bulk
-input (--bulk) and approves them. Each entry is bound to the exact values:
-any later change voids it. Commit the file and get it reviewed.`,
+the current values of config differences (--key), the preview of a bulk
+input (--bulk) or the tool list of an MCP server (--mcp) and approves them.
+Each entry is bound to the exact values: any later change voids it. Commit
+the file and get it reviewed.`,
 		Args: atMostOneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.signoff(bundleDir(args), &fl)
@@ -37,7 +39,8 @@ any later change voids it. Commit the file and get it reviewed.`,
 	f.StringVar(&fl.reason, "reason", "", "why the difference or the run is right (required)")
 	f.StringArrayVar(&fl.keys, "key", nil, "sign the config differences matching `GLOB`, repeatable")
 	f.StringArrayVar(&fl.bulks, "bulk", nil, "approve the bulk input `NAME` as its preview shows it, repeatable")
-	f.BoolVar(&fl.all, "all", false, "sign every difference and bulk input that needs it and has no valid sign-off")
+	f.StringArrayVar(&fl.mcps, "mcp", nil, "approve the tool list of MCP server `NAME` as its snapshot holds it, repeatable")
+	f.BoolVar(&fl.all, "all", false, "sign every difference, bulk input and MCP tool list that needs it and has no valid sign-off")
 	f.StringArrayVar(&fl.inputs, "input", nil, "approve bulk input NAME as read from PATH, a file the pipeline produced (`NAME=PATH`), repeatable")
 	f.StringVar(&fl.expires, "expires", "", "when the sign-off lapses: an RFC 3339 `DATE` or timestamp (a date means 00:00 UTC)")
 	return cmd
@@ -65,10 +68,10 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 		return preflight.Usagef("--by is required: who signs (an email or code-host login)")
 	case strings.TrimSpace(fl.reason) == "":
 		return preflight.Usagef("--reason is required: why the difference or the run is right")
-	case !fl.all && len(fl.keys) == 0 && len(fl.bulks) == 0:
-		return preflight.Usagef("nothing named to sign: give --key GLOB, --bulk NAME or --all")
-	case fl.all && (len(fl.keys) > 0 || len(fl.bulks) > 0):
-		return preflight.Usagef("--all signs everything that needs it: give it without --key or --bulk")
+	case !fl.all && len(fl.keys) == 0 && len(fl.bulks) == 0 && len(fl.mcps) == 0:
+		return preflight.Usagef("nothing named to sign: give --key GLOB, --bulk NAME, --mcp NAME or --all")
+	case fl.all && (len(fl.keys) > 0 || len(fl.bulks) > 0 || len(fl.mcps) > 0):
+		return preflight.Usagef("--all signs everything that needs it: give it without --key, --bulk or --mcp")
 	}
 	expires, err := parseExpires(fl.expires)
 	if err != nil {
@@ -92,17 +95,28 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 	}
 	now := a.now().UTC().Truncate(time.Second)
 	done, err := checks.Sign(b, s, &checks.SignRequest{
-		By: fl.by, Reason: fl.reason, Names: map[string][]string{"key": fl.keys, "bulk": fl.bulks}, All: fl.all, Expires: expires,
+		By: fl.by, Reason: fl.reason, Names: map[string][]string{"key": fl.keys, "bulk": fl.bulks, "mcp": fl.mcps}, All: fl.all, Expires: expires,
 		Options: &preflight.Options{Now: now, Inputs: in, FailOn: preflight.SeverityError},
 	})
 	if err != nil {
 		return err
 	}
-	if len(done) == 0 {
-		fmt.Fprintln(a.stdout, "nothing to sign: every difference and bulk input is allowed or has a valid sign-off")
+	signed := 0
+	for _, d := range done {
+		if d.Skipped != "" {
+			fmt.Fprintf(a.stdout, "skipped %s\n", preflight.Escape(d.Skipped))
+			continue
+		}
+		signed++
+	}
+	if signed == 0 {
+		fmt.Fprintln(a.stdout, "nothing to sign: every difference, bulk input and MCP tool list is allowed or has a valid sign-off")
 		return nil
 	}
 	for _, d := range done {
+		if d.Skipped != "" {
+			continue
+		}
 		if d.Warning != "" {
 			fmt.Fprintf(a.stderr, "preflight: warning: %s: check will not count this sign-off\n", preflight.Escape(d.Warning))
 		}
@@ -111,11 +125,32 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 			fmt.Fprintf(a.stdout, "approved %s: %s as previewed above\n\n", preflight.Escape(d.Preview.Bulk), words.Plural(d.Preview.Rows, "data row"))
 			continue
 		}
+		if d.Mcp != nil {
+			a.writeMcpApproval(d.Mcp)
+			continue
+		}
 		fmt.Fprintf(a.stdout, "signed %s: %s\n", preflight.Escape(d.Key), preflight.Escape(d.Change))
 	}
 	if err := s.Write(path); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "wrote %s: %s by %s\ncommit it and get it reviewed: the sign-off counts only as much as that review\n", preflight.Escape(b.Display(b.Manifest.Signoff)), words.Plural(len(done), "sign-off"), preflight.Escape(fl.by))
+	fmt.Fprintf(a.stdout, "wrote %s: %s by %s\ncommit it and get it reviewed: the sign-off counts only as much as that review\n", preflight.Escape(b.Display(b.Manifest.Signoff)), words.Plural(signed, "sign-off"), preflight.Escape(fl.by))
 	return nil
+}
+
+// writeMcpApproval lists the tools an MCP approval covers, and says on
+// stderr how many errors check still reports for the server.
+func (a *app) writeMcpApproval(m *checks.McpApproval) {
+	fmt.Fprintf(a.stdout, "MCP server %s: %s in %s\n", preflight.Escape(m.Server), words.Plural(len(m.Tools), "tool"), preflight.Escape(m.Snapshot))
+	for _, t := range m.Tools {
+		if t.Summary == "" {
+			fmt.Fprintf(a.stdout, "  %s\n", preflight.Escape(t.Name))
+			continue
+		}
+		fmt.Fprintf(a.stdout, "  %s: %s\n", preflight.Escape(t.Name), preflight.Escape(t.Summary))
+	}
+	fmt.Fprintf(a.stdout, "approved %s: %s as listed above\n\n", preflight.Escape(m.Server), words.Plural(len(m.Tools), "tool"))
+	if m.Errors > 0 {
+		fmt.Fprintf(a.stderr, "preflight: MCP server %s still has %s: check fails until they are fixed (`preflight check` lists them)\n", preflight.Escape(m.Server), words.Plural(m.Errors, "error"))
+	}
 }

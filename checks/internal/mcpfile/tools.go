@@ -250,3 +250,37 @@ func collapse(s string) string {
 	}
 	return b.String()
 }
+
+// Visible returns s with every character that [Hidden] calls invisible or
+// control written as a Go escape (\u200b, \U000e0041), so that a person
+// sees it; everything else is kept.
+func Visible(s string) string {
+	clean := true
+	for _, r := range s {
+		if invisible(r) != "" || r == '\t' || r == '\n' || r == '\r' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case invisible(r) == "":
+			b.WriteRune(r)
+		case r > 0xFFFF:
+			fmt.Fprintf(&b, `\U%08x`, r)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+	}
+	return b.String()
+}

@@ -170,3 +170,17 @@ func FuzzReadTools(f *testing.F) {
 		}
 	})
 }
+
+func TestVisible(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain é ✓":                    "plain é ✓",
+		"a\u200bb":                     `a\u200bb`,
+		"tag\U000E0041":                `tag\U000e0041`,
+		"line\nnext\ttab\r":            `line\nnext\ttab\r`,
+		"esc\x1b[31m del\x7f c1\u0085": `esc\u001b[31m del\u007f c1\u0085`,
+	} {
+		if got := Visible(in); got != want {
+			t.Errorf("Visible(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
