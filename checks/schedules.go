@@ -129,6 +129,7 @@ type schedulesRun struct {
 	b        *preflight.Bundle
 	spec     *SchedulesSpec
 	judge    aliasJudge
+	secrets  configdiff.GlobSet // a notice address under a secret key is not shown
 	res      *preflight.Result
 	findings []preflight.Finding
 }
@@ -141,7 +142,7 @@ func (Schedules) Check(b *preflight.Bundle, s any, _ *preflight.Options) (*prefl
 		return nil, err
 	}
 	r := &schedulesRun{b: b, spec: spec, res: &preflight.Result{},
-		judge: aliasJudge{reg: reg, teams: b.Manifest.Teams, minMembers: *spec.MinMembers}}
+		judge: aliasJudge{reg: reg, teams: b.Manifest.Teams, minMembers: *spec.MinMembers}, secrets: SecretGlobs(b)}
 	files, err := r.workflowFiles()
 	if err != nil {
 		return nil, err
@@ -183,7 +184,7 @@ func (Schedules) Check(b *preflight.Bundle, s any, _ *preflight.Options) (*prefl
 		if watcher.scheduled() {
 			r.notice(watcher)
 		}
-		r.watcher(watcher, len(scheduled))
+		r.watcher(watcher)
 		r.item("watcher "+watcher.base(), watcher.rel, before)
 	case len(scheduled) > 0:
 		line, col := b.Pos("schedules")
@@ -263,7 +264,8 @@ func (r *schedulesRun) notice(w *workflow) {
 		return
 	}
 	for _, a := range noticeAddresses(jobs, steps) {
-		if v, msg := r.judge.judge(a.address, false, "the failure notice address of "+w.base(), "failure notices", "send the notice to"); v != aliasOK {
+		secret := a.node.Secret(r.secrets)
+		if v, msg := r.judge.judge(a.address, secret, "the failure notice address of "+w.base(), "failure notices", "send the notice to"); v != aliasOK {
 			r.report(ruleSchedulesNoticeNotTeam, w, a.node.ValuePos, "%s", msg)
 		}
 	}
@@ -311,30 +313,27 @@ func (w *workflow) missingNotice() string {
 }
 
 // watcher checks the watcher: scheduled, frequent enough, mailing a team.
-func (r *schedulesRun) watcher(w *workflow, others int) {
-	var p configdiff.Pos
-	if w.on != nil {
-		p = w.on.KeyPos
+func (r *schedulesRun) watcher(w *workflow) {
+	// Findings point at the watcher's on key; without one, at [schedules].
+	report := func(format string, args ...any) {
+		if w.on != nil {
+			r.report(ruleSchedulesNoWatcher, w, w.on.KeyPos, format, args...)
+			return
+		}
+		line, col := r.b.Pos("schedules")
+		r.findings = append(r.findings, ruleSchedulesNoWatcher.Finding(preflight.ManifestName, line, col, fmt.Sprintf(format, args...)))
 	}
 	name := "the watcher " + w.base()
+	maxGap := days(*r.spec.MaxGapDays)
 	if !w.scheduled() {
-		if w.on == nil {
-			line, col := r.b.Pos("schedules.watcher")
-			r.findings = append(r.findings, ruleSchedulesNoWatcher.Finding(preflight.ManifestName, line, col,
-				fmt.Sprintf("%s has no on: it never runs; add on: schedule with a cron line, at most %s apart", name, days(*r.spec.MaxGapDays))))
-		} else {
-			r.report(ruleSchedulesNoWatcher, w, p, "%s does not run on a schedule: add a schedule to its on, with runs at most %s apart, so it checks the scheduled workflows without anyone remembering to",
-				name, days(*r.spec.MaxGapDays))
-		}
+		report("%s does not run on a schedule: add on: schedule with a cron line, runs at most %s apart, so it checks the scheduled workflows without anyone remembering to", name, maxGap)
 	} else {
 		limit := time.Duration(*r.spec.MaxGapDays)*24*time.Hour + time.Hour // one hour for daylight saving
 		switch g := cron.LongestGap(w.entries...); {
 		case !g.Bounded:
-			r.report(ruleSchedulesNoWatcher, w, p, "%s runs fewer than twice in %d and the first run after it: expected runs at most %s apart (max_gap_days)",
-				name, cron.Year, days(*r.spec.MaxGapDays))
+			report("%s runs fewer than twice in %d and the first run after it: expected runs at most %s apart (max_gap_days)", name, cron.Year, maxGap)
 		case g.Longest > limit:
-			r.report(ruleSchedulesNoWatcher, w, p, "%s can go %s between runs: expected at most %s (max_gap_days), so a workflow that stopped is noticed within the week",
-				name, duration(g.Longest), days(*r.spec.MaxGapDays))
+			report("%s can go %s between runs: expected at most %s (max_gap_days), so a workflow that stopped is noticed within the week", name, duration(g.Longest), maxGap)
 		}
 	}
 	found := addresses(string(w.data))
@@ -344,7 +343,7 @@ func (r *schedulesRun) watcher(w *workflow, others int) {
 		}
 	}
 	if len(found) == 0 {
-		r.report(ruleSchedulesNoWatcher, w, p, "%s sends its summary to no address: mail it to a team alias of the registry with at least %s, so someone reads it",
+		report("%s sends its summary to no address: mail it to a team alias of the registry with at least %s, so someone reads it",
 			name, words.Plural(*r.spec.MinMembers, "member"))
 		return
 	}
@@ -353,7 +352,7 @@ func (r *schedulesRun) watcher(w *workflow, others int) {
 	if len(found) > 3 {
 		found = append(found[:3], "...")
 	}
-	r.report(ruleSchedulesNoWatcher, w, p, "%s mails no team alias: none of its addresses (%s) is a registered alias with at least %s; mail its summary to a team alias, so someone reads it",
+	report("%s mails no team alias: none of its addresses (%s) is a registered alias with at least %s; mail its summary to a team alias, so someone reads it",
 		name, strings.Join(found, ", "), words.Plural(*r.spec.MinMembers, "member"))
 }
 

@@ -220,6 +220,10 @@ func TestSchedulesMessages(t *testing.T) {
 			[]string{`the failure notice address of nightly-sync.yml is "maria@example.com", a person: a member of alias "data-oncall"; send the notice to the alias, data-oncall@example.com`}},
 		{"a small alias", map[string]string{"wf/nightly-sync.yml": scheduled("0 3 * * *", "SOLO@example.com")}, "wf/nightly-sync.yml:12:14",
 			[]string{`reaches alias "solo", which has 1 member (lee@example.com): expected at least 2`}},
+		{"a notice address under a secret key is not shown", map[string]string{"wf/nightly-sync.yml": strings.Replace(scheduled("0 3 * * *", "$TO"), "    if: failure()\n", "    if: failure()\n    env:\n      ALERT_TOKEN: maria@example.com\n", 1)},
+			"wf/nightly-sync.yml:12:20", []string{`the failure notice address of nightly-sync.yml is (secret), which is not a team alias in teams.toml`}},
+		{"a watcher without on", map[string]string{"wf/nightly-sync.yml": scheduled("0 3 * * *", "data-oncall@example.com"), "wf/weekly.yml": "jobs:\n  check:\n    steps: [{run: gh run list --workflow nightly-sync.yml | mail data-oncall@example.com}]\n"},
+			"preflight.toml:3:2", []string{"the watcher weekly.yml does not run on a schedule"}},
 		{"unwatched", map[string]string{"wf/nightly-sync.yml": scheduled("0 3 * * *", "data-oncall@example.com"), "wf/hourly.yml": scheduled("0 * * * *", "data-oncall@example.com")},
 			"wf/hourly.yml:2:3", []string{"hourly.yml runs on a schedule but the watcher weekly.yml does not name it, so nobody checks that it ran: add hourly.yml to the workflows the watcher checks"}},
 	}
@@ -246,7 +250,7 @@ func TestSchedulesWatcherMessages(t *testing.T) {
 		parts   []string
 	}{
 		{strings.Replace(watcherOf("0 7 * * 1", "data-oncall@example.com", "n.yml"), "  schedule:\n    - cron: '0 7 * * 1'\n", "  push:\n", 1), "",
-			[]string{"the watcher weekly.yml does not run on a schedule: add a schedule to its on, with runs at most 7 days apart"}},
+			[]string{"the watcher weekly.yml does not run on a schedule: add on: schedule with a cron line, runs at most 7 days apart"}},
 		{watcherOf("0 7 */14 * *", "data-oncall@example.com", "n.yml"), "",
 			[]string{"the watcher weekly.yml can go 14 days between runs: expected at most 7 days (max_gap_days)"}},
 		{watcherOf("0 7 * * 1", "data-oncall@example.com", "n.yml"), "max_gap_days = 3\n",

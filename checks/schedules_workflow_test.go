@@ -321,7 +321,9 @@ func TestReadWorkflowMalformed(t *testing.T) {
 }
 
 func FuzzReadWorkflow(f *testing.F) {
-	seeds, _ := filepath.Glob("testdata/schedules/*.yml")
+	seeds, _ := filepath.Glob("../testdata/rules/schedules/*/*/workflows/*.yml")
+	more, _ := filepath.Glob("../testdata/bundles/auth-cascade-schedules-fixed/.github/workflows/*.yml")
+	seeds = append(seeds, more...)
 	for _, s := range seeds {
 		if data, err := os.ReadFile(s); err == nil {
 			f.Add(data)
