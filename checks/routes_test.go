@@ -377,7 +377,7 @@ func TestRoutesErrors(t *testing.T) {
 				"teams.toml":     "[aliases.ops]\naddress = \"ops@example.com\"\nmembers = [\"ana\"]\n",
 				"c.yaml":         "a: 1\n",
 			},
-			want: `teams.toml:3:12: member "ana" of alias "ops" is not an email address`,
+			want: `teams.toml:3:12: a member of alias "ops" is not an email address`,
 		},
 	}
 	for _, tt := range tests {

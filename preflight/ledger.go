@@ -101,12 +101,13 @@ type Ledger struct {
 
 	tables  []*LedgerTable
 	entries map[string][]*Entry
+	byKey   map[string]map[string]*Entry // table -> key -> entry: lookups are map accesses
 }
 
 // NewLedger returns an empty ledger of the given tables, in the order they
 // are written.
 func NewLedger(file string, tables []*LedgerTable) *Ledger {
-	return &Ledger{File: file, tables: tables, entries: map[string][]*Entry{}}
+	return &Ledger{File: file, tables: tables, entries: map[string][]*Entry{}, byKey: map[string]map[string]*Entry{}}
 }
 
 // LoadLedger reads the sign-off file at path; a missing file is empty.
@@ -175,7 +176,7 @@ func ParseLedger(file string, data []byte, tables []*LedgerTable) (*Ledger, erro
 			if err := checkSigner(e.By, e.Reason); err != nil {
 				return nil, fail(at, "%s: %v", subject, err)
 			}
-			l.entries[t.Name] = append(l.entries[t.Name], e)
+			l.add(e)
 		}
 	}
 	return l, nil
@@ -274,22 +275,28 @@ func (l *Ledger) Entries(table string) []*Entry { return l.entries[table] }
 
 // Find returns the entry of a table with the given key, or nil.
 func (l *Ledger) Find(table, key string) *Entry {
-	for _, e := range l.entries[table] {
-		if e.Key == key {
-			return e
-		}
-	}
-	return nil
+	return l.byKey[table][key]
 }
 
 // Put adds an entry to its table, replacing the one with the same key.
 func (l *Ledger) Put(e *Entry) {
-	list := l.entries[e.Table]
-	if i := slices.IndexFunc(list, func(o *Entry) bool { return o.Key == e.Key }); i >= 0 {
-		list[i] = e
+	old := l.byKey[e.Table][e.Key]
+	if old == nil {
+		l.add(e)
 		return
 	}
-	l.entries[e.Table] = append(list, e)
+	list := l.entries[e.Table]
+	list[slices.Index(list, old)] = e
+	l.byKey[e.Table][e.Key] = e
+}
+
+// add appends an entry whose key its table does not hold yet.
+func (l *Ledger) add(e *Entry) {
+	l.entries[e.Table] = append(l.entries[e.Table], e)
+	if l.byKey[e.Table] == nil {
+		l.byKey[e.Table] = map[string]*Entry{}
+	}
+	l.byKey[e.Table][e.Key] = e
 }
 
 const signoffHeader = `# preflight sign-offs: written by ` + "`preflight signoff`" + `, reviewed in pull requests.
