@@ -35,7 +35,7 @@ func BenchmarkBulkBigFile(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := f.Format(io.Discard, r); err != nil {
+		if err := f.Format(io.Discard, preflight.Single(r)); err != nil {
 			b.Fatal(err)
 		}
 	}

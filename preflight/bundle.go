@@ -19,8 +19,10 @@ type Bundle struct {
 	Dir      string    // the folder as the user reaches it from the working directory
 	Manifest *Manifest // the common fields; each gate's section is its spec
 
-	root     string           // the folder's absolute path, symlinks resolved
+	folder   string           // the folder's absolute path, symlinks resolved
+	root     string           // the root every path must resolve inside: absolute, symlinks resolved
 	tree     *configdiff.Tree // the manifest, for positions
+	files    map[string]bool  // every file the bundle resolved (absolute), for --changed-since
 	gates    []Gate
 	specs    map[string]any // by gate name: what Load returned, for enabled gates
 	teams    *Registry
@@ -29,27 +31,59 @@ type Bundle struct {
 }
 
 // LoadBundle reads the manifest of the bundle in dir and loads it for the
-// gates, in order: it strictly decodes the common fields and each gate's
-// section (an unknown section or key is an *Error at its line), reads the
-// team registry when there is one, and hands each written section to its
-// gate's Load.
+// gates, with the root found as [FindRoot] does; see [Load].
 func LoadBundle(dir string, gates []Gate) (*Bundle, error) {
-	dir = displayDir(dir)
-	root, err := filepath.Abs(dir)
-	if err == nil {
-		root, err = filepath.EvalSymlinks(root)
+	return Load(dir, gates, LoadOptions{})
+}
+
+// LoadOptions are the settings of a load that do not come from the
+// manifest.
+type LoadOptions struct {
+	// Root is the folder every path the manifest names must resolve
+	// inside (--root); "" finds it with [FindRoot]. The bundle must lie
+	// inside it.
+	Root string
+}
+
+// Load reads the manifest of the bundle in dir and loads it for the gates,
+// in order: it strictly decodes the common fields and each gate's section
+// (an unknown section or key is an *Error at its line), reads the team
+// registry and the sign-off file when there are, and hands each written
+// section to its gate's Load. When loading fails after the manifest's
+// common fields were read, the bundle is returned with the error, for its
+// name.
+func Load(dir string, gates []Gate, o LoadOptions) (*Bundle, error) {
+	b, err := load(dir, gates, o)
+	if err != nil && (b == nil || b.Manifest == nil) {
+		return nil, err
 	}
+	return b, err
+}
+
+func load(dir string, gates []Gate, o LoadOptions) (*Bundle, error) {
+	dir = DisplayDir(dir)
+	folder, err := RealPath(dir)
 	if err != nil {
 		return nil, Errorf(dir, 0, 0, "cannot open bundle folder: %s", words.FileProblem(err))
 	}
-	if fi, err := os.Stat(root); err == nil && !fi.IsDir() {
+	if fi, err := os.Stat(folder); err == nil && !fi.IsDir() {
 		return nil, Errorf(dir, 0, 0, "not a folder: expected a bundle folder with a %s", ManifestName)
 	}
-	b := &Bundle{Dir: dir, root: root, gates: gates, specs: map[string]any{}}
+	root := FindRoot(folder)
+	if o.Root != "" {
+		if root, err = RealPath(o.Root); err != nil {
+			return nil, Errorf(o.Root, 0, 0, "--root: %s", words.FileProblem(err))
+		}
+		if !within(root, folder) {
+			return nil, Errorf(dir, 0, 0, "the bundle is not inside --root %s: expected a folder inside it", DisplayDir(o.Root))
+		}
+	}
+	b := &Bundle{Dir: dir, folder: folder, root: root, gates: gates, specs: map[string]any{}, files: map[string]bool{}}
 	file := b.Display(ManifestName)
-	data, err := readManifest(root, file)
+	b.files[filepath.Join(folder, ManifestName)] = true
+	data, err := readManifest(folder, root, file)
 	if err != nil {
-		if _, serr := os.Lstat(filepath.Join(root, ManifestName)); errors.Is(serr, fs.ErrNotExist) {
+		if _, serr := os.Lstat(filepath.Join(folder, ManifestName)); errors.Is(serr, fs.ErrNotExist) {
 			err.(*Error).Hint = "run `preflight init " + dir + "` to write a starter manifest"
 		}
 		return nil, err
@@ -60,13 +94,16 @@ func LoadBundle(dir string, gates []Gate) (*Bundle, error) {
 	}
 	b.Manifest, b.tree = m, tree
 	if m.Name == "" {
-		m.Name = filepath.Base(root)
+		m.Name = filepath.Base(folder)
 	}
 	if m.Signoff == "" {
 		m.Signoff = "preflight.signoff.toml"
 	}
+	if _, err := b.SignoffPath(); err != nil {
+		return b, err
+	}
 	if m.Teams == "" {
-		if _, err := os.Stat(filepath.Join(root, "teams.toml")); err == nil {
+		if _, err := os.Stat(filepath.Join(folder, "teams.toml")); err == nil {
 			m.Teams = "teams.toml"
 		}
 	}
@@ -76,11 +113,11 @@ func LoadBundle(dir string, gates []Gate) (*Bundle, error) {
 		// missing one is an error only where a gate needs it.
 		p, err := b.inside("teams", m.Teams)
 		if err != nil {
-			return nil, err
+			return b, err
 		}
 		if _, err := os.Stat(p); err == nil {
 			if _, err := b.Teams(); err != nil {
-				return nil, err
+				return b, err
 			}
 		}
 	}
@@ -89,7 +126,7 @@ func LoadBundle(dir string, gates []Gate) (*Bundle, error) {
 	// manifest that enables no gate is the first error of its bundle.
 	if slices.ContainsFunc(sections, func(s any) bool { return s != nil }) {
 		if _, err := b.Ledger(); err != nil {
-			return nil, err
+			return b, err
 		}
 	}
 	for i, g := range gates {
@@ -99,7 +136,7 @@ func LoadBundle(dir string, gates []Gate) (*Bundle, error) {
 		info := g.Info()
 		spec, err := g.Load(b, sections[i])
 		if err != nil {
-			return nil, err
+			return b, err
 		}
 		if spec != nil {
 			b.specs[info.Name] = spec
@@ -133,9 +170,9 @@ func (b *Bundle) CheckApprovers(key, alias string) error {
 	return nil
 }
 
-// displayDir cleans a bundle folder and makes it relative to the working
+// DisplayDir cleans a bundle folder and makes it relative to the working
 // directory when it lies inside it, so paths in reports match the repository.
-func displayDir(dir string) string {
+func DisplayDir(dir string) string {
 	dir = filepath.Clean(dir)
 	if !filepath.IsAbs(dir) {
 		return dir
@@ -199,16 +236,20 @@ func (b *Bundle) Path(key, rel string) (string, error) {
 	return p, nil
 }
 
-// inside resolves rel inside the bundle without requiring it to exist; a
-// missing file's folder must still resolve inside the bundle.
+// inside resolves rel, relative to the bundle, inside the root without
+// requiring it to exist; a missing file's folder must still resolve inside
+// the root. It records the file for [Bundle.Files].
 func (b *Bundle) inside(key, rel string) (string, error) {
 	if rel == "" {
 		return "", b.ManifestError(key, "%s is empty: expected a path inside the bundle", key)
 	}
-	if filepath.IsAbs(rel) || strings.HasPrefix(rel, "/") || !filepath.IsLocal(filepath.FromSlash(rel)) {
-		return "", b.ManifestError(key, "path %q leaves the bundle: expected a path relative to %s", rel, b.Dir)
+	p := filepath.Join(b.folder, filepath.FromSlash(rel))
+	if filepath.IsAbs(rel) || strings.HasPrefix(rel, "/") || strings.HasPrefix(rel, `\`) || filepath.VolumeName(rel) != "" || !within(b.root, p) {
+		if b.root == b.folder {
+			return "", b.ManifestError(key, "path %q leaves the bundle: expected a path relative to %s", rel, b.Dir)
+		}
+		return "", b.ManifestError(key, "path %q leaves %s: expected a path relative to the bundle that stays inside it", rel, b.scope())
 	}
-	p := filepath.Join(b.root, filepath.FromSlash(rel))
 	real, err := filepath.EvalSymlinks(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		// Check the deepest existing parent instead.
@@ -227,17 +268,112 @@ func (b *Bundle) inside(key, rel string) (string, error) {
 	} else if err != nil {
 		return "", b.ManifestError(key, "%s %q: %s", key, rel, words.FileProblem(err))
 	}
-	if r, err := filepath.Rel(b.root, real); err != nil || !filepath.IsLocal(r) {
-		return "", b.ManifestError(key, "path %q leaves the bundle through a symlink: expected a file inside %s", rel, b.Dir)
+	if !within(b.root, real) {
+		return "", b.ManifestError(key, "path %q leaves %s through a symlink: expected a file inside %s", rel, b.scope(), b.rootDisplay())
 	}
+	b.files[p] = true
+	b.files[real] = true
 	return p, nil
+}
+
+// scope names the root in messages: "the bundle" when the root is the
+// bundle folder itself, else "the root ROOT".
+func (b *Bundle) scope() string {
+	if b.root == b.folder {
+		return "the bundle"
+	}
+	return "the root " + b.rootDisplay()
+}
+
+// rootDisplay is the root as the user reaches it.
+func (b *Bundle) rootDisplay() string {
+	if b.root == b.folder {
+		return b.Dir
+	}
+	return DisplayDir(b.root)
+}
+
+// Root is the folder every path of the bundle resolves inside: absolute,
+// symlinks resolved (see [FindRoot]).
+func (b *Bundle) Root() string { return b.root }
+
+// RootRel turns a path relative to the root (such as
+// ".github/workflows/x.yml", where a gate looks by default) into the
+// bundle-relative form the manifest's paths take ("../../.github/...").
+func (b *Bundle) RootRel(rel string) string {
+	r, err := filepath.Rel(b.folder, filepath.Join(b.root, filepath.FromSlash(rel)))
+	if err != nil {
+		return Rel(rel)
+	}
+	return filepath.ToSlash(r)
+}
+
+// Track records a file the bundle reads other than through [Bundle.Path]
+// (an absolute path): `--changed-since` checks the bundle when it changed.
+func (b *Bundle) Track(path string) {
+	if path = filepath.Clean(path); filepath.IsAbs(path) {
+		b.files[path] = true
+		if real, err := filepath.EvalSymlinks(path); err == nil {
+			b.files[real] = true
+		}
+	}
+}
+
+// Files returns every file the bundle has resolved so far (the manifest,
+// the registry, the sign-off file, every file a gate read, matched or
+// looked for), absolute and sorted: a symlink under both its names.
+func (b *Bundle) Files() []string {
+	out := make([]string, 0, len(b.files))
+	for f := range b.files {
+		out = append(out, f)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// FindRoot returns the root of the bundle in folder (absolute, symlinks
+// resolved): the nearest folder, folder itself included, that holds a
+// .git entry (the top of its git work tree), or folder when there is none.
+func FindRoot(folder string) string {
+	if top, ok := GitTop(folder); ok {
+		return top
+	}
+	return folder
+}
+
+// GitTop returns the nearest folder, dir itself included, that holds a
+// .git entry (a folder, or the file of a linked work tree).
+func GitTop(dir string) (string, bool) {
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return d, true
+		}
+		if d == filepath.Dir(d) {
+			return "", false
+		}
+	}
+}
+
+// RealPath returns dir's absolute path with symlinks resolved.
+func RealPath(dir string) (string, error) {
+	p, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	return filepath.EvalSymlinks(p)
+}
+
+// within reports whether p is root or lies below it (both clean, absolute).
+func within(root, p string) bool {
+	r, err := filepath.Rel(root, p)
+	return err == nil && filepath.IsLocal(r) || r == "."
 }
 
 // Glob returns the paths a path pattern the manifest names under key
 // matches, bundle-relative, slash-separated and sorted. A pattern may use
 // *, ? and [...] within one segment (path.Match); one that matches nothing
 // is no error. A pattern without them is a plain path, which must exist.
-// The pattern and every match must resolve inside the bundle, as for Path.
+// The pattern and every match must resolve inside the root, as for Path.
 func (b *Bundle) Glob(key, pattern string) ([]string, error) {
 	if !strings.ContainsAny(pattern, "*?[") {
 		if _, err := b.Path(key, pattern); err != nil {
@@ -251,13 +387,13 @@ func (b *Bundle) Glob(key, pattern string) ([]string, error) {
 	if _, err := b.inside(key, pattern); err != nil {
 		return nil, err
 	}
-	matches, err := filepath.Glob(filepath.Join(b.root, filepath.FromSlash(pattern)))
+	matches, err := filepath.Glob(filepath.Join(b.folder, filepath.FromSlash(pattern)))
 	if err != nil {
 		return nil, b.ManifestError(key, "pattern %q is malformed: expected a path with *, ? or [...] within a segment", pattern)
 	}
 	out := make([]string, 0, len(matches))
 	for _, m := range matches {
-		rel, err := filepath.Rel(b.root, m)
+		rel, err := filepath.Rel(b.folder, m)
 		if err != nil {
 			return nil, b.ManifestError(key, "pattern %q: %v", pattern, err)
 		}

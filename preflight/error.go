@@ -57,6 +57,8 @@ func ExitCode(err error) int {
 		return ExitPassed
 	case errors.Is(err, ErrFailed):
 		return ExitFailed
+	case errors.Is(err, ErrCannotJudge):
+		return ExitCannot
 	case errors.As(err, &pe):
 		return ExitCannot
 	}

@@ -6,9 +6,9 @@ import (
 	"strings"
 )
 
-// Formatter renders a report in one output format.
+// Formatter renders a run, one bundle or several, in one output format.
 type Formatter interface {
-	Format(w io.Writer, r *Report) error
+	Format(w io.Writer, run *Run) error
 }
 
 // FormatOptions are what some formats need beyond the report.

@@ -109,16 +109,18 @@ type Execution struct {
 
 // Report is the outcome of a run, as every format renders it.
 type Report struct {
-	Schema   int       `json:"schema"`
-	Bundle   string    `json:"bundle"`
-	Passed   bool      `json:"passed"`
-	Findings []Finding `json:"findings"`
-	Previews []Preview `json:"previews"`
-	Dir      string    `json:"-"` // the bundle folder as the user named it
-	FailOn   Severity  `json:"-"`
-	Gates    []string  `json:"-"` // the gates that ran, in order
-	Rules    []Rule    `json:"-"` // the rules of the gates that ran
-	Items    []Item    `json:"-"`
+	Schema   int          `json:"schema"`
+	Bundle   string       `json:"bundle"`
+	Where    string       `json:"path,omitempty"` // the several-bundle form: the bundle folder as the user reaches it
+	Passed   bool         `json:"passed"`
+	Findings []Finding    `json:"findings"`
+	Previews []Preview    `json:"previews"`
+	Error    *ReportError `json:"error,omitempty"` // the bundle could not be judged
+	Dir      string       `json:"-"`               // the bundle folder as the user named it
+	FailOn   Severity     `json:"-"`
+	Gates    []string     `json:"-"` // the gates that ran, in order
+	Rules    []Rule       `json:"-"` // the rules of the gates that ran
+	Items    []Item       `json:"-"`
 }
 
 // Check runs every gate the manifest enables, in the order of the list the

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -26,12 +27,21 @@ type githubFormatter struct {
 // ghAnnotationLimit is how many annotations of each kind GitHub shows per step.
 const ghAnnotationLimit = 10
 
-func (g githubFormatter) Format(w io.Writer, r *Report) error {
+func (g githubFormatter) Format(w io.Writer, run *Run) error {
 	var b strings.Builder
-	for _, f := range r.Findings {
-		b.WriteString(ghCommand(r.Path(f.File), f))
+	errs, warns := 0, 0
+	for _, r := range run.Reports {
+		if e := r.Error; e != nil {
+			b.WriteString(ghErrorCommand(e))
+			errs++
+			continue
+		}
+		for _, f := range r.Findings {
+			b.WriteString(ghCommand(r.Path(f.File), f))
+		}
+		e, w := r.Count()
+		errs, warns = errs+e, warns+w
 	}
-	errs, warns := r.Count()
 	if errs > ghAnnotationLimit || warns > ghAnnotationLimit {
 		where := "run with --format json or --format markdown to see them all"
 		if g.stepSummary != "" {
@@ -47,7 +57,23 @@ func (g githubFormatter) Format(w io.Writer, r *Report) error {
 	if g.stepSummary == "" {
 		return nil
 	}
-	return appendStepSummary(g.stepSummary, r)
+	return appendStepSummary(g.stepSummary, run)
+}
+
+// ghErrorCommand is the annotation of a bundle that could not be judged.
+func ghErrorCommand(e *ReportError) string {
+	var props []string
+	if e.File != "" {
+		props = append(props, "file="+ghEscapeProperty(filepath.ToSlash(e.File)))
+		if e.Line > 0 {
+			props = append(props, "line="+strconv.Itoa(e.Line))
+			if e.Column > 0 {
+				props = append(props, "col="+strconv.Itoa(e.Column))
+			}
+		}
+	}
+	props = append(props, "title=preflight")
+	return "::error " + strings.Join(props, ",") + "::" + ghEscapeData("preflight could not judge: "+e.Message) + "\n"
 }
 
 // ghCommand is the workflow command for one finding.
@@ -68,10 +94,10 @@ func ghCommand(path string, f Finding) string {
 }
 
 // appendStepSummary appends the markdown report to the job summary file.
-func appendStepSummary(file string, r *Report) error {
+func appendStepSummary(file string, run *Run) error {
 	var buf bytes.Buffer
 	buf.WriteString("\n")
-	if err := (markdownFormatter{}).Format(&buf, r); err != nil {
+	if err := (markdownFormatter{}).Format(&buf, run); err != nil {
 		return err
 	}
 	fh, err := os.OpenFile(file, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)

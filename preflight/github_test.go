@@ -115,7 +115,7 @@ func TestGithubStepSummaryUnwritable(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	err = f.Format(&out, sampleReport())
+	err = f.Format(&out, Single(sampleReport()))
 	var pe *Error
 	if !errors.As(err, &pe) || pe.File != summary {
 		t.Fatalf("got %v (%T), want an *Error naming %s", err, err, summary)

@@ -143,15 +143,21 @@ var (
 	}
 )
 
-// render formats the report in the named format.
+// render formats the report, one bundle, in the named format.
 func render(t *testing.T, name string, o FormatOptions, r *Report) []byte {
+	t.Helper()
+	return renderRun(t, name, o, Single(r))
+}
+
+// renderRun formats the run in the named format.
+func renderRun(t *testing.T, name string, o FormatOptions, run *Run) []byte {
 	t.Helper()
 	f, err := NewFormatter(name, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := f.Format(&buf, r); err != nil {
+	if err := f.Format(&buf, run); err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
 	return buf.Bytes()

@@ -5,12 +5,32 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 )
 
-// jsonFormatter writes the report as the contract's JSON document.
+// jsonFormatter writes the report as the contract's JSON document; several
+// bundles as {"schema": 1, "passed": B, "bundles": [DOC, ...]}, each DOC
+// the one-bundle document plus "path".
 type jsonFormatter struct{}
 
-func (jsonFormatter) Format(w io.Writer, r *Report) error { return writeJSON(w, r) }
+func (jsonFormatter) Format(w io.Writer, run *Run) error {
+	if !run.Several {
+		return writeJSON(w, run.Reports[0])
+	}
+	doc := jsonRun{Schema: 1, Passed: run.Passed(), Bundles: []Report{}}
+	for _, r := range run.Reports {
+		d := *r
+		d.Where = filepath.ToSlash(r.Dir)
+		doc.Bundles = append(doc.Bundles, d)
+	}
+	return writeJSON(w, doc)
+}
+
+type jsonRun struct {
+	Schema  int      `json:"schema"`
+	Passed  bool     `json:"passed"`
+	Bundles []Report `json:"bundles"`
+}
 
 // writeJSON writes v as indented JSON, as the json and sarif formats do.
 // encoding/json escapes C0 controls and U+2028/U+2029; DEL and the C1

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 )
 
@@ -41,6 +42,7 @@ type junitCase struct {
 	File      string        `xml:"file,attr,omitempty"`
 	Line      int           `xml:"line,attr,omitempty"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	Error     *junitFailure `xml:"error,omitempty"`
 }
 
 type junitFailure struct {
@@ -49,20 +51,67 @@ type junitFailure struct {
 	Text    string `xml:",chardata"`
 }
 
-func (junitFormatter) Format(w io.Writer, r *Report) error {
+func (junitFormatter) Format(w io.Writer, run *Run) error {
+	out := junitSuites{Name: "preflight"}
+	if !run.Several {
+		out.Name = "preflight " + Escape(run.Reports[0].Bundle)
+	}
+	for _, r := range run.Reports {
+		prefix := ""
+		if run.Several {
+			prefix = r.Bundle + "/"
+		}
+		for _, s := range junitBundle(r, prefix) {
+			s.Tests = len(s.Cases)
+			out.Tests += s.Tests
+			out.Failures += s.Failures
+			out.Errors += s.Errors
+			out.Suites = append(out.Suites, *s)
+		}
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// junitBundle is one bundle's test suites, one per gate, named prefix +
+// gate; a bundle that could not be judged is one suite, prefix +
+// "preflight", whose one test case is the error.
+func junitBundle(r *Report, prefix string) []*junitSuite {
+	if e := r.Error; e != nil {
+		file := Escape(filepath.ToSlash(e.File))
+		return []*junitSuite{{Name: Escape(prefix) + "preflight", Errors: 1, Cases: []junitCase{{
+			Name:      "preflight " + location(file, e.Line, e.Column),
+			Classname: "preflight",
+			File:      file,
+			Line:      e.Line,
+			Error: &junitFailure{
+				Message: Escape(e.Message),
+				Type:    "preflight",
+				Text:    Escape(e.String()) + "\npreflight could not judge the bundle: the deployment must not ship until it can",
+			},
+		}}}}
+	}
 	rules := map[string]Rule{}
 	for _, rule := range r.Rules {
 		rules[rule.ID] = rule
 	}
 	failOn := failOnOf(r)
 	suites := map[string]*junitSuite{}
-	var order []string
+	var order []*junitSuite
 	suite := func(gate string) *junitSuite {
 		if s, ok := suites[gate]; ok {
 			return s
 		}
-		suites[gate] = &junitSuite{Name: gate, Cases: []junitCase{}}
-		order = append(order, gate)
+		suites[gate] = &junitSuite{Name: Escape(prefix) + gate, Cases: []junitCase{}}
+		order = append(order, suites[gate])
 		return suites[gate]
 	}
 	for _, g := range r.Gates {
@@ -73,7 +122,7 @@ func (junitFormatter) Format(w io.Writer, r *Report) error {
 		path := Escape(r.Path(f.File))
 		s.Cases = append(s.Cases, junitCase{
 			Name:      f.Rule + " " + location(path, f.Line, f.Column),
-			Classname: "preflight." + s.Name,
+			Classname: "preflight." + f.Gate(),
 			File:      path,
 			Line:      f.Line,
 			Failure: &junitFailure{
@@ -89,30 +138,13 @@ func (junitFormatter) Format(w io.Writer, r *Report) error {
 			continue
 		}
 		s := suite(it.Gate)
-		c := junitCase{Name: Escape(it.Name), Classname: "preflight." + s.Name}
+		c := junitCase{Name: Escape(it.Name), Classname: "preflight." + it.Gate}
 		if it.File != "" {
 			c.File = Escape(r.Path(it.File))
 		}
 		s.Cases = append(s.Cases, c)
 	}
-	out := junitSuites{Name: "preflight " + Escape(r.Bundle)}
-	for _, g := range order {
-		s := suites[g]
-		s.Tests = len(s.Cases)
-		out.Tests += s.Tests
-		out.Failures += s.Failures
-		out.Suites = append(out.Suites, *s)
-	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return order
 }
 
 func junitFailureText(f Finding, path string, rule Rule, failOn Severity) string {

@@ -3,6 +3,7 @@ package preflight
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -26,14 +27,89 @@ type markdownFormatter struct{}
 // summaries (1 MB). The json and sarif outputs carry every finding.
 const mdMaxRun = 100
 
-func (markdownFormatter) Format(w io.Writer, r *Report) error {
+// mdLevels are the heading levels of a bundle's parts: its gates, its
+// sections (previews, next steps) and the items in them.
+type mdLevels struct{ gate, section, item string }
+
+var (
+	mdSingle  = mdLevels{gate: "###", section: "##", item: "###"}
+	mdSeveral = mdLevels{gate: "####", section: "####", item: "#####"}
+)
+
+func (markdownFormatter) Format(w io.Writer, run *Run) error {
 	var b strings.Builder
-	mdVerdict(&b, r)
-	mdFindings(&b, r)
-	mdPreviews(&b, r)
-	mdNext(&b, r)
+	if !run.Several {
+		r := run.Reports[0]
+		if r.Error != nil {
+			fmt.Fprintf(&b, "## ⚠️ preflight could not judge: %s\n\n", mdLiteral(r.Bundle))
+			mdError(&b, r.Error)
+		} else {
+			mdVerdict(&b, r)
+			mdBundle(&b, r, mdSingle)
+		}
+	} else {
+		mdRun(&b, run)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// mdRun writes several bundles under one verdict, a section each.
+func mdRun(b *strings.Builder, run *Run) {
+	if run.Passed() {
+		fmt.Fprintf(b, "## ✅ preflight passed: %s\n\n", words.Plural(len(run.Reports), "bundle"))
+	} else {
+		fmt.Fprintf(b, "## ❌ preflight blocked the deployment: %s\n\n", words.Plural(len(run.Reports), "bundle"))
+	}
+	fmt.Fprintf(b, "**%s** (failing on %s).\n", run.summary(), failOnOf(&Report{FailOn: run.FailOn}))
+	if run.Note != "" {
+		fmt.Fprintf(b, "\n%s.\n", mdText(run.Note))
+	}
+	for _, r := range run.Reports {
+		where := " (" + mdCode(r.Dir, false) + ")"
+		errs, warns := r.Count()
+		switch {
+		case r.Error != nil:
+			fmt.Fprintf(b, "\n### ⚠️ %s%s: could not judge\n\n", mdLiteral(r.Bundle), where)
+			mdError(b, r.Error)
+			continue
+		case r.Passed:
+			fmt.Fprintf(b, "\n### ✅ %s%s: passed\n\n", mdLiteral(r.Bundle), where)
+		default:
+			fmt.Fprintf(b, "\n### ❌ %s%s: blocked\n\n", mdLiteral(r.Bundle), where)
+		}
+		counts := "no findings"
+		if errs+warns > 0 {
+			counts = words.Plural(errs, "error") + ", " + words.Plural(warns, "warning")
+		}
+		fmt.Fprintf(b, "**%s**; gates run: %s.\n", counts, mdGates(r))
+		mdBundle(b, r, mdSeveral)
+	}
+}
+
+// mdError says that a bundle could not be judged, and where.
+func mdError(b *strings.Builder, e *ReportError) {
+	where := ""
+	if e.File != "" {
+		where = mdCode(location(filepath.ToSlash(e.File), e.Line, e.Column), false) + ": "
+	}
+	fmt.Fprintf(b, "preflight could not judge this bundle: %s%s. The deployment must not ship until it can: fix this and run again.\n", where, mdLiteral(e.Message))
+}
+
+// mdBundle writes a bundle's findings by gate, its previews and what to
+// do next.
+func mdBundle(b *strings.Builder, r *Report, lv mdLevels) {
+	mdFindings(b, r, lv)
+	mdPreviews(b, r, lv)
+	mdNext(b, r, lv)
+}
+
+func mdGates(r *Report) string {
+	gates := make([]string, len(r.Gates))
+	for i, g := range r.Gates {
+		gates[i] = mdLiteral(g)
+	}
+	return strings.Join(gates, ", ")
 }
 
 func mdVerdict(b *strings.Builder, r *Report) {
@@ -52,14 +128,10 @@ func mdVerdict(b *strings.Builder, r *Report) {
 	if r.Dir != "" && r.Dir != "." {
 		where = " in " + mdCode(r.Dir, false)
 	}
-	gates := make([]string, len(r.Gates))
-	for i, g := range r.Gates {
-		gates[i] = mdLiteral(g)
-	}
-	fmt.Fprintf(b, "**%s** (failing on %s)%s; gates run: %s.\n", counts, failOn, where, strings.Join(gates, ", "))
+	fmt.Fprintf(b, "**%s** (failing on %s)%s; gates run: %s.\n", counts, failOn, where, mdGates(r))
 }
 
-func mdFindings(b *strings.Builder, r *Report) {
+func mdFindings(b *strings.Builder, r *Report, lv mdLevels) {
 	gates := slices.Clone(r.Gates)
 	for _, f := range r.Findings {
 		if !slices.Contains(gates, f.Gate()) {
@@ -80,9 +152,9 @@ func mdFindings(b *strings.Builder, r *Report) {
 			}
 		}
 		if len(fs) == 0 {
-			fmt.Fprintf(b, "\n### ✅ %s: no findings\n", mdLiteral(g))
+			fmt.Fprintf(b, "\n%s ✅ %s: no findings\n", lv.gate, mdLiteral(g))
 		} else {
-			fmt.Fprintf(b, "\n### %s: %s\n\n", mdLiteral(g), words.Plural(len(fs), "finding"))
+			fmt.Fprintf(b, "\n%s %s: %s\n\n", lv.gate, mdLiteral(g), words.Plural(len(fs), "finding"))
 			mdTable(b, r, fs)
 		}
 		if len(passing) > 0 {
@@ -120,13 +192,13 @@ func mdTable(b *strings.Builder, r *Report, fs []Finding) {
 	}
 }
 
-func mdPreviews(b *strings.Builder, r *Report) {
+func mdPreviews(b *strings.Builder, r *Report, lv mdLevels) {
 	if len(r.Previews) == 0 {
 		return
 	}
-	b.WriteString("\n## Bulk previews\n")
+	fmt.Fprintf(b, "\n%s Bulk previews\n", lv.section)
 	for _, p := range r.Previews {
-		fmt.Fprintf(b, "\n### %s", mdCode(p.Bulk, false))
+		fmt.Fprintf(b, "\n%s %s", lv.item, mdCode(p.Bulk, false))
 		if p.File != "" {
 			fmt.Fprintf(b, " (%s)", mdCode(r.Path(p.File), false))
 		}
@@ -191,11 +263,11 @@ func mdFieldNames(es []Execution) []string {
 	return names
 }
 
-func mdNext(b *strings.Builder, r *Report) {
+func mdNext(b *strings.Builder, r *Report, lv mdLevels) {
 	if len(r.Findings) == 0 {
 		return
 	}
-	b.WriteString("\n## What to do next\n\n")
+	fmt.Fprintf(b, "\n%s What to do next\n\n", lv.section)
 	dir := ""
 	if r.Dir != "" && r.Dir != "." {
 		dir = " " + words.ShellQuote(r.Dir)

@@ -154,16 +154,18 @@ func (b *Bundle) fileError(key, rel string, err error) *Error {
 }
 
 // readManifest reads the manifest of the bundle whose folder, symlinks
-// resolved, is root: a regular file of at most [MaxFileSize] bytes that,
+// resolved, is folder: a regular file of at most [MaxFileSize] bytes that,
 // when it is a symlink, resolves inside the root. file names it in
 // messages.
-func readManifest(root, file string) ([]byte, error) {
-	p := filepath.Join(root, ManifestName)
+func readManifest(folder, root, file string) ([]byte, error) {
+	p := filepath.Join(folder, ManifestName)
 	real, err := filepath.EvalSymlinks(p)
-	if err == nil {
-		if r, err := filepath.Rel(root, real); err != nil || !filepath.IsLocal(r) {
-			return nil, Errorf(file, 0, 0, "cannot read manifest: it is a symlink that leaves the bundle: expected a file inside it")
+	if err == nil && !within(root, real) {
+		what := "the bundle"
+		if root != folder {
+			what = "the root"
 		}
+		return nil, Errorf(file, 0, 0, "cannot read manifest: it is a symlink that leaves %s: expected a file inside it", what)
 	}
 	data, err := ReadRegular(p, MaxFileSize)
 	if err != nil {

@@ -62,9 +62,23 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool       sarifTool     `json:"tool"`
-	ColumnKind string        `json:"columnKind"`
-	Results    []sarifResult `json:"results"`
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations"`
+	ColumnKind  string            `json:"columnKind"`
+	Results     []sarifResult     `json:"results"`
+}
+
+// sarifInvocation says whether the run could judge every bundle; a bundle
+// that could not be judged is a notification.
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level     string          `json:"level"`
+	Message   sarifText       `json:"message"`
+	Locations []sarifLocation `json:"locations,omitempty"`
 }
 
 type sarifTool struct {
@@ -126,66 +140,92 @@ type sarifRegion struct {
 	StartColumn int `json:"startColumn,omitempty"`
 }
 
-func (s sarifFormatter) Format(w io.Writer, r *Report) error {
-	run := sarifRun{
+func (s sarifFormatter) Format(w io.Writer, run *Run) error {
+	out := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
 			Name:           "preflight",
 			Version:        s.version,
 			InformationURI: sarifInfoURI,
 			Rules:          []sarifRule{},
 		}},
-		ColumnKind: "unicodeCodePoints",
-		Results:    []sarifResult{},
+		Invocations: []sarifInvocation{{ExecutionSuccessful: true}},
+		ColumnKind:  "unicodeCodePoints",
+		Results:     []sarifResult{},
 	}
 	index := map[string]int{}
 	addRule := func(rule Rule) int {
 		if i, ok := index[rule.ID]; ok {
 			return i
 		}
-		index[rule.ID] = len(run.Tool.Driver.Rules)
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(rule))
+		index[rule.ID] = len(out.Tool.Driver.Rules)
+		out.Tool.Driver.Rules = append(out.Tool.Driver.Rules, sarifRuleOf(rule))
 		return index[rule.ID]
 	}
-	for _, rule := range r.Rules {
+	for _, rule := range run.Rules() {
 		addRule(rule)
 	}
 	seen := map[string]int{}
-	for _, f := range r.Findings {
-		// A rule the report does not describe still gets an entry, so
-		// ruleIndex always points at one.
-		i := addRule(Rule{ID: f.Rule, Severity: f.Severity})
-		path := r.Path(f.File)
-		hash := sarifFingerprint(f, path)
-		seen[hash]++
-		res := sarifResult{
-			RuleID:    f.Rule,
-			RuleIndex: i,
-			Level:     sarifLevel(f.Severity),
-			Message:   sarifText{Text: f.Message},
-			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
-				ArtifactLocation: sarifArtifact{URI: sarifURI(path)},
-			}}},
-			PartialFingerprints: map[string]string{sarifFingerprintKey: hash + ":" + strconv.Itoa(seen[hash])},
-		}
-		if f.Line > 0 {
-			reg := &sarifRegion{StartLine: f.Line}
-			if f.Column > 0 {
-				reg.StartColumn = f.Column
+	for _, r := range run.Reports {
+		if e := r.Error; e != nil {
+			n := sarifNotification{Level: "error", Message: sarifText{Text: e.Message}}
+			if e.File != "" {
+				n.Locations = []sarifLocation{{PhysicalLocation: sarifPhysical{
+					ArtifactLocation: sarifArtifact{URI: sarifURI(filepath.ToSlash(e.File))},
+					Region:           sarifRegionOf(e.Line, e.Column),
+				}}}
 			}
-			res.Locations[0].PhysicalLocation.Region = reg
+			inv := &out.Invocations[0]
+			inv.ExecutionSuccessful = false
+			inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
+			continue
 		}
-		if f.Key != "" || f.Subject.Kind != "" {
-			res.Properties = map[string]string{}
-			if f.Key != "" {
-				res.Properties["key"] = f.Key
+		for _, f := range r.Findings {
+			// A rule the report does not describe still gets an entry, so
+			// ruleIndex always points at one.
+			i := addRule(Rule{ID: f.Rule, Severity: f.Severity})
+			path := r.Path(f.File)
+			hash := sarifFingerprint(f, path)
+			seen[hash]++
+			res := sarifResult{
+				RuleID:    f.Rule,
+				RuleIndex: i,
+				Level:     sarifLevel(f.Severity),
+				Message:   sarifText{Text: f.Message},
+				Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
+					ArtifactLocation: sarifArtifact{URI: sarifURI(path)},
+					Region:           sarifRegionOf(f.Line, f.Column),
+				}}},
+				PartialFingerprints: map[string]string{sarifFingerprintKey: hash + ":" + strconv.Itoa(seen[hash])},
 			}
-			if f.Subject.Kind != "" {
-				res.Properties[f.Subject.Kind] = f.Subject.Name
+			if f.Key != "" || f.Subject.Kind != "" || run.Several {
+				res.Properties = map[string]string{}
+				if f.Key != "" {
+					res.Properties["key"] = f.Key
+				}
+				if f.Subject.Kind != "" {
+					res.Properties[f.Subject.Kind] = f.Subject.Name
+				}
+				if run.Several {
+					res.Properties["bundle"] = r.Bundle
+				}
 			}
+			out.Results = append(out.Results, res)
 		}
-		run.Results = append(run.Results, res)
 	}
-	return writeJSON(w, sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []sarifRun{run}})
+	return writeJSON(w, sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []sarifRun{out}})
+}
+
+// sarifRegionOf is the region of a 1-based position; nil when the line is
+// unknown (a whole-file finding).
+func sarifRegionOf(line, col int) *sarifRegion {
+	if line <= 0 {
+		return nil
+	}
+	reg := &sarifRegion{StartLine: line}
+	if col > 0 {
+		reg.StartColumn = col
+	}
+	return reg
 }
 
 func sarifRuleOf(rule Rule) sarifRule {

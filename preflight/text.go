@@ -26,8 +26,45 @@ func (t *textFormatter) paint(code, s string) string {
 	return "\x1b[" + code + "m" + s + "\x1b[0m"
 }
 
-func (t *textFormatter) Format(w io.Writer, r *Report) error {
+func (t *textFormatter) Format(w io.Writer, run *Run) error {
 	var b strings.Builder
+	if !run.Several {
+		t.bundle(&b, run.Reports[0], false)
+	} else {
+		if run.Note != "" {
+			fmt.Fprintf(&b, "%s\n", Escape(run.Note))
+		}
+		for i, r := range run.Reports {
+			if i > 0 || run.Note != "" {
+				b.WriteString("\n")
+			}
+			fmt.Fprintf(&b, "%s\n", t.paint("1", "== "+Escape(r.Dir)))
+			t.bundle(&b, r, true)
+		}
+		verdict := t.paint("1;32", "PASS")
+		if !run.Passed() {
+			verdict = t.paint("1;31", "FAIL")
+		}
+		fmt.Fprintf(&b, "\n%s %s", verdict, run.summary())
+		if !run.Passed() {
+			b.WriteString(": the deployment must not ship")
+		}
+		b.WriteString("\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// bundle writes one bundle's findings, previews and verdict line; a bundle
+// that could not be judged is its error line (several: and a verdict).
+func (t *textFormatter) bundle(b *strings.Builder, r *Report, several bool) {
+	if r.Error != nil {
+		fmt.Fprintf(b, "%s\n", Escape(r.Error.String()))
+		if several {
+			fmt.Fprintf(b, "%s %s: preflight could not judge this bundle: the deployment must not ship\n", t.paint("1;31", "ERROR"), Escape(r.Bundle))
+		}
+		return
+	}
 	for i := 0; i < len(r.Findings); {
 		file := r.Findings[i].File
 		if i > 0 {
@@ -50,29 +87,29 @@ func (t *textFormatter) Format(w io.Writer, r *Report) error {
 			if f.Severity == SeverityWarning {
 				sev = t.paint("33", "warning")
 			}
-			fmt.Fprintf(&b, "%s: %s: %s %s\n", t.paint("1", Escape(location(r.Path(f.File), f.Line, f.Column))), sev, Escape(f.Message), t.paint("2", "["+Escape(f.Rule)+"]"))
+			fmt.Fprintf(b, "%s: %s: %s %s\n", t.paint("1", Escape(location(r.Path(f.File), f.Line, f.Column))), sev, Escape(f.Message), t.paint("2", "["+Escape(f.Rule)+"]"))
 		}
 		for _, rule := range order {
-			fmt.Fprintf(&b, "%s: ... and %d more %s findings (every one is in --format json)\n", Escape(r.Path(file)), folded[rule], Escape(rule))
+			fmt.Fprintf(b, "%s: ... and %d more %s findings (every one is in --format json)\n", Escape(r.Path(file)), folded[rule], Escape(rule))
 		}
 	}
 	for _, p := range r.Previews {
 		b.WriteString("\n")
-		p.WriteText(&b)
+		p.WriteText(b)
 	}
 	errs, warns := r.Count()
-	b.WriteString("\n")
+	if !several || len(r.Findings)+len(r.Previews) > 0 {
+		b.WriteString("\n")
+	}
 	verdict := t.paint("1;32", "PASS")
 	if !r.Passed {
 		verdict = t.paint("1;31", "FAIL")
 	}
-	fmt.Fprintf(&b, "%s %s: %s, %s (%s)", verdict, Escape(r.Bundle), words.Plural(errs, "error"), words.Plural(warns, "warning"), strings.Join(r.Gates, ", "))
+	fmt.Fprintf(b, "%s %s: %s, %s (%s)", verdict, Escape(r.Bundle), words.Plural(errs, "error"), words.Plural(warns, "warning"), strings.Join(r.Gates, ", "))
 	if !r.Passed {
-		fmt.Fprintf(&b, ": the deployment must not ship")
+		fmt.Fprintf(b, ": the deployment must not ship")
 	}
 	b.WriteString("\n")
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 // location renders file:line:col, leaving out what is unknown.

@@ -166,7 +166,7 @@ func (t outputTarget) same(o outputTarget) bool {
 // write renders the report in every requested format. A file is opened
 // only now, after the run: a bundle that cannot be read leaves existing
 // outputs as they were.
-func (outs outputs) write(r *preflight.Report, stdout io.Writer) error {
+func (outs outputs) write(r *preflight.Run, stdout io.Writer) error {
 	for _, o := range outs {
 		if o.file == "" {
 			if err := o.formatter.Format(stdout, r); err != nil {

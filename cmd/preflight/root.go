@@ -62,7 +62,9 @@ func runGates(gates []preflight.Gate, args []string, stdin io.Reader, stdout, st
 		// whatever the command found.
 		err = writeError(stdoutName, out.err)
 	}
-	if err == nil || errors.Is(err, preflight.ErrFailed) {
+	if err == nil || errors.Is(err, preflight.ErrFailed) || errors.Is(err, preflight.ErrCannotJudge) {
+		// The report, and stderr for a bundle that could not be
+		// judged, already say why.
 		return preflight.ExitCode(err)
 	}
 	// Messages may name what came from an input (a path, a key): one
@@ -75,9 +77,20 @@ func runGates(gates []preflight.Gate, args []string, stdin io.Reader, stdout, st
 	return preflight.ExitCode(err)
 }
 
-// load loads the bundle in dir for the app's gates.
-func (a *app) load(dir string) (*preflight.Bundle, error) {
-	return preflight.LoadBundle(dir, a.gates)
+// load loads the bundle in dir for the app's gates, with the --root
+// given ("" finds it).
+func (a *app) load(dir, root string) (*preflight.Bundle, error) {
+	if root != "" {
+		if err := preflight.CheckRoot(root, []string{dir}); err != nil {
+			return nil, err
+		}
+	}
+	return preflight.Load(dir, a.gates, preflight.LoadOptions{Root: root})
+}
+
+// addRootFlag adds --root.
+func addRootFlag(cmd *cobra.Command, root *string) {
+	cmd.Flags().StringVar(root, "root", "", "the folder every path of a bundle must stay inside (`DIR`; default: the top of its git work tree, else the bundle)")
 }
 
 // rules returns the metadata of every rule of the app's gates, in order.

@@ -42,6 +42,7 @@ func TestScript(t *testing.T) {
 		RequireUniqueNames:  true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("BUNDLES", bundles)
+			env.Setenv("MONOREPO", filepath.Join(filepath.Dir(bundles), "monorepo"))
 			// Sign-off times and expiry are judged against a pinned clock.
 			env.Setenv("PREFLIGHT_NOW", "2026-11-27T12:00:00Z")
 			env.Setenv("NO_COLOR", "1")

@@ -14,6 +14,7 @@ import (
 
 type signoffFlags struct {
 	by, reason, expires string
+	root                string
 	keys, bulks, mcps   []string
 	inputs              []string
 	all                 bool
@@ -42,6 +43,7 @@ the file and get it reviewed.`,
 	f.StringArrayVar(&fl.mcps, "mcp", nil, "approve the tool list of MCP server `NAME` as its snapshot holds it, repeatable")
 	f.BoolVar(&fl.all, "all", false, "sign every difference, bulk input and MCP tool list that needs it and has no valid sign-off")
 	f.StringArrayVar(&fl.inputs, "input", nil, "approve bulk input NAME as read from PATH, a file the pipeline produced (`NAME=PATH`), repeatable")
+	addRootFlag(cmd, &fl.root)
 	f.StringVar(&fl.expires, "expires", "", "when the sign-off lapses: an RFC 3339 `DATE` or timestamp (a date means 00:00 UTC)")
 	return cmd
 }
@@ -77,14 +79,15 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 	if err != nil {
 		return err
 	}
-	in, err := parseInputs(fl.inputs)
+	flags, err := parseInputs(fl.inputs)
 	if err != nil {
 		return err
 	}
-	b, err := a.load(dir)
+	b, err := a.load(dir, fl.root)
 	if err != nil {
 		return err
 	}
+	in := inputMap(flags, b.Name())
 	s, err := b.Ledger()
 	if err != nil {
 		return err

@@ -1,0 +1,97 @@
+package preflight
+
+import (
+	"bytes"
+	"errors"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// Changes are the files of git work trees that differ from a ref, for
+// `check --changed-since REF`: git is asked, never imitated, once per
+// work tree, in the work tree's top:
+//
+//	git -C TOP diff --name-only -z --no-renames REF --
+//	git -C TOP ls-files -z --others --exclude-standard
+//
+// so a bundle counts as changed when one of its files differs between REF
+// and the work tree (deleted files included), or is new and not ignored.
+type Changes struct {
+	Ref  string
+	tops map[string]map[string]bool // work tree top -> changed files, absolute
+}
+
+// NewChanges prepares the changes since ref. A ref that starts with "-"
+// is an *Error: git would read it as an option.
+func NewChanges(ref string) (*Changes, error) {
+	if ref == "" || strings.HasPrefix(ref, "-") {
+		return nil, Usagef("--changed-since %q: expected a git revision (a branch, a tag, a commit), not an option", ref)
+	}
+	return &Changes{Ref: ref, tops: map[string]map[string]bool{}}, nil
+}
+
+// Touch reports whether one of the files the bundle resolved (see
+// [Bundle.Files]) changed since the ref. Outside a git work tree, without
+// git, or with a ref git does not know, it is an *Error.
+func (c *Changes) Touch(b *Bundle) (bool, error) {
+	top, ok := GitTop(b.folder)
+	if !ok {
+		return false, &Error{Msg: "--changed-since: " + b.Dir + " is not in a git work tree", Hint: "run it inside a git repository, or check the bundles without --changed-since"}
+	}
+	changed, ok := c.tops[top]
+	if !ok {
+		var err error
+		if changed, err = c.ask(top); err != nil {
+			return false, err
+		}
+		c.tops[top] = changed
+	}
+	for _, f := range b.Files() {
+		if changed[f] {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// ask runs git in top and returns the changed and the new files.
+func (c *Changes) ask(top string) (map[string]bool, error) {
+	changed := map[string]bool{}
+	for _, args := range [][]string{
+		{"-C", top, "diff", "--name-only", "-z", "--no-renames", c.Ref, "--"},
+		{"-C", top, "ls-files", "-z", "--others", "--exclude-standard"},
+	} {
+		out, err := git(args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range strings.Split(string(out), "\x00") {
+			if name != "" {
+				changed[filepath.Join(top, filepath.FromSlash(name))] = true
+			}
+		}
+	}
+	return changed, nil
+}
+
+// git runs git and returns its output; a failure is an *Error with git's
+// own first line of complaint.
+func git(args ...string) ([]byte, error) {
+	cmd := exec.Command("git", args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err == nil {
+		return out, nil
+	}
+	what := "git " + args[2]
+	if errors.Is(err, exec.ErrNotFound) {
+		return nil, &Error{Msg: "--changed-since needs git, and git is not installed or not on PATH"}
+	}
+	why, _, _ := strings.Cut(strings.TrimSpace(stderr.String()), "\n")
+	if why == "" {
+		why = err.Error()
+	}
+	return nil, &Error{Msg: "--changed-since: " + what + " failed: " + strings.TrimPrefix(why, "fatal: ")}
+}
