@@ -141,3 +141,35 @@ func TestBase(t *testing.T) {
 		}
 	}
 }
+
+// FuzzJudge judges any command line (arguments separated by NUL bytes):
+// it never panics, and what it reports lies in the arguments it was given.
+func FuzzJudge(f *testing.F) {
+	for _, s := range []string{
+		"npx\x00-y\x00@modelcontextprotocol/server-github",
+		"npx\x00-y\x00some-server@1.2.3-rc.1+b",
+		"cmd\x00/c\x00npx\x00--package=x@latest\x00--\x00y",
+		"uvx\x00--from\x00mcp-server-fetch==1.0\x00mcp-server-fetch",
+		"uv\x00tool\x00run\x00--with\x00a\x00b@*",
+		"docker\x00run\x00-i\x00--rm\x00ghcr.io/x/y@sha256:" + strings.Repeat("a", 64),
+		"C:\\bin\\NPX.CMD\x00pkg",
+		"pnpm\x00dlx\x00",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		words := strings.Split(line, "\x00")
+		args := words[1:]
+		v := Judge(words[0], args)
+		if v.Arg < -1 || v.Arg >= len(args) {
+			t.Fatalf("Judge(%q, %q): Arg %d out of range", words[0], args, v.Arg)
+		}
+		if v.Arg >= 0 && !strings.Contains(args[v.Arg], v.Package) {
+			t.Fatalf("Judge(%q, %q): package %q is not in argument %d", words[0], args, v.Package, v.Arg)
+		}
+		if v.Shown < 0 || v.Shown > len(args) {
+			t.Fatalf("Judge(%q, %q): shows %d arguments of %d", words[0], args, v.Shown, len(args))
+		}
+		_ = Base(words[0])
+	})
+}
