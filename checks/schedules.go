@@ -147,18 +147,15 @@ func (Schedules) Check(b *preflight.Bundle, s any, _ *preflight.Options) (*prefl
 	if err != nil {
 		return nil, err
 	}
-	var watcher *workflow
+	// The workflows first, then the watcher, as the manifest lists them.
 	watcherRel := ""
 	if spec.Watcher != "" {
 		watcherRel = preflight.Rel(spec.Watcher)
-		if watcher, err = r.read("schedules.watcher", watcherRel); err != nil {
-			return nil, err
-		}
 	}
 	var scheduled []*workflow
 	for _, f := range files {
 		if f.rel == watcherRel {
-			continue
+			continue // read as the watcher
 		}
 		w, err := r.read(f.key, f.rel)
 		if err != nil {
@@ -166,6 +163,12 @@ func (Schedules) Check(b *preflight.Bundle, s any, _ *preflight.Options) (*prefl
 		}
 		if w.scheduled() {
 			scheduled = append(scheduled, w)
+		}
+	}
+	var watcher *workflow
+	if watcherRel != "" {
+		if watcher, err = r.read("schedules.watcher", watcherRel); err != nil {
+			return nil, err
 		}
 	}
 	for _, w := range scheduled {

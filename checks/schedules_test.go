@@ -360,3 +360,18 @@ func TestDefaultWorkflows(t *testing.T) {
 		"preflight.toml:2:2 schedules/no-watcher",
 	})
 }
+
+// BenchmarkSchedules checks the fixed auth-cascade bundle: 14 scheduled
+// workflows, one reusable one and the watcher.
+func BenchmarkSchedules(b *testing.B) {
+	for b.Loop() {
+		bundle, err := LoadBundle("../testdata/bundles/auth-cascade-schedules-fixed")
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := Schedules{}.Check(bundle, bundle.Spec("schedules"), &preflight.Options{})
+		if err != nil || len(res.Findings) != 0 {
+			b.Fatalf("%v %v", err, res)
+		}
+	}
+}
