@@ -41,6 +41,7 @@ type Starter struct {
 	OtherPairs []Pair // further pairs: one manifest compares one pair
 	Bulk       []Bulk // one per CSV file
 	Routes     []Routes
+	Controls   *Controls  // caps, budgets and alert thresholds found, or nil
 	Schedules  *Schedules // scheduled GitHub Actions workflows, or nil
 	Notes      []string   // what was noticed but not guessed
 }
@@ -183,6 +184,7 @@ func Guess(dir string) (*Starter, error) {
 		return nil, err
 	}
 	s.Routes = routes
+	s.Controls = findControls(root, s.Configdiff, configs)
 	if len(routes) > 0 && s.Teams == "" {
 		s.Notes = append(s.Notes, "no teams.toml found: the routes gate needs one; write it with your team aliases (see `preflight explain routes/not-team-alias`)")
 	}
@@ -579,6 +581,9 @@ func (s *Starter) Guesses() []string {
 	if sc := s.Schedules; sc != nil {
 		out = append(out, fmt.Sprintf("schedules checks the scheduled workflows in %s (%s): confirm these are the workflows this deployment runs", sc.Dir, keyList(sc.Workflows)))
 	}
+	if c := s.Controls; c != nil {
+		out = append(out, fmt.Sprintf("controls: %s has keys that look like caps, budgets or alert thresholds (%s): the [controls] section is commented out; write down each normal and uncomment it", c.File, keyList(c.keys())))
+	}
 	if s.Teams != "" {
 		out = append(out, fmt.Sprintf("teams = %s: confirm it registers the team aliases your error routes and approvers name", s.Teams))
 	}
@@ -689,6 +694,10 @@ func (s *Starter) Manifest() []byte {
 	} else {
 		line("# [routes]")
 		line("# files = [\"config/production.yaml\"]")
+	}
+	if s.Controls != nil {
+		line("")
+		s.Controls.write(line, s.Teams)
 	}
 
 	line("")
