@@ -5,12 +5,14 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"io"
 	"os"
 	"path/filepath"
 	"text/template"
 
 	"github.com/preflight-gate/preflight/checks/internal/csvscan"
 	"github.com/preflight-gate/preflight/checks/internal/keyset"
+	"github.com/preflight-gate/preflight/checks/internal/progress"
 	"github.com/preflight-gate/preflight/preflight"
 	"github.com/preflight-gate/preflight/preflight/words"
 )
@@ -202,6 +204,8 @@ type bulkScan struct {
 	tmpl    *template.Template
 	masked  []bool // by field index
 
+	progress io.Writer // see preflight.Options.Progress
+
 	findings []preflight.Finding
 	preview  preflight.Preview
 	digest   string
@@ -226,9 +230,8 @@ type bulkScan struct {
 	cur         *keyBatchBuf
 	work, spare chan *keyBatchBuf
 	done        chan struct{}
-	norm        []byte // reused key buffers
-	part        []byte
-	parts       []int // start, end of each key part in norm
+	meter       *progress.Meter
+	part        []byte // reused by appendKey
 
 	_           [cacheLine]byte
 	keys        *keyset.Set
@@ -255,7 +258,7 @@ func scanBulk(b *preflight.Bundle, opts *preflight.Options, i int, digest bool) 
 		opts = &preflight.Options{}
 	}
 	spec := &BulkSpecs(b)[i]
-	sc := &bulkScan{spec: spec, index: i, email: spec.Format == FormatEmail, header: spec.HasHeader()}
+	sc := &bulkScan{spec: spec, index: i, email: spec.Format == FormatEmail, header: spec.HasHeader(), progress: opts.Progress}
 	sc.preview = preflight.Preview{Bulk: spec.Name, Columns: []string{}, First: []preflight.Execution{}}
 
 	// The input is opened first: a FIFO, device or folder is refused

@@ -9,10 +9,12 @@ import (
 	"os"
 	"runtime/debug"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"github.com/preflight-gate/preflight/checks/internal/csvscan"
 	"github.com/preflight-gate/preflight/checks/internal/keyset"
+	"github.com/preflight-gate/preflight/checks/internal/progress"
 	"github.com/preflight-gate/preflight/preflight"
 )
 
@@ -27,6 +29,9 @@ import (
 // The key set keeps no key: it confirms a match by reading the key's first
 // record again, at its offset, with a scanner of its own (see confirm).
 
+// progressAfter is how long a scan runs before it shows its progress.
+var progressAfter = time.Second
+
 // dropEvery is how far the scan goes between two drops of the pages
 // behind it.
 const dropEvery = 32 << 20
@@ -40,6 +45,8 @@ func (sc *bulkScan) read(b *preflight.Bundle, f *os.File, h hash.Hash) error {
 	d, _ := utf8.DecodeRuneInString(sc.spec.Delimiter)
 	sc.againIn.f = f
 	sc.keys = keyset.New(sc.confirm, int(min(fi.Size()/64, 1<<30)))
+	sc.meter = progress.Start(sc.progress, fmt.Sprintf("bulk %q", sc.spec.Name), fi.Size(), progressAfter)
+	defer sc.meter.Stop()
 	data := mapInput(f, fi.Size())
 	if data == nil {
 		var r io.Reader = f

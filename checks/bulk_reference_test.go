@@ -10,7 +10,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -108,4 +110,43 @@ func TestBulkDuplicatesReference(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBulkProgress shows a scan's progress where Options.Progress says
+// (here at once, not after a second), on one line cleared at the end;
+// and nothing without a writer.
+func TestBulkProgress(t *testing.T) {
+	defer func(d time.Duration) { progressAfter = d }(progressAfter)
+	progressAfter = 0
+	var buf bytes.Buffer
+	w := bufio.NewWriter(&buf)
+	csvgen.Bench(w, 200000, 0.01, 1)
+	w.Flush()
+	b := writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest("key = [\"email\"]\napprove_over = 1000000"), "in.csv": buf.String()})
+	var out lockedBuffer
+	if _, err := (Bulk{}).Check(b, nil, &preflight.Options{Now: bulkNow, Progress: &out}); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if !strings.Contains(got, `bulk "in": `) || !strings.Contains(got, "rows/s") || !strings.HasSuffix(got, "\r") {
+		t.Errorf("progress %q: want the input's name, rows/s, and the line cleared", got)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for the progress goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -120,7 +120,10 @@ func (sc *bulkScan) scan(b *preflight.Bundle, s *csvscan.Scanner, in *mapped) er
 		}
 		rows++
 		sc.row(s, line, rows)
-		in.progress(s.Offset())
+		if rows&1023 == 0 {
+			in.progress(s.Offset())
+			sc.meter.Set(s.Offset(), rows)
+		}
 	}
 	sc.waitKeys()
 	if err := s.Err(); err != nil {

@@ -1,6 +1,7 @@
 package preflight
 
 import (
+	"io"
 	"strings"
 	"time"
 )
@@ -68,6 +69,9 @@ type Options struct {
 	Inputs map[string]string // input name -> path, overriding the manifest's file (--input)
 	Now    time.Time         // the time sign-off expiry is judged against
 	FailOn Severity          // the least severity that fails the run
+	// Progress is where a scan that runs long shows how far it is: a
+	// terminal's stderr, or nil (not a terminal, or CI) for nowhere.
+	Progress io.Writer
 }
 
 // Result is what one gate found.

@@ -61,7 +61,7 @@ judge a bundle or the command line, 3 internal error.`,
 			}
 			run := &preflight.Run{Several: rs.several, FailOn: sev}
 			for _, l := range rs.bundles {
-				r, err := a.checkOne(l, &preflight.Options{Author: author, Inputs: perBundle[l], Now: a.now(), FailOn: sev})
+				r, err := a.checkOne(l, &preflight.Options{Author: author, Inputs: perBundle[l], Now: a.now(), FailOn: sev, Progress: a.progress()})
 				if err != nil {
 					return err
 				}

@@ -48,7 +48,7 @@ func newPreviewCmd(a *app) *cobra.Command {
 					}
 					names = []string{name}
 				}
-				opts := &preflight.Options{Inputs: in, Now: a.now()}
+				opts := &preflight.Options{Inputs: in, Now: a.now(), Progress: a.progress()}
 				for i, name := range names {
 					if cmd.Flags().Changed("n") {
 						spec, _ := checks.BulkSpecOf(b, name)

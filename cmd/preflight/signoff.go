@@ -99,7 +99,7 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 	now := a.now().UTC().Truncate(time.Second)
 	done, err := checks.Sign(b, s, &checks.SignRequest{
 		By: fl.by, Reason: fl.reason, Names: map[string][]string{"key": fl.keys, "bulk": fl.bulks, "mcp": fl.mcps}, All: fl.all, Expires: expires,
-		Options: &preflight.Options{Now: now, Inputs: in, FailOn: preflight.SeverityError},
+		Options: &preflight.Options{Now: now, Inputs: in, FailOn: preflight.SeverityError, Progress: a.progress()},
 	})
 	if err != nil {
 		return err
