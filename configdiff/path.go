@@ -249,10 +249,9 @@ func (g *Glob) String() string { return g.pattern }
 
 // match runs the matcher over p: ok[j] reports whether the whole pattern
 // matches p[:j]. It costs len(p) × the pattern's segments, whatever the
-// stars: no backtracking.
-func (g *Glob) match(p Path) []bool {
-	ok := make([]bool, len(p)+1)
-	next := make([]bool, len(p)+1)
+// stars: no backtracking. ok and next are scratch space of len(p)+1.
+func (g *Glob) match(p Path, ok, next []bool) []bool {
+	clear(ok)
 	ok[0] = true
 	for _, s := range g.segs {
 		for j := 0; j <= len(p); j++ {
@@ -272,6 +271,16 @@ func (g *Glob) match(p Path) []bool {
 	return ok
 }
 
+// scratch runs f with two slices of len(p)+1 for match: on the stack for
+// the depths a tree holds.
+func scratch(p Path, f func(ok, next []bool) bool) bool {
+	if len(p) <= maxDepth {
+		var a, b [maxDepth + 1]bool
+		return f(a[:len(p)+1], b[:len(p)+1])
+	}
+	return f(make([]bool, len(p)+1), make([]bool, len(p)+1))
+}
+
 // segmentMatch compares a pattern's plain segment with a key's: names
 // case-insensitively, indexes exactly.
 func segmentMatch(pat, key Segment) bool {
@@ -283,21 +292,23 @@ func segmentMatch(pat, key Segment) bool {
 
 // Match reports whether g matches exactly p.
 func (g *Glob) Match(p Path) bool {
-	return g.match(p)[len(p)]
+	return scratch(p, func(ok, next []bool) bool { return g.match(p, ok, next)[len(p)] })
 }
 
 // Covers reports whether g matches p or any of its parents.
 func (g *Glob) Covers(p Path) bool {
-	ok := g.match(p)
-	if len(p) == 0 {
-		return ok[0]
-	}
-	for _, m := range ok[1:] {
-		if m {
-			return true
+	return scratch(p, func(ok, next []bool) bool {
+		ok = g.match(p, ok, next)
+		if len(p) == 0 {
+			return ok[0]
 		}
-	}
-	return false
+		for _, m := range ok[1:] {
+			if m {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // GlobSet is a list of globs; it matches what any of them matches.

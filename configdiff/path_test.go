@@ -355,3 +355,21 @@ func BenchmarkGlobStars(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGlobRoutes: the built-in route globs over a typical key.
+func BenchmarkGlobRoutes(b *testing.B) {
+	g, err := CompileGlob("**.on_error.notify")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := ParsePath("workflows.nightly-sync.on_error.notify")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if !g.Match(p) || !g.Covers(p) {
+			b.Fatal("no match")
+		}
+	}
+}
