@@ -185,6 +185,27 @@ func BulkApprovalState(b *preflight.Bundle, opts *preflight.Options, name string
 	return sc.digest, sc.preview, nil
 }
 
+// bulkApprovalScan is BulkApprovalState's scan, with its findings.
+func bulkApprovalScan(b *preflight.Bundle, opts *preflight.Options, name string) (*bulkScan, error) {
+	i, err := findBulk(BulkSpecs(b), name)
+	if err != nil {
+		return nil, err
+	}
+	return scanBulk(b, opts, i, true)
+}
+
+// errors counts the scan's error findings: what check still fails on
+// whatever the approval.
+func (sc *bulkScan) errors() int {
+	n := 0
+	for _, f := range sc.findings {
+		if f.Severity == preflight.SeverityError {
+			n++
+		}
+	}
+	return n
+}
+
 // headerLabels are the key-cell values that mark a first row, read with
 // header = false, as the export's header.
 var headerLabels = map[string]bool{

@@ -177,6 +177,9 @@ func (Configdiff) Check(b *preflight.Bundle, spec any, opts *preflight.Options) 
 	res := &preflight.Result{}
 	for _, d := range s.Drifts {
 		item := preflight.Item{Gate: "configdiff", Name: d.Key, File: s.ProductionFile}
+		if d.Status == DriftSigned && d.Signoff != nil && !d.Allowed {
+			item.Note = fmt.Sprintf("signed by %s: %s", d.Signoff.By, d.Signoff.Reason)
+		}
 		if d.Finding != nil {
 			res.Findings = append(res.Findings, *d.Finding)
 			item.File, item.Findings = d.Finding.File, 1

@@ -114,9 +114,13 @@ func (MCP) sign(b *preflight.Bundle, s *preflight.Ledger, names []string, req *S
 		for _, t := range sv.Tools {
 			a.Tools = append(a.Tools, McpTool{Name: mcpfile.Visible(t.Name), Summary: mcpfile.Visible(firstLine(t))})
 		}
+		sd := Signed{Mcp: a, Warning: why}
+		if old := s.Find(mcpTable.Name, sv.Name); old != nil && mcpApproved(b, spec, s, sv, req.Options) && !b.Same(old.By, req.By) {
+			sd.Replaces = old.By
+		}
 		s.Put(&preflight.Entry{Table: mcpTable.Name, Key: sv.Name, Fields: map[string]any{"digest": sv.Digest, "tools": len(sv.Tools)},
 			By: req.By, Reason: req.Reason, At: req.Options.Now, Expires: req.Expires})
-		done = append(done, Signed{Mcp: a, Warning: why})
+		done = append(done, sd)
 	}
 	return done, nil
 }

@@ -27,6 +27,13 @@ type Signed struct {
 	Preview *preflight.Preview // the preview a bulk approval covers
 	Mcp     *McpApproval       // the tool list an MCP approval covers
 	Warning string             // why check will not count it, if it will not
+	// Replaces is who signed the valid entry this one replaces, when that
+	// was someone else.
+	Replaces string
+	// Errors is how many errors check still reports for what was signed
+	// (a bulk input's header, duplicates, keys ...): the sign-off does not
+	// resolve them.
+	Errors int
 	// Skipped says why --all signed nothing for something it found; no
 	// entry was recorded for it.
 	Skipped string
@@ -46,7 +53,9 @@ type signer interface {
 // Sign records in s, gate by gate in the gate list's order, what the
 // request names: with All, everything without a valid sign-off; it never
 // replaces someone else's valid one. A name that matches nothing is an
-// *preflight.Error.
+// *preflight.Error, and so is an entry check would not count because
+// req.By may not sign it (not a member of the approvers alias that
+// governs it): the caller then writes nothing.
 func Sign(b *preflight.Bundle, s *preflight.Ledger, req *SignRequest) ([]Signed, error) {
 	var done []Signed
 	for _, g := range Gates() {
@@ -64,7 +73,26 @@ func Sign(b *preflight.Bundle, s *preflight.Ledger, req *SignRequest) ([]Signed,
 		}
 		done = append(done, signed...)
 	}
+	for _, d := range done {
+		if d.Warning != "" {
+			return nil, &preflight.Error{
+				Msg:  fmt.Sprintf("%s: %s, so check would not count it: nothing written", d.Subject(), d.Warning),
+				Hint: "a member of the approvers alias signs it: `preflight explain` the rule for who may",
+			}
+		}
+	}
 	return done, nil
+}
+
+// Subject names what an entry signs, for messages.
+func (d Signed) Subject() string {
+	switch {
+	case d.Preview != nil:
+		return fmt.Sprintf("approval of bulk input %q", d.Preview.Bulk)
+	case d.Mcp != nil:
+		return fmt.Sprintf("approval of MCP server %q", d.Mcp.Server)
+	}
+	return fmt.Sprintf("sign-off for %s", d.Key)
 }
 
 func (Configdiff) signFlag() *preflight.SignoffFlag { return keyFlag }
@@ -131,9 +159,13 @@ func signChanges(b *preflight.Bundle, s *preflight.Ledger, keys []string, req *S
 		if err != nil {
 			return nil, err
 		}
+		sd := Signed{Key: k.Key, Change: k.Summary(), Warning: why}
+		if k.Status == DriftSigned && k.Signoff != nil && !b.Same(k.Signoff.By, req.By) {
+			sd.Replaces = k.Signoff.By
+		}
 		s.Put(&preflight.Entry{Table: changeTable.Name, Key: k.Key, Fields: map[string]any{"staging": st, "production": pr},
 			By: req.By, Reason: req.Reason, At: req.Options.Now, Expires: req.Expires})
-		done = append(done, Signed{Key: k.Key, Change: k.Summary(), Warning: why})
+		done = append(done, sd)
 	}
 	return done, nil
 }
@@ -144,6 +176,9 @@ func approveBulks(b *preflight.Bundle, s *preflight.Ledger, names []string, req 
 	if req.All {
 		names = BulkNames(b)
 	}
+	if err := CheckInputs(b, req.Options.Inputs); err != nil {
+		return nil, err
+	}
 	specs := BulkSpecs(b)
 	var done []Signed
 	for _, name := range names {
@@ -152,24 +187,23 @@ func approveBulks(b *preflight.Bundle, s *preflight.Ledger, names []string, req 
 			return nil, err
 		}
 		spec := &specs[i]
-		digest, p, err := BulkApprovalState(b, req.Options, name)
+		sc, err := bulkApprovalScan(b, req.Options, name)
 		if err != nil {
 			return nil, err
 		}
-		if req.All {
-			if p.Rows <= *spec.ApproveOver {
-				continue
-			}
-			if old := s.Find(bulkTable.Name, name); old != nil && old.Text("digest") == digest && !old.Expired(req.Options.Now) {
-				if b.Authorize(old.By, spec.Approvers, "") == "" {
-					continue
-				}
-			}
+		digest, p := sc.digest, sc.preview
+		old := s.Find(bulkTable.Name, name)
+		valid := old != nil && old.Text("digest") == digest && !old.Expired(req.Options.Now) && b.Authorize(old.By, spec.Approvers, "") == ""
+		if req.All && (p.Rows <= *spec.ApproveOver || valid) {
+			continue
 		}
-		why := b.Authorize(req.By, spec.Approvers, "")
+		sd := Signed{Preview: &p, Warning: b.Authorize(req.By, spec.Approvers, ""), Errors: sc.errors()}
+		if valid && !b.Same(old.By, req.By) {
+			sd.Replaces = old.By
+		}
 		s.Put(&preflight.Entry{Table: bulkTable.Name, Key: name, Fields: map[string]any{"digest": digest, "rows": p.Rows},
 			By: req.By, Reason: req.Reason, At: req.Options.Now, Expires: req.Expires})
-		done = append(done, Signed{Preview: &p, Warning: why})
+		done = append(done, sd)
 	}
 	return done, nil
 }

@@ -507,8 +507,30 @@ func (b *Bundle) Authorize(by, approvers, author string) string {
 			return fmt.Sprintf("signed by %s, who is not a member of the approvers alias %q", by, a.Name)
 		}
 	}
-	if author != "" && b.identity(by) == b.identity(author) {
+	if author == "" {
+		return ""
+	}
+	signer, writer := b.identity(by), b.identity(author)
+	if signer == writer {
 		return fmt.Sprintf("signed by %s, the author of the change: a second person must sign", by)
+	}
+	// A login [logins] does not map against an address: nobody can tell
+	// whether the signer is the author, so the sign-off does not count.
+	if isAddress(signer) != isAddress(writer) {
+		login := strings.TrimSpace(by)
+		msg := fmt.Sprintf("signed by the login %q, which [logins] in the team registry does not map, and the author of the change is %s", login, author)
+		if isAddress(signer) {
+			login = strings.TrimSpace(author)
+			msg = fmt.Sprintf("signed by %s, and the author of the change is the login %q, which [logins] in the team registry does not map", by, login)
+		}
+		return msg + fmt.Sprintf(": preflight cannot tell whether they are one person; add %q to [logins]", login)
 	}
 	return ""
 }
+
+// isAddress tells an address from a code-host login: it has an @.
+func isAddress(id string) bool { return strings.Contains(id, "@") }
+
+// Same reports whether two identities (emails or logins) are one person,
+// after resolving [logins].
+func (b *Bundle) Same(x, y string) bool { return b.identity(x) == b.identity(y) }

@@ -89,6 +89,9 @@ type Item struct {
 	Name     string
 	File     string // relative to the bundle
 	Findings int    // how many findings the gate reported for it
+	// Note says why an item without findings passes, when a person made
+	// it pass: who signed it off and why.
+	Note string
 }
 
 // Preview is the first intended executions of an input, as the automation

@@ -120,6 +120,7 @@ func sampleReport() *Report {
 		},
 		Items: []Item{
 			{Gate: "configdiff", Name: "config/staging.yaml vs config/production.yaml", File: "config/production.yaml", Findings: 3},
+			{Gate: "configdiff", Name: "llm.temperature", File: "config/production.yaml", Note: "signed by dara@example.com: production answers need less variety | on purpose"},
 			{Gate: "bulk", Name: "recipients", File: "data/recipients.csv", Findings: 4},
 			{Gate: "bulk", Name: "unsubscribes", File: "data/unsubscribes.csv"},
 			{Gate: "routes", Name: "workflows.billing.on_error.notify", File: "config/production.yaml", Findings: 1},

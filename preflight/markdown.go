@@ -145,9 +145,13 @@ func mdFindings(b *strings.Builder, r *Report, lv mdLevels) {
 				fs = append(fs, f)
 			}
 		}
-		var passing []string
+		var passing, signed []string
 		for _, it := range r.Items {
-			if it.Gate == g && it.Findings == 0 {
+			switch {
+			case it.Gate != g || it.Findings > 0:
+			case it.Note != "":
+				signed = append(signed, "- "+mdCode(it.Name, false)+": "+mdText(it.Note)+"\n")
+			default:
 				passing = append(passing, mdCode(it.Name, false))
 			}
 		}
@@ -159,6 +163,9 @@ func mdFindings(b *strings.Builder, r *Report, lv mdLevels) {
 		}
 		if len(passing) > 0 {
 			fmt.Fprintf(b, "\nPassed: %s.\n", strings.Join(passing, ", "))
+		}
+		if len(signed) > 0 {
+			fmt.Fprintf(b, "\nSigned off:\n\n%s", strings.Join(signed, ""))
 		}
 	}
 }
@@ -290,18 +297,10 @@ func mdNext(b *strings.Builder, r *Report, lv mdLevels) {
 			args[fl] = append(args[fl], a)
 		}
 	}
-	for _, fl := range flags {
-		if len(args[fl]) == 0 {
-			continue
-		}
-		var cmd strings.Builder
-		for _, a := range args[fl] {
-			cmd.WriteString(" " + fl.String() + " " + words.ShellQuote(a))
-		}
-		fmt.Fprintf(b, "- **%s**: %s:\n  %s\n", fl.Items, fl.Advice,
-			mdCode("preflight signoff"+dir+cmd.String()+` --by YOU --reason "…"`, false))
-	}
-	// The rules that fired, in the order the gates declare them.
+	// The rules that fired, in the order the gates declare them: first
+	// those a change fixes, then the approvals (a sign-off does not make
+	// a broken header or a duplicate right: fix first, then approve what
+	// is left).
 	count := map[string]int{}
 	var ids []string
 	for _, f := range r.Findings {
@@ -317,12 +316,50 @@ func mdNext(b *strings.Builder, r *Report, lv mdLevels) {
 			ids = append(ids, f.Rule)
 		}
 	}
+	slices.SortStableFunc(ids, func(x, y string) int {
+		return cmpBool(rules[x].SignoffFlag != nil, rules[y].SignoffFlag != nil)
+	})
+	signoffs := false
 	for _, id := range ids {
+		if rules[id].SignoffFlag != nil && !signoffs {
+			signoffs = true
+			mdSignoffSteps(b, flags, args, dir)
+		}
 		fmt.Fprintf(b, "- [%s](%s) (%s): ", mdCode(id, false), RuleHelpURI(id), words.Plural(count[id], "finding"))
 		if fix := rules[id].Fix; fix != "" {
 			b.WriteString(mdText(fix) + " ")
 		}
 		fmt.Fprintf(b, "More: %s.\n", mdCode("preflight explain "+id, false))
+	}
+	if !signoffs {
+		mdSignoffSteps(b, flags, args, dir)
+	}
+}
+
+// cmpBool orders false before true.
+func cmpBool(x, y bool) int {
+	switch {
+	case x == y:
+		return 0
+	case !x:
+		return -1
+	}
+	return 1
+}
+
+// mdSignoffSteps writes the signoff command of each flag that findings
+// name something for.
+func mdSignoffSteps(b *strings.Builder, flags []*SignoffFlag, args map[*SignoffFlag][]string, dir string) {
+	for _, fl := range flags {
+		if len(args[fl]) == 0 {
+			continue
+		}
+		var cmd strings.Builder
+		for _, a := range args[fl] {
+			cmd.WriteString(" " + fl.String() + " " + words.ShellQuote(a))
+		}
+		fmt.Fprintf(b, "- **%s**: %s:\n  %s\n", fl.Items, fl.Advice,
+			mdCode("preflight signoff"+dir+cmd.String()+` --by YOU --reason "…"`, false))
 	}
 }
 

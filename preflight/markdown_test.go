@@ -150,3 +150,18 @@ func TestMarkdownPassed(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestMarkdownNextSteps checks that the next steps list the fixes before
+// the approvals, and that a signed difference names who signed it and why.
+func TestMarkdownNextSteps(t *testing.T) {
+	out := string(render(t, "markdown", FormatOptions{}, sampleReport()))
+	next := out[strings.Index(out, "## What to do next"):]
+	fix := strings.Index(next, "bulk/header-as-data")
+	approve := strings.Index(next, "preflight signoff")
+	if fix < 0 || approve < 0 || fix > approve {
+		t.Errorf("the fixes do not come before the approvals:\n%s", next)
+	}
+	if !strings.Contains(out, "- `llm.temperature`: signed by dara@example.com: production answers need less variety \\| on purpose") {
+		t.Errorf("the signed difference does not say who signed it and why:\n%s", out)
+	}
+}

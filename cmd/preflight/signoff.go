@@ -79,6 +79,9 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 	if err != nil {
 		return err
 	}
+	if expires != nil && !expires.After(a.now()) {
+		return preflight.Usagef("--expires %s is not in the future: the sign-off would never count; nothing written", fl.expires)
+	}
 	flags, err := parseInputs(fl.inputs)
 	if err != nil {
 		return err
@@ -120,12 +123,17 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 		if d.Skipped != "" {
 			continue
 		}
-		if d.Warning != "" {
-			fmt.Fprintf(a.stderr, "preflight: warning: %s: check will not count this sign-off\n", preflight.Escape(d.Warning))
+		if d.Replaces != "" {
+			fmt.Fprintf(a.stderr, "preflight: note: this replaces %s's valid %s\n", preflight.Escape(d.Replaces), preflight.Escape(d.Subject()))
 		}
 		if d.Preview != nil {
 			d.Preview.WriteText(a.stdout)
 			fmt.Fprintf(a.stdout, "approved %s: %s as previewed above\n\n", preflight.Escape(d.Preview.Bulk), words.Plural(d.Preview.Rows, "data row"))
+			if d.Errors > 0 {
+				fmt.Fprintf(a.stderr, "preflight: bulk input %s still has %s: check fails until they are fixed (`preflight check` lists them)\n", preflight.Escape(d.Preview.Bulk), words.Plural(d.Errors, "error"))
+			} else {
+				fmt.Fprintf(a.stderr, "preflight: bulk input %s has no other errors\n", preflight.Escape(d.Preview.Bulk))
+			}
 			continue
 		}
 		if d.Mcp != nil {
