@@ -344,17 +344,24 @@ func (l *Ledger) Write(path string) error {
 	return nil
 }
 
-// writeAtomic writes data to path through a temporary file in the same
-// folder and a rename, so a reader sees the old file or the new one.
+// writeAtomic writes data to path through a temporary file .NAME.tmp-* in
+// the same folder, flushed to disk (fsync), then renamed over path, so a
+// reader sees the old file or the new one, whole. A temp file that a
+// killed run leaves is removed by the next one under the lock (see
+// [Bundle.LockLedger]).
 func writeAtomic(path string, data []byte, mode os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".preflight-*")
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, tempPrefix(path)+"*")
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
+	defer os.Remove(tmp.Name()) // after the rename, there is nothing left to remove
 	_, err = tmp.Write(data)
 	if err == nil {
 		err = tmp.Chmod(mode)
+	}
+	if err == nil {
+		err = tmp.Sync()
 	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
@@ -362,5 +369,13 @@ func writeAtomic(path string, data []byte, mode os.FileMode) error {
 	if err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	syncDir(dir)
+	return nil
 }
+
+// tempPrefix is the name prefix of the sign-off file's temp files:
+// .NAME.tmp-
+func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }

@@ -18,6 +18,9 @@ import (
 var updateScripts = flag.Bool("update", false, "update testscript cmp files from actual output")
 
 func TestMain(m *testing.M) {
+	if p := os.Getenv("PREFLIGHT_TEST_HOLD_LOCK"); p != "" {
+		holdLock(p)
+	}
 	if os.Getenv("PREFLIGHT_TEST_MAIN") == "1" {
 		// The hostile suite runs the test binary as preflight itself.
 		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))

@@ -91,6 +91,14 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 		return err
 	}
 	in := inputMap(flags, b.Name())
+	// Two signoff runs at once both land: each holds the lock from before
+	// it reads the sign-off file (again, as it is now) until its new one
+	// is in place.
+	unlock, err := b.LockLedger()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	s, err := b.Ledger()
 	if err != nil {
 		return err
