@@ -27,7 +27,13 @@ func (Controls) Load(b *preflight.Bundle, section any) (any, error) {
 	spec := section.(*controlsSpec)
 	c, err := spec.validate(func(key, format string, args ...any) error {
 		return b.ManifestError(key, format, args...)
-	}, b.Pos)
+	}, b.Pos, func(key string) string {
+		t := b.ManifestTree()
+		if n := t.Get(key); n != nil {
+			return t.NumberText(n)
+		}
+		return ""
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -72,13 +72,13 @@ func (r *controlsRun) get(k *configKey) *configdiff.Node {
 	return r.tree.Get(k.key)
 }
 
-// show renders a number from the config for a message: "(secret)" when
-// it is secret, a .env number as written.
+// show renders a number from the config for a message: as the config
+// writes it ("4.00"), or "(secret)".
 func (r *controlsRun) show(n *configdiff.Node) string {
-	if n.Kind == configdiff.String && !n.Secret(r.secrets) {
-		return n.Text
+	if n.Secret(r.secrets) {
+		return n.Display(r.secrets)
 	}
-	return n.Display(r.secrets)
+	return r.tree.NumberText(n)
 }
 
 // kindOf names a value's type, never its text.
@@ -175,7 +175,7 @@ var (
 // (max_ratio × normal); incident ends the messages that explain why the
 // bound matters.
 func (bd bound) check(r *controlsRun, e *baselineEntry, k *configKey, upper *big.Rat, incident string) {
-	m, ratio, normal, most := e.metric, r.c.ratio.text, e.normal.text, decimalText(upper)
+	m, ratio, normal, most := e.metric, r.c.ratio.text, e.normal.text, decimalText(upper, places(e.normal.text))
 	lowest, bounds := "at least", fmt.Sprintf("from %s to %s (%sx)", normal, most, ratio)
 	if bd.strict {
 		lowest, bounds = "more than", fmt.Sprintf("above %s and at most %s (%sx)", normal, most, ratio)

@@ -170,10 +170,20 @@ func intNumber(n int64) number {
 // validate checks what the contract makes a malformed section (exit 2) and
 // returns the section in checked form. What is a finding, not an error
 // (a missing or invalid normal, an undeclared key), is left for the check.
-func (s *controlsSpec) validate(fail failFunc, locate locateFunc) (*controls, error) {
-	c := &controls{file: s.File, ratio: number{rat: big.NewRat(3, 1), text: "3"}}
+//
+// written returns a number as the manifest writes it ("0.40"), so that
+// messages quote the person's own figures; "" when it cannot tell.
+func (s *controlsSpec) validate(fail failFunc, locate locateFunc, written func(key string) string) (*controls, error) {
+	number := func(v any, key string) (number, bool) {
+		n, ok := manifestNumber(v)
+		if w := written(key); ok && w != "" {
+			n.text = w
+		}
+		return n, ok
+	}
+	c := &controls{file: s.File, ratio: intNumber(3)}
 	if s.MaxRatio != nil {
-		n, ok := manifestNumber(s.MaxRatio)
+		n, ok := number(s.MaxRatio, manifestKey("max_ratio"))
 		if !ok || n.rat.Cmp(big.NewRat(1, 1)) <= 0 {
 			return nil, fail(manifestKey("max_ratio"), "max_ratio must be a number over 1 (alerts and caps at most this many times normal), got %s", manifestValue(s.MaxRatio))
 		}
@@ -192,7 +202,7 @@ func (s *controlsSpec) validate(fail failFunc, locate locateFunc) (*controls, er
 		}
 		e.written = true
 		e.hasNormal = spec.Normal != nil
-		switch n, ok := manifestNumber(spec.Normal); {
+		switch n, ok := number(spec.Normal, e.at+".normal"); {
 		case spec.Normal == nil:
 			e.invalid = "has no normal"
 		case !ok:
@@ -214,7 +224,7 @@ func (s *controlsSpec) validate(fail failFunc, locate locateFunc) (*controls, er
 		}
 	}
 	if s.Budget != nil {
-		b, err := s.Budget.validate(fail)
+		b, err := s.Budget.validate(fail, number)
 		if err != nil {
 			return nil, err
 		}
@@ -257,7 +267,7 @@ func (s *controlsSpec) validateNames(fail failFunc, locate locateFunc) error {
 	return fail(manifestKey("baseline", unknown[0]), "unknown baseline entry %q: expected %s", unknown[0], metricNames())
 }
 
-func (s *budgetSpec) validate(fail failFunc) (*budgetEntry, error) {
+func (s *budgetSpec) validate(fail failFunc, number func(v any, key string) (number, bool)) (*budgetEntry, error) {
 	b := &budgetEntry{}
 	var err error
 	if b.limit, err = parseKey(fail, manifestKey("budget", "limit"), s.Limit, "limit"); err != nil {
@@ -301,9 +311,10 @@ func (s *budgetSpec) validate(fail failFunc) (*budgetEntry, error) {
 		return nil, fail(manifestKey("budget", "required"), "required is empty: list the percentages of the budget that must have an alert, or omit it for [50, 80, 100]")
 	}
 	for i, r := range s.Required {
-		n, ok := manifestNumber(r)
+		key := fmt.Sprintf("%s[%d]", manifestKey("budget", "required"), i)
+		n, ok := number(r, key)
 		if !ok || n.rat.Sign() <= 0 {
-			return nil, fail(fmt.Sprintf("%s[%d]", manifestKey("budget", "required"), i), "required[%d] is %s: expected a percentage of the budget over 0", i, manifestValue(r))
+			return nil, fail(key, "required[%d] is %s: expected a percentage of the budget over 0", i, manifestValue(r))
 		}
 		b.required = append(b.required, n)
 	}
@@ -339,7 +350,7 @@ func manifestNumber(v any) (number, bool) {
 		if !ok {
 			return number{}, false
 		}
-		return number{rat: r, text: decimalText(r)}, true
+		return number{rat: r, text: decimalText(r, 0)}, true
 	}
 	return number{}, false
 }
@@ -365,19 +376,28 @@ func manifestValue(v any) string {
 	return fmt.Sprintf("a %T", v)
 }
 
-// decimalText writes r as an exact decimal ("1.2", "45", "0.06"). Products
-// of decimals always have one; any other ratio is rounded to 6 places.
-func decimalText(r *big.Rat) string {
-	if r.IsInt() {
-		return r.Num().String()
-	}
-	ten := big.NewInt(10)
+// decimalText writes r as an exact decimal with at least min places
+// ("1.2", "45", "0.06"; with min 2, "1.20"). Products of decimals always
+// have one; any other ratio is rounded to 6 places.
+func decimalText(r *big.Rat, min int) string {
+	ten := new(big.Rat).SetInt64(10)
 	scaled := new(big.Rat).Set(r)
-	for places := 1; places <= 40; places++ {
-		scaled.Mul(scaled, new(big.Rat).SetInt(ten))
+	for places := 0; places <= 40; places++ {
 		if scaled.IsInt() {
-			return r.FloatString(places)
+			return r.FloatString(max(places, min))
 		}
+		scaled.Mul(scaled, ten)
 	}
 	return strings.TrimRight(r.FloatString(6), "0")
+}
+
+// places is how many decimal places a number is written with ("0.40": 2).
+func places(text string) int {
+	if strings.ContainsAny(text, "eE") {
+		return 0
+	}
+	if _, frac, ok := strings.Cut(text, "."); ok {
+		return len(frac)
+	}
+	return 0
 }

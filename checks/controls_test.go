@@ -231,10 +231,10 @@ func TestControlsMessages(t *testing.T) {
 		"config/production.yaml:9:23 controls/cap-out-of-range gateway.session_budget_usd",
 	})
 	wantMessage(t, res, "config/production.yaml:4:21",
-		"alerts.cost_per_session is 4.0: more than 3x the normal 0.4 per session (at most 1.2); the cost explosion ran at 8x for 72 hours before anyone looked")
+		"alerts.cost_per_session is 4.00: more than 3x the normal 0.40 per session (at most 1.20); the cost explosion ran at 8x for 72 hours before anyone looked")
 	wantMessage(t, res, "config/production.yaml:3:15",
 		"alerts.tool_calls is 15: not above the normal 15 tool calls per session, so it fires on normal traffic and gets muted; expected more than 15 and at most 45 (3x)")
-	wantMessage(t, res, "config/production.yaml:9:23", "gateway.session_budget_usd is 4.0: more than 3x the normal 0.4 per session (at most 1.2)", "$47,000")
+	wantMessage(t, res, "config/production.yaml:9:23", "gateway.session_budget_usd is 4.0: more than 3x the normal 0.40 per session (at most 1.20)", "$47,000")
 }
 
 func TestControlsSecretValue(t *testing.T) {
@@ -444,15 +444,20 @@ func TestControlsMalformed(t *testing.T) {
 }
 
 func TestDecimalText(t *testing.T) {
-	for _, c := range []struct{ in, want string }{
-		{"1.2", "1.2"}, {"45", "45"}, {"0.06", "0.06"}, {"1/3", "0.333333"}, {"-0.5", "-0.5"}, {"1e+21", "1000000000000000000000"},
+	for _, c := range []struct {
+		in   string
+		min  int
+		want string
+	}{
+		{"1.2", 0, "1.2"}, {"45", 0, "45"}, {"0.06", 0, "0.06"}, {"1/3", 0, "0.333333"}, {"-0.5", 0, "-0.5"},
+		{"1e+21", 0, "1000000000000000000000"}, {"1.2", 2, "1.20"}, {"45", 1, "45.0"}, {"0.125", 2, "0.125"},
 	} {
 		r, ok := new(big.Rat).SetString(c.in)
 		if !ok {
 			t.Fatal(c.in)
 		}
-		if got := decimalText(r); got != c.want {
-			t.Errorf("decimalText(%s) = %s, want %s", c.in, got, c.want)
+		if got := decimalText(r, c.min); got != c.want {
+			t.Errorf("decimalText(%s, %d) = %s, want %s", c.in, c.min, got, c.want)
 		}
 	}
 }

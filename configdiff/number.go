@@ -4,6 +4,7 @@ import (
 	"math/big"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // envNumber is how a .env file writes a number.
@@ -37,4 +38,47 @@ func (t *Tree) Number(n *Node) (r *big.Rat, integer, ok bool) {
 	}
 	r, ok = new(big.Rat).SetString(n.Text)
 	return r, integer, ok
+}
+
+// NumberText returns a number as the file writes it ("4.00", "0.40",
+// "1_000"), for messages that quote a person's own figures; the canonical
+// text when n is not a number or its written form cannot be read back as
+// the same value.
+func (t *Tree) NumberText(n *Node) string {
+	r, _, ok := t.Number(n)
+	if !ok {
+		return Show(n)
+	}
+	if n.Kind == String { // a .env number: the string is the number as written
+		return n.Text
+	}
+	tok := t.token(n.ValuePos)
+	if w, ok := new(big.Rat).SetString(strings.ReplaceAll(strings.TrimPrefix(tok, "+"), "_", "")); ok && w.Cmp(r) == 0 {
+		return tok
+	}
+	return Show(n)
+}
+
+// token returns the run of number characters at p in the file's content.
+func (t *Tree) token(p Pos) string {
+	if p.Line < 1 || p.Column < 1 {
+		return ""
+	}
+	if p.Line > len(t.lines) {
+		return ""
+	}
+	off := t.lines[p.Line-1]
+	for col := 1; col < p.Column && off < len(t.data) && t.data[off] != '\n'; col++ {
+		_, size := utf8.DecodeRune(t.data[off:])
+		off += size
+	}
+	end := off
+	for end < len(t.data) && isNumberByte(t.data[end]) {
+		end++
+	}
+	return string(t.data[off:end])
+}
+
+func isNumberByte(c byte) bool {
+	return c >= '0' && c <= '9' || c == '.' || c == '-' || c == '+' || c == '_' || c == 'e' || c == 'E'
 }

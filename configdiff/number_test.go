@@ -47,3 +47,32 @@ func TestNumber(t *testing.T) {
 		t.Error("a missing node is a number")
 	}
 }
+
+func TestNumberText(t *testing.T) {
+	cases := []struct{ file, data, want string }{
+		{"a.yaml", "v: 4.00   # the load test's", "4.00"},
+		{"a.yaml", "a: é\nv: 0.40", "0.40"},
+		{"a.yaml", "v: 1e3", "1e3"},
+		{"a.yaml", "v: 0x10", "16"},
+		{"a.yaml", "v: \"4.00\"", `"4.00"`},
+		{"a.toml", "v = 1_000", "1_000"},
+		{"a.toml", "v = +3.50", "+3.50"},
+		{"a.toml", "[x]\ny = 2\n[z]\nv = 0.10", "0.10"},
+		{"a.json", `{"v": 4.50, "w": 1}`, "4.50"},
+		{"a.json", "{\"a\": \"ü\", \"v\": 120}", "120"},
+		{".env", "v=\"1.20\"", "1.20"},
+	}
+	for _, c := range cases {
+		tree, err := Parse(c.file, []byte(c.data))
+		if err != nil {
+			t.Fatalf("%s %q: %v", c.file, c.data, err)
+		}
+		n := tree.Get("v")
+		if n == nil {
+			n = tree.Get("z.v")
+		}
+		if got := tree.NumberText(n); got != c.want {
+			t.Errorf("%s %q: %q, want %q", c.file, c.data, got, c.want)
+		}
+	}
+}

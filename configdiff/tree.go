@@ -73,6 +73,8 @@ type Tree struct {
 	index  map[string]*Node
 	nodes  []*Node
 	leaves []*Node
+	data   []byte // the file's content (without a BOM), for [Tree.NumberText]
+	lines  []int  // byte offset of the start of each line of data
 }
 
 // Error is a load error with the file's own position.
@@ -140,7 +142,8 @@ func Parse(file string, data []byte) (*Tree, error) {
 	if err := parse(b); err != nil {
 		return nil, err
 	}
-	t := &Tree{File: file, Root: b.root, index: map[string]*Node{}}
+	b.pos(0) // the line index, kept for NumberText
+	t := &Tree{File: file, Root: b.root, index: map[string]*Node{}, data: data, lines: b.lines}
 	var walk func(n *Node)
 	walk = func(n *Node) {
 		for _, c := range n.Children {

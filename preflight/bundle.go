@@ -203,6 +203,10 @@ func (b *Bundle) Display(rel string) string {
 // example "bulk[0].file"; 0, 0 when it is not written there.
 func (b *Bundle) Pos(key string) (line, col int) { return position(b.tree, key) }
 
+// ManifestTree is the manifest as a keyed tree with positions, for a value
+// as written (configdiff's [configdiff.Tree.NumberText]).
+func (b *Bundle) ManifestTree() *configdiff.Tree { return b.tree }
+
 // ValuePos returns where the value of a manifest key starts, for example
 // the string of controls.budget.limit; 0, 0 when the key is not written.
 func (b *Bundle) ValuePos(key string) (line, col int) {
