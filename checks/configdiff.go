@@ -297,10 +297,7 @@ func loadDrift(b *preflight.Bundle, spec *ConfigdiffSpec, opts *preflight.Option
 	if err != nil {
 		return nil, err
 	}
-	changes, err := configdiff.Diff(staging, production)
-	if err != nil {
-		return nil, err
-	}
+	changes := configdiff.Diff(staging, production)
 	d := &Drift{
 		StagingFile: preflight.Rel(spec.Staging), ProductionFile: preflight.Rel(spec.Production), SignoffFile: preflight.Rel(b.Manifest.Signoff),
 		StagingTree: staging, ProductionTree: production, Secrets: secrets,

@@ -53,42 +53,46 @@ func flatten(t *Tree) map[string]string {
 // Diff returns the differences between two trees, one per leaf, sorted by
 // key. A leaf on one side where the other side has a non-empty map or list
 // is reported as changed (with that map or list as the other side), and
-// the leaves under that map or list as present on its side only.
-func Diff(staging, production *Tree) ([]Change, error) {
-	cl, err := diff.Diff(flatten(staging), flatten(production))
-	if err != nil {
-		return nil, fmt.Errorf("comparing configurations: %w", err)
+// the leaves under that map or list as present on its side only. Values
+// compare by their type-tagged canonical text (r3labs/diff), so 1 and "1"
+// differ; it cannot fail.
+func Diff(staging, production *Tree) []Change {
+	s, p := flatten(staging), flatten(production)
+	keys := make([]string, 0, len(s)+len(p))
+	for k := range s {
+		keys = append(keys, k)
 	}
+	for k := range p {
+		if _, ok := s[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
 	get := func(t *Tree, key string) *Node {
 		if t == nil {
 			return nil
 		}
 		return t.index[key]
 	}
-	changes := make([]Change, 0, len(cl))
-	for _, c := range cl {
-		if len(c.Path) != 1 {
-			return nil, fmt.Errorf("comparing configurations: unexpected change path %q", c.Path)
+	var changes []Change
+	for _, key := range keys {
+		sv, inS := s[key]
+		pv, inP := p[key]
+		if inS && inP && !diff.Changed(sv, pv) {
+			continue
 		}
-		key := c.Path[0]
+		// A key of either flattened tree is a leaf of that tree, so at
+		// least one side is set.
 		ch := Change{Key: key, Staging: get(staging, key), Production: get(production, key)}
 		switch {
 		case ch.Staging != nil && ch.Production != nil:
-			ch.Kind = Changed
+			ch.Kind, ch.Path = Changed, ch.Staging.Path
 		case ch.Staging != nil:
-			ch.Kind = OnlyStaging
-		case ch.Production != nil:
-			ch.Kind = OnlyProduction
+			ch.Kind, ch.Path = OnlyStaging, ch.Staging.Path
 		default:
-			return nil, fmt.Errorf("comparing configurations: key %q is on neither side", key)
-		}
-		if ch.Staging != nil {
-			ch.Path = ch.Staging.Path
-		} else {
-			ch.Path = ch.Production.Path
+			ch.Kind, ch.Path = OnlyProduction, ch.Production.Path
 		}
 		changes = append(changes, ch)
 	}
-	sort.Slice(changes, func(i, j int) bool { return changes[i].Key < changes[j].Key })
-	return changes, nil
+	return changes
 }

@@ -268,7 +268,7 @@ func TestGlobCaseInsensitive(t *testing.T) {
 		t.Error("Get is exact: error_email found ERROR_EMAIL")
 	}
 	s, p := mustParse(t, "s.yaml", "Host: a\n"), mustParse(t, "p.yaml", "host: a\n")
-	if changes, _ := Diff(s, p); len(changes) != 2 {
+	if changes := Diff(s, p); len(changes) != 2 {
 		t.Errorf("Diff(Host, host) = %d changes, want 2 (keys compare exactly)", len(changes))
 	}
 }
