@@ -97,6 +97,22 @@ func (j aliasJudge) notAlias(value, subject, what, to string) string {
 		subject, value, j.teams)
 }
 
+// teamMinMembers is the one min_members rule for every gate that needs a
+// team: the value written under key (at least 1), else [routes]' value,
+// else 2. routes itself, loading, has no [routes] value yet: 2.
+func teamMinMembers(b *preflight.Bundle, key string, written *int) (*int, error) {
+	switch {
+	case written != nil && *written < 1:
+		return nil, b.ManifestError(key, "min_members must be at least 1, got %d", *written)
+	case written != nil:
+		return written, nil
+	}
+	if r := RoutesOf(b); r != nil {
+		return intPtr(*r.MinMembers), nil
+	}
+	return intPtr(2), nil
+}
+
 func memberList(ms []string) string {
 	if len(ms) == 0 {
 		return "none"

@@ -49,14 +49,12 @@ func (Controls) Load(b *preflight.Bundle, section any) (any, error) {
 		c.file, c.fileKey = cd.Production, "configdiff.production"
 	}
 	if r := c.revisions; r != nil {
-		if _, err := b.Teams(); err != nil {
+		var err error
+		if r.minMembers, err = teamMinMembers(b, manifestKey("revisions", "min_members"), r.minMembers); err != nil {
 			return nil, err
 		}
-		if r.minMembers == nil {
-			r.minMembers = intPtr(2)
-			if rs := RoutesOf(b); rs != nil && rs.MinMembers != nil {
-				r.minMembers = rs.MinMembers
-			}
+		if _, err := b.Teams(); err != nil {
+			return nil, err
 		}
 	}
 	return c, nil

@@ -139,7 +139,7 @@ type budgetEntry struct {
 
 type revisionsEntry struct {
 	max, escalateTo *configKey // nil when not declared
-	minMembers      *int       // nil: the default ([routes]' value, else 2)
+	minMembers      *int       // as written; Load sets the default (teamMinMembers)
 }
 
 // failFunc makes the error that stops the run for a malformed section,
@@ -238,9 +238,6 @@ func (s *controlsSpec) validate(fail failFunc, locate locateFunc, written func(k
 		}
 		if e.escalateTo, err = parseKey(fail, manifestKey("revisions", "escalate_to"), r.EscalateTo, "escalate_to"); err != nil {
 			return nil, err
-		}
-		if r.MinMembers != nil && *r.MinMembers < 1 {
-			return nil, fail(manifestKey("revisions", "min_members"), "min_members must be at least 1, got %d", *r.MinMembers)
 		}
 		c.revisions = e
 	}

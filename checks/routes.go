@@ -109,10 +109,9 @@ type routeFile struct {
 // file when files is omitted.
 func (Routes) Load(b *preflight.Bundle, section any) (any, error) {
 	spec := section.(*RoutesSpec)
-	if spec.MinMembers == nil {
-		spec.MinMembers = intPtr(2)
-	} else if *spec.MinMembers < 1 {
-		return nil, b.ManifestError("routes.min_members", "min_members must be at least 1, got %d", *spec.MinMembers)
+	var err error
+	if spec.MinMembers, err = teamMinMembers(b, "routes.min_members", spec.MinMembers); err != nil {
+		return nil, err
 	}
 	keys := spec.Keys
 	spec.custom = len(keys) > 0

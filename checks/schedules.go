@@ -93,14 +93,9 @@ func (Schedules) Info() preflight.GateInfo {
 // Load checks the section and fills in its defaults.
 func (Schedules) Load(b *preflight.Bundle, section any) (any, error) {
 	spec := section.(*SchedulesSpec)
-	switch {
-	case spec.MinMembers != nil && *spec.MinMembers < 1:
-		return nil, b.ManifestError("schedules.min_members", "min_members must be at least 1, got %d", *spec.MinMembers)
-	case spec.MinMembers != nil:
-	case RoutesOf(b) != nil:
-		spec.MinMembers = intPtr(*RoutesOf(b).MinMembers)
-	default:
-		spec.MinMembers = intPtr(2)
+	var err error
+	if spec.MinMembers, err = teamMinMembers(b, "schedules.min_members", spec.MinMembers); err != nil {
+		return nil, err
 	}
 	if spec.MaxGapDays == nil {
 		spec.MaxGapDays = intPtr(7)
