@@ -91,7 +91,7 @@ func TestCRLF(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s with CRLF: %v", file, err)
 		}
-		if changes, _ := Diff(want, got); len(changes) != 0 {
+		if changes := Diff(want, got); len(changes) != 0 {
 			t.Errorf("%s: CRLF differs from LF: %+v", file, changes)
 		}
 		for _, n := range want.Nodes() {
