@@ -1,5 +1,11 @@
-// Package checks holds preflight's gates, one file each, and the one
-// ordered list of them that the command line hands to the engine.
+// Package checks holds preflight's gates, one file (or a few) each, and
+// the one ordered list of them, [Gates], that the command line hands to the
+// engine. Each gate owns its manifest section (decoded into its own spec
+// type and checked when the bundle loads), its rules and their fixtures,
+// and, where people sign, its table of the sign-off file and its part of
+// `preflight signoff`. What several gates share lives here once: the team
+// alias judgement (aliasJudge, teamMinMembers), key globs (compileGlobs),
+// the secrets every printed value honours (SecretGlobs).
 //
 //   - configdiff: every staging-vs-production difference needs a sign-off
 //     bound to the exact values (the cost-explosion incident).

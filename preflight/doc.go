@@ -1,22 +1,42 @@
 // Package preflight is the engine of the preflight deployment gate.
 //
-// It loads a deployment bundle (a folder with a preflight.toml manifest),
-// resolves every path the manifest names inside that folder, runs the gates
-// it is handed in order, and renders the resulting [Report] in one of the
-// output formats. It knows nothing of any particular gate: the command line
-// passes it the ordered list from package checks.
+// It loads a deployment bundle (a folder with a preflight.toml manifest)
+// for an ordered list of gates, resolves every path the manifest names
+// inside the bundle's root, runs the gates the manifest enables in order,
+// and renders the resulting [Report] in one of the output formats. It
+// knows nothing of any particular gate: the command line passes it the
+// list from package checks, and a test may pass its own.
+//
+// # Gates
+//
+// A [Gate] declares itself in a [GateInfo]: its name, the manifest section
+// it owns and the Go type that section decodes into, its rules, whether it
+// needs the team registry, and its table of the sign-off file. [LoadBundle]
+// decodes the whole manifest once, strictly (an unknown section or key is
+// an [*Error] at its line), and hands each written section to its gate's
+// Load, which checks it at load time and returns the spec that [Check]
+// later passes to the gate's Check.
 //
 // # Findings
 //
 // Every gate reports problems as [Finding] values with a stable rule id and
-// a 1-based position. [SortFindings] orders them by file, line, column and
-// rule; every [Formatter] renders the same sorted list.
+// a 1-based position, and optionally a config key or a named [Subject].
+// [SortFindings] orders them by file, line, column and rule; every
+// [Formatter] renders the same sorted list. [Item] values name what a gate
+// checked, so that reports list passing checks too.
 //
 // # Rules
 //
 // Each rule carries its metadata in a [Rule]: title, why it exists, how to
-// fix it and the incident it comes from. The explain command, SARIF help
-// and the README rule table all read it from there.
+// fix it, the incident it comes from and the [SignoffFlag] that resolves
+// it. The explain command, SARIF help and the README rule table all read
+// it from there.
+//
+// # The sign-off ledger
+//
+// The sign-off file is a [Ledger] of the tables the gates declare
+// ([LedgerTable]): read strictly whenever the file exists, each table's
+// entries sorted by key, written atomically.
 //
 // # Errors and exit codes
 //
