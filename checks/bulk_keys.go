@@ -3,43 +3,130 @@ package checks
 import (
 	"bytes"
 	"encoding/binary"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/net/idna"
 	"golang.org/x/text/unicode/norm"
 )
 
 var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
-// normalizeKey appends the normalised key v to dst: trimmed, Unicode NFC,
-// and lower-cased for email keys. ASCII keys take a fast path without
-// allocating.
-func normalizeKey(dst, v []byte, lower bool) []byte {
+// normalizeKey appends the normalised key v to dst, in the contract's
+// order: Unicode format characters (category Cf: zero-width spaces and
+// joiners, U+2060, U+FEFF, bidi controls) removed, then NFC (NFKC for an
+// email key, so a full-width ａ is a), then white space trimmed. An email
+// key is then lower-cased, and each non-ASCII label of its domain mapped
+// to its IDNA ASCII form (UTS #46, non-transitional, without STD3 rules),
+// so exämple.com and xn--exmple-cua.com are one domain. A label that fails
+// IDNA leaves a DEL (0x7f) at the key's end: no address holds a control
+// character (words.IsEmailBytes), so the key is invalid, as is an email
+// key with a control character inside. ASCII keys take a fast path
+// without allocating.
+func normalizeKey(dst, v []byte, email bool) []byte {
 	for len(v) > 0 && asciiSpace[v[0]] {
 		v = v[1:]
 	}
 	for len(v) > 0 && asciiSpace[v[len(v)-1]] {
 		v = v[:len(v)-1]
 	}
-	if len(v) > 0 && (v[0] >= utf8.RuneSelf || v[len(v)-1] >= utf8.RuneSelf) {
-		v = bytes.TrimFunc(v, unicode.IsSpace) // perhaps Unicode spaces
-	}
 	from := len(dst)
 	dst = append(dst, v...)
-	if asciiKey(dst[from:], lower) {
+	if asciiKey(dst[from:], email) {
 		return dst
 	}
-	dst = norm.NFC.Append(dst[:from], v...)
-	if lower {
-		l := bytes.ToLower(dst[from:])
+	form := norm.NFC
+	if email {
+		form = norm.NFKC
+	}
+	dst = form.Append(dst[:from], removeFormat(v)...)
+	if k := bytes.TrimFunc(dst[from:], unicode.IsSpace); len(k) != len(dst)-from {
+		dst = append(dst[:from], k...)
+	}
+	if !email {
+		return dst
+	}
+	l := bytes.ToLower(dst[from:])
+	dst = append(dst[:from], l...)
+	// Lower-casing can denormalise; normalise again.
+	if !form.IsNormal(dst[from:]) {
+		l := form.Bytes(dst[from:])
 		dst = append(dst[:from], l...)
-		// Lower-casing can denormalise; normalise again.
-		if !norm.NFC.IsNormal(dst[from:]) {
-			l := norm.NFC.Bytes(dst[from:])
-			dst = append(dst[:from], l...)
+	}
+	return asciiDomain(dst, from)
+}
+
+// removeFormat returns v without its Unicode format characters
+// (category Cf), v itself when it has none.
+func removeFormat(v []byte) []byte {
+	has := false
+	for i := 0; i < len(v); {
+		r, n := utf8.DecodeRune(v[i:])
+		if unicode.Is(unicode.Cf, r) {
+			has = true
+			break
+		}
+		i += n
+	}
+	if !has {
+		return v
+	}
+	out := make([]byte, 0, len(v))
+	for i := 0; i < len(v); {
+		r, n := utf8.DecodeRune(v[i:])
+		if !unicode.Is(unicode.Cf, r) {
+			out = append(out, v[i:i+n]...)
+		}
+		i += n
+	}
+	return out
+}
+
+// idnaProfile maps a domain label as the contract says: UTS #46 mapping
+// and validity, non-transitional, without STD3 rules.
+var idnaProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.Transitional(false), idna.StrictDomainName(false))
+
+// asciiDomain rewrites the domain of the email key dst[from:] (after its
+// last @) with each non-ASCII label in its IDNA ASCII form.
+func asciiDomain(dst []byte, from int) []byte {
+	key := dst[from:]
+	at := bytes.LastIndexByte(key, '@')
+	if at < 0 {
+		return dst
+	}
+	domain := key[at+1:]
+	ascii := true
+	for _, c := range domain {
+		if c >= utf8.RuneSelf {
+			ascii = false
+			break
 		}
 	}
-	return dst
+	if ascii {
+		return dst
+	}
+	labels := strings.Split(string(domain), ".")
+	for i, l := range labels {
+		if isASCII(l) {
+			continue
+		}
+		a, err := idnaProfile.ToASCII(l)
+		if err != nil {
+			return append(dst, 0x7f) // invalid: see normalizeKey
+		}
+		labels[i] = a
+	}
+	return append(dst[:from+at+1], strings.Join(labels, ".")...)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // asciiKey reports whether the key b is ASCII, and when it is and lower is

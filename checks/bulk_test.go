@@ -20,6 +20,7 @@ import (
 	"github.com/preflight-gate/preflight/checks/internal/csvscan"
 	"github.com/preflight-gate/preflight/checks/internal/keyset"
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // update rewrites the golden files and the generated example bundles:
@@ -527,10 +528,52 @@ func TestNormalizeKey(t *testing.T) {
 		{"R\u00c9NE@X.org", true, "r\u00e9ne@x.org"},
 		{"\u00a0x\u00a0", false, "x"},
 		{"", true, ""},
+		// Format characters (Cf) go first: zero-width space, BOM, word
+		// joiner, soft hyphen, bidi controls; in any key.
+		{"ana\u200b@example.com", true, "ana@example.com"},
+		{"\ufeffana@example.com", true, "ana@example.com"},
+		{"a\u2060n\u00ada\u202e@example.com", true, "ana@example.com"},
+		{"id\u200b42", false, "id42"},
+		{"\u200b \u200b", false, ""},
+		// NFKC for email keys only: full-width letters, ligatures.
+		{"\uff41na@example.com", true, "ana@example.com"},
+		{"\uff41", false, "\uff41"},
+		{"\ufb01le@example.com", true, "file@example.com"},
+		// IDNA for non-ASCII domain labels; ASCII labels only lower-cased.
+		{"ana@ex\u00e4mple.com", true, "ana@xn--exmple-cua.com"},
+		{"ana@EX\u00c4MPLE.com", true, "ana@xn--exmple-cua.com"},
+		{"ana@XN--EXMPLE-CUA.COM", true, "ana@xn--exmple-cua.com"},
+		{"\u00e4na@b\u00fccher.example", true, "\u00e4na@xn--bcher-kva.example"},
+		{"ana@ex\u00e4mple.com", false, "ana@ex\u00e4mple.com"},
+		// A label IDNA refuses: the key cannot be an address.
+		{"ana@a\u0301\u05d0.com", true, "ana@\u00e1\u05d0.com\x7f"},
 	}
 	for _, tt := range tests {
 		if got := string(normalizeKey(nil, []byte(tt.in), tt.lower)); got != tt.want {
 			t.Errorf("normalizeKey(%q, %v) = %q, want %q", tt.in, tt.lower, got, tt.want)
+		}
+	}
+}
+
+// TestEmailKeyValidity: a control character inside an email key, or a
+// domain label IDNA refuses, makes the normalised key invalid.
+func TestEmailKeyValidity(t *testing.T) {
+	for in, valid := range map[string]bool{
+		"ana@example.com":       true,
+		"ana@ex\u00e4mple.com":  true,
+		"\uff41na@example.com":  true,
+		"c\r\n@example.com":     false,
+		"a\x00b@example.com":    false,
+		"a\x7fb@example.com":    false,
+		"a\u0085b@example.com":  false,
+		"a\u009bb@example.com":  false,
+		"ana@a\u0301\u05d0.com": false,
+		"ana@xn--bad\u00e4.com": false,
+		"a\u00a9b@example.com":  true, // 0xc2 0xa9: no C1 control
+	} {
+		key := normalizeKey(nil, []byte(in), true)
+		if got := words.IsEmailBytes(key); got != valid {
+			t.Errorf("%q -> %q: valid %v, want %v", in, key, got, valid)
 		}
 	}
 }

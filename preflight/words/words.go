@@ -74,8 +74,8 @@ func IsEmail(s string) bool { return isEmail(strings.TrimSpace(s)) }
 // allocating: a bulk scan asks it millions of times.
 func IsEmailBytes(b []byte) bool { return isEmail(b) }
 
-// isEmail is the one email test, in one pass: no space, tab, < or >
-// anywhere; one @, not first; after it a domain that has a dot, neither
+// isEmail is the one email test, in one pass: no space, < or > and no
+// control character anywhere; one @, not first; after it a domain that has a dot, neither
 // first nor last nor doubled.
 func isEmail[T string | []byte](b T) bool {
 	at, dot, prev := -1, false, -2
@@ -84,6 +84,10 @@ func isEmail[T string | []byte](b T) bool {
 		case 0:
 		case emailBad:
 			return false
+		case emailC2: // U+0080–U+009F, the C1 controls, are 0xc2 0x80–0x9f
+			if i+1 < len(b) && b[i+1] >= 0x80 && b[i+1] <= 0x9f {
+				return false
+			}
 		case emailAt:
 			if at >= 0 {
 				return false
@@ -105,10 +109,20 @@ const (
 	emailBad = 1 + iota
 	emailAt
 	emailDot
+	emailC2
 )
 
-// emailByte classes the bytes isEmail looks at.
-var emailByte = [256]uint8{' ': emailBad, '\t': emailBad, '<': emailBad, '>': emailBad, '@': emailAt, '.': emailDot}
+// emailByte classes the bytes isEmail looks at: space, <, > and every
+// control character (C0, DEL; C1 through emailC2) are never in an address.
+var emailByte = func() (t [256]uint8) {
+	for c := range 0x20 {
+		t[c] = emailBad
+	}
+	t[0x7f] = emailBad
+	t[' '], t['<'], t['>'] = emailBad, emailBad, emailBad
+	t['@'], t['.'], t[0xc2] = emailAt, emailDot, emailC2
+	return t
+}()
 
 // FileProblem says what went wrong reading or writing a file, for a
 // message that already names the file: "no such file or folder",
