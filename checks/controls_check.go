@@ -259,7 +259,7 @@ func (r *controlsRun) budget() {
 	var foundText []number
 	var bad []string
 	for _, node := range r.tree.Nodes() {
-		if !configdiff.GlobSet(b.alerts).Match(node.Path) {
+		if !b.alerts.Match(node.Path) {
 			continue
 		}
 		v, _, ok := r.tree.Number(node)

@@ -132,7 +132,7 @@ type baselineEntry struct {
 
 type budgetEntry struct {
 	limit    *configKey // nil when not declared
-	alerts   []*configdiff.Glob
+	alerts   configdiff.GlobSet
 	patterns []string // alerts as written
 	required []number
 }
@@ -289,16 +289,16 @@ func (s *budgetSpec) validate(fail failFunc, number func(v any, key string) (num
 	default:
 		return nil, fail(at, "alerts is %s: expected a key glob of the alert thresholds or a list of them", manifestValue(v))
 	}
-	for i, p := range b.patterns {
-		g, err := configdiff.CompileGlob(p)
+	if len(b.patterns) > 0 {
+		set, i, err := configdiff.CompileGlobList(b.patterns)
 		if err != nil {
 			key := at
-			if _, list := s.Alerts.([]any); list {
+			if _, list := s.Alerts.([]any); list && i >= 0 {
 				key = fmt.Sprintf("%s[%d]", at, i)
 			}
 			return nil, fail(key, "alerts: %v", err)
 		}
-		b.alerts = append(b.alerts, g)
+		b.alerts = set
 	}
 	if s.Required == nil {
 		b.required = defaultRequired
