@@ -115,14 +115,14 @@ func appendStepSummary(file string, run *Run) error {
 }
 
 // ghEscapeData escapes a command's message: control characters as
-// [Escape] does (so no line break reaches the log, not even the %0A that
+// [words.Escape] does (so no line break reaches the log, not even the %0A that
 // GitHub would turn back into one), then as actions/toolkit's escapeData
 // does (command.ts).
-func ghEscapeData(s string) string { return ghData.Replace(Escape(s)) }
+func ghEscapeData(s string) string { return ghData.Replace(words.Escape(s)) }
 
 // ghEscapeProperty escapes a command property value likewise, with
 // actions/toolkit's escapeProperty: the data escapes, plus ":" and ",".
-func ghEscapeProperty(s string) string { return ghProperty.Replace(Escape(s)) }
+func ghEscapeProperty(s string) string { return ghProperty.Replace(words.Escape(s)) }
 
 var (
 	ghData     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")

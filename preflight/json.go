@@ -35,7 +35,7 @@ type jsonRun struct {
 // writeJSON writes v as indented JSON, as the json and sarif formats do.
 // encoding/json escapes C0 controls and U+2028/U+2029; DEL and the C1
 // controls, which JSON allows raw, are escaped as well (\u007f, \u009b), so
-// that no input reaches a terminal raw (see [IsControl]).
+// that no input reaches a terminal raw (see words.IsControl).
 func writeJSON(w io.Writer, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

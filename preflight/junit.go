@@ -6,6 +6,8 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // junitFormatter writes the report as JUnit XML, the test report CI
@@ -54,7 +56,7 @@ type junitFailure struct {
 func (junitFormatter) Format(w io.Writer, run *Run) error {
 	out := junitSuites{Name: "preflight"}
 	if !run.Several {
-		out.Name = "preflight " + Escape(run.Reports[0].Bundle)
+		out.Name = "preflight " + words.Escape(run.Reports[0].Bundle)
 	}
 	for _, r := range run.Reports {
 		prefix := ""
@@ -86,16 +88,16 @@ func (junitFormatter) Format(w io.Writer, run *Run) error {
 // "preflight", whose one test case is the error.
 func junitBundle(r *Report, prefix string) []*junitSuite {
 	if e := r.Error; e != nil {
-		file := Escape(filepath.ToSlash(e.File))
-		return []*junitSuite{{Name: Escape(prefix) + "preflight", Errors: 1, Cases: []junitCase{{
+		file := words.Escape(filepath.ToSlash(e.File))
+		return []*junitSuite{{Name: words.Escape(prefix) + "preflight", Errors: 1, Cases: []junitCase{{
 			Name:      "preflight " + location(file, e.Line, e.Column),
 			Classname: "preflight",
 			File:      file,
 			Line:      e.Line,
 			Error: &junitFailure{
-				Message: Escape(e.Message),
+				Message: words.Escape(e.Message),
 				Type:    "preflight",
-				Text:    Escape(e.String()) + "\npreflight could not judge the bundle: the deployment must not ship until it can",
+				Text:    words.Escape(e.String()) + "\npreflight could not judge the bundle: the deployment must not ship until it can",
 			},
 		}}}}
 	}
@@ -110,7 +112,7 @@ func junitBundle(r *Report, prefix string) []*junitSuite {
 		if s, ok := suites[gate]; ok {
 			return s
 		}
-		suites[gate] = &junitSuite{Name: Escape(prefix) + gate, Cases: []junitCase{}}
+		suites[gate] = &junitSuite{Name: words.Escape(prefix) + gate, Cases: []junitCase{}}
 		order = append(order, suites[gate])
 		return suites[gate]
 	}
@@ -119,14 +121,14 @@ func junitBundle(r *Report, prefix string) []*junitSuite {
 	}
 	for _, f := range r.Findings {
 		s := suite(f.Gate())
-		path := Escape(r.Path(f.File))
+		path := words.Escape(r.Path(f.File))
 		s.Cases = append(s.Cases, junitCase{
 			Name:      f.Rule + " " + location(path, f.Line, f.Column),
 			Classname: "preflight." + f.Gate(),
 			File:      path,
 			Line:      f.Line,
 			Failure: &junitFailure{
-				Message: Escape(f.Message),
+				Message: words.Escape(f.Message),
 				Type:    f.Rule,
 				Text:    junitFailureText(f, path, rules[f.Rule], failOn),
 			},
@@ -138,9 +140,9 @@ func junitBundle(r *Report, prefix string) []*junitSuite {
 			continue
 		}
 		s := suite(it.Gate)
-		c := junitCase{Name: Escape(it.Name), Classname: "preflight." + it.Gate}
+		c := junitCase{Name: words.Escape(it.Name), Classname: "preflight." + it.Gate}
 		if it.File != "" {
-			c.File = Escape(r.Path(it.File))
+			c.File = words.Escape(r.Path(it.File))
 		}
 		s.Cases = append(s.Cases, c)
 	}
@@ -149,17 +151,17 @@ func junitBundle(r *Report, prefix string) []*junitSuite {
 
 func junitFailureText(f Finding, path string, rule Rule, failOn Severity) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s [%s]\n", location(path, f.Line, f.Column), Escape(f.Message), f.Rule)
+	fmt.Fprintf(&b, "%s: %s [%s]\n", location(path, f.Line, f.Column), words.Escape(f.Message), f.Rule)
 	if f.Severity.AtLeast(failOn) {
 		fmt.Fprintf(&b, "severity: %s (blocks the deployment)\n", f.Severity)
 	} else {
 		fmt.Fprintf(&b, "severity: %s (does not block the deployment: --fail-on %s)\n", f.Severity, failOn)
 	}
 	if f.Key != "" {
-		fmt.Fprintf(&b, "key: %s\n", Escape(f.Key))
+		fmt.Fprintf(&b, "key: %s\n", words.Escape(f.Key))
 	}
 	if f.Subject.Kind != "" {
-		fmt.Fprintf(&b, "%s: %s\n", Escape(f.Subject.Kind), Escape(f.Subject.Name))
+		fmt.Fprintf(&b, "%s: %s\n", words.Escape(f.Subject.Kind), words.Escape(f.Subject.Name))
 	}
 	if rule.Fix != "" {
 		fmt.Fprintf(&b, "fix: %s\n", rule.Fix)

@@ -247,7 +247,7 @@ func mdPreviews(b *strings.Builder, r *Report, lv mdLevels) {
 		for _, e := range rendered {
 			// Each line behind "  | ", as text shows it: printed into a CI log,
 			// no rendered line can start a workflow command.
-			text := "  | " + strings.ReplaceAll(EscapeLines(strings.TrimRight(e.Rendered, "\n")), "\n", "\n  | ")
+			text := "  | " + strings.ReplaceAll(words.EscapeLines(strings.TrimRight(e.Rendered, "\n")), "\n", "\n  | ")
 			fence := mdFence(text)
 			fmt.Fprintf(b, "\nLine %d:\n\n%stext\n%s\n%s\n", e.Line, fence, text, fence)
 		}
@@ -372,12 +372,12 @@ func failOnOf(r *Report) Severity {
 }
 
 // mdLiteral escapes text so that markdown shows it as written: control
-// characters, line breaks included, are written as [Escape] does, so that
+// characters, line breaks included, are written as [words.Escape] does, so that
 // it stays in its table cell, and the inline punctuation that could start
 // markup is backslash-escaped (GitHub also renders $…$ as math).
 func mdLiteral(s string) string {
 	var b strings.Builder
-	for _, c := range Escape(s) {
+	for _, c := range words.Escape(s) {
 		switch c {
 		case '\\', '`', '*', '_', '[', ']', '<', '>', '|', '~', '&', '$', '#', '!':
 			b.WriteByte('\\')
@@ -408,9 +408,9 @@ func mdText(s string) string {
 
 // mdCode returns s as a code span, fenced with more backticks than it
 // holds; control characters, line breaks included, are written as
-// [Escape] does. In a table cell, "|" must be escaped even inside code.
+// [words.Escape] does. In a table cell, "|" must be escaped even inside code.
 func mdCode(s string, inTable bool) string {
-	s = Escape(s)
+	s = words.Escape(s)
 	if inTable {
 		s = strings.ReplaceAll(s, "|", `\|`)
 	}

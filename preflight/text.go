@@ -32,13 +32,13 @@ func (t *textFormatter) Format(w io.Writer, run *Run) error {
 		t.bundle(&b, run.Reports[0], false)
 	} else {
 		if run.Note != "" {
-			fmt.Fprintf(&b, "%s\n", Escape(run.Note))
+			fmt.Fprintf(&b, "%s\n", words.Escape(run.Note))
 		}
 		for i, r := range run.Reports {
 			if i > 0 || run.Note != "" {
 				b.WriteString("\n")
 			}
-			fmt.Fprintf(&b, "%s\n", t.paint("1", "== "+Escape(r.Dir)))
+			fmt.Fprintf(&b, "%s\n", t.paint("1", "== "+words.Escape(r.Dir)))
 			t.bundle(&b, r, true)
 		}
 		verdict := t.paint("1;32", "PASS")
@@ -59,9 +59,9 @@ func (t *textFormatter) Format(w io.Writer, run *Run) error {
 // that could not be judged is its error line (several: and a verdict).
 func (t *textFormatter) bundle(b *strings.Builder, r *Report, several bool) {
 	if r.Error != nil {
-		fmt.Fprintf(b, "%s\n", Escape(r.Error.String()))
+		fmt.Fprintf(b, "%s\n", words.Escape(r.Error.String()))
 		if several {
-			fmt.Fprintf(b, "%s %s: preflight could not judge this bundle: the deployment must not ship\n", t.paint("1;31", "ERROR"), Escape(r.Bundle))
+			fmt.Fprintf(b, "%s %s: preflight could not judge this bundle: the deployment must not ship\n", t.paint("1;31", "ERROR"), words.Escape(r.Bundle))
 		}
 		return
 	}
@@ -87,10 +87,10 @@ func (t *textFormatter) bundle(b *strings.Builder, r *Report, several bool) {
 			if f.Severity == SeverityWarning {
 				sev = t.paint("33", "warning")
 			}
-			fmt.Fprintf(b, "%s: %s: %s %s\n", t.paint("1", Escape(location(r.Path(f.File), f.Line, f.Column))), sev, Escape(f.Message), t.paint("2", "["+Escape(f.Rule)+"]"))
+			fmt.Fprintf(b, "%s: %s: %s %s\n", t.paint("1", words.Escape(location(r.Path(f.File), f.Line, f.Column))), sev, words.Escape(f.Message), t.paint("2", "["+words.Escape(f.Rule)+"]"))
 		}
 		for _, rule := range order {
-			fmt.Fprintf(b, "%s: ... and %d more %s findings (every one is in --format json)\n", Escape(r.Path(file)), folded[rule], Escape(rule))
+			fmt.Fprintf(b, "%s: ... and %d more %s findings (every one is in --format json)\n", words.Escape(r.Path(file)), folded[rule], words.Escape(rule))
 		}
 	}
 	for _, p := range r.Previews {
@@ -105,7 +105,7 @@ func (t *textFormatter) bundle(b *strings.Builder, r *Report, several bool) {
 	if !r.Passed {
 		verdict = t.paint("1;31", "FAIL")
 	}
-	fmt.Fprintf(b, "%s %s: %s, %s (%s)", verdict, Escape(r.Bundle), words.Plural(errs, "error"), words.Plural(warns, "warning"), strings.Join(r.Gates, ", "))
+	fmt.Fprintf(b, "%s %s: %s, %s (%s)", verdict, words.Escape(r.Bundle), words.Plural(errs, "error"), words.Plural(warns, "warning"), strings.Join(r.Gates, ", "))
 	if !r.Passed {
 		fmt.Fprintf(b, ": the deployment must not ship")
 	}
@@ -126,7 +126,7 @@ func location(file string, line, col int) string {
 // WriteText writes the preview for people: the counts, then the first
 // intended executions as the automation will run them.
 func (p Preview) WriteText(w io.Writer) {
-	fmt.Fprintf(w, "preview of %s (%s): %s, %s", Escape(p.Bulk), Escape(p.File), words.Plural(p.Rows, "data row"), words.Plural(p.Unique, "unique key"))
+	fmt.Fprintf(w, "preview of %s (%s): %s, %s", words.Escape(p.Bulk), words.Escape(p.File), words.Plural(p.Rows, "data row"), words.Plural(p.Unique, "unique key"))
 	if p.Repeated > 0 {
 		verb := "repeat"
 		if p.Repeated == 1 {
@@ -138,12 +138,12 @@ func (p Preview) WriteText(w io.Writer) {
 	for _, e := range p.First {
 		fields := make([]string, 0, len(p.Columns))
 		for _, c := range p.Columns {
-			fields = append(fields, fmt.Sprintf("%s=%q", Escape(c), e.Fields[c]))
+			fields = append(fields, fmt.Sprintf("%s=%q", words.Escape(c), e.Fields[c]))
 		}
 		fmt.Fprintf(w, "  line %d: %s\n", e.Line, strings.Join(fields, " "))
 		if e.Rendered != "" {
 			for _, l := range strings.Split(strings.TrimRight(e.Rendered, "\n"), "\n") {
-				fmt.Fprintf(w, "    | %s\n", Escape(l))
+				fmt.Fprintf(w, "    | %s\n", words.Escape(l))
 			}
 		}
 	}

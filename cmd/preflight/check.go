@@ -9,6 +9,7 @@ import (
 
 	"github.com/preflight-gate/preflight/checks"
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 func newCheckCmd(a *app) *cobra.Command {
@@ -122,9 +123,9 @@ func (a *app) checkOne(l *loaded, opts *preflight.Options) (*preflight.Report, e
 // reportError writes the line of a bundle that could not be judged to
 // stderr, with its hint.
 func (a *app) reportError(e *preflight.ReportError) {
-	fmt.Fprintf(a.stderr, "%s\n", preflight.Escape(e.String()))
+	fmt.Fprintf(a.stderr, "%s\n", words.Escape(e.String()))
 	if e.Hint != "" {
-		fmt.Fprintf(a.stderr, "hint: %s\n", preflight.Escape(e.Hint))
+		fmt.Fprintf(a.stderr, "hint: %s\n", words.Escape(e.Hint))
 	}
 }
 

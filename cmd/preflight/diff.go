@@ -8,6 +8,7 @@ import (
 
 	"github.com/preflight-gate/preflight/checks"
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 func newDiffCmd(a *app) *cobra.Command {
@@ -48,7 +49,7 @@ func (a *app) eachBundle(args []string, root string, do func(b *preflight.Bundle
 		if i > 0 {
 			fmt.Fprintln(a.stdout)
 		}
-		fmt.Fprintf(a.stdout, "== %s\n", preflight.Escape(l.dir))
+		fmt.Fprintf(a.stdout, "== %s\n", words.Escape(l.dir))
 		err := l.err
 		if err == nil {
 			if e := do(l.b, true); e != nil {
@@ -61,7 +62,7 @@ func (a *app) eachBundle(args []string, root string, do func(b *preflight.Bundle
 		}
 		if err != nil {
 			failed = true
-			fmt.Fprintf(a.stdout, "preflight could not read this bundle: %s\n", preflight.Escape(err.Error()))
+			fmt.Fprintf(a.stdout, "preflight could not read this bundle: %s\n", words.Escape(err.Error()))
 			a.reportError(&preflight.ReportError{File: err.File, Line: err.Line, Column: err.Column, Message: err.Msg, Hint: err.Hint})
 		}
 	}
@@ -74,14 +75,14 @@ func (a *app) eachBundle(args []string, root string, do func(b *preflight.Bundle
 // diff prints one bundle's differences.
 func (a *app) diff(b *preflight.Bundle, author string) error {
 	if checks.ConfigdiffOf(b) == nil {
-		fmt.Fprintf(a.stdout, "%s has no [configdiff] section: nothing to compare\n", preflight.Escape(b.Display(preflight.ManifestName)))
+		fmt.Fprintf(a.stdout, "%s has no [configdiff] section: nothing to compare\n", words.Escape(b.Display(preflight.ManifestName)))
 		return nil
 	}
 	d, err := checks.LoadDrift(b, &preflight.Options{Author: author, Now: a.now()})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "staging:    %s\nproduction: %s\n\n", preflight.Escape(b.Display(d.StagingFile)), preflight.Escape(b.Display(d.ProductionFile)))
+	fmt.Fprintf(a.stdout, "staging:    %s\nproduction: %s\n\n", words.Escape(b.Display(d.StagingFile)), words.Escape(b.Display(d.ProductionFile)))
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	need := 0
 	for _, k := range d.Drifts {
@@ -92,11 +93,11 @@ func (a *app) diff(b *preflight.Bundle, author string) error {
 		if k.NeedsSignoff() {
 			need++
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", preflight.Escape(k.Key), preflight.Escape(k.Summary()), preflight.Escape(status))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", words.Escape(k.Key), words.Escape(k.Summary()), words.Escape(status))
 	}
 	tw.Flush()
 	for _, c := range d.Unused {
-		fmt.Fprintf(a.stdout, "  %s\tunused sign-off (%s:%d): staging and production agree\n", preflight.Escape(c.Key), preflight.Escape(b.Display(d.SignoffFile)), c.Line)
+		fmt.Fprintf(a.stdout, "  %s\tunused sign-off (%s:%d): staging and production agree\n", words.Escape(c.Key), words.Escape(b.Display(d.SignoffFile)), c.Line)
 	}
 	if len(d.Drifts) == 0 {
 		fmt.Fprintln(a.stdout, "  staging and production agree")

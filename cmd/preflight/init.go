@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/preflight-gate/preflight/checks/starter"
-	"github.com/preflight-gate/preflight/preflight"
 	"github.com/preflight-gate/preflight/preflight/words"
 )
 
@@ -28,20 +27,20 @@ init never overwrites an existing manifest.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "wrote %s\n", preflight.Escape(file))
+			fmt.Fprintf(a.stdout, "wrote %s\n", words.Escape(file))
 			guesses := s.Guesses()
 			for _, g := range guesses {
-				fmt.Fprintf(a.stdout, "guessed: %s\n", preflight.Escape(g))
+				fmt.Fprintf(a.stdout, "guessed: %s\n", words.Escape(g))
 			}
 			for _, n := range s.Notes {
-				fmt.Fprintf(a.stdout, "note: %s\n", preflight.Escape(n))
+				fmt.Fprintf(a.stdout, "note: %s\n", words.Escape(n))
 			}
 			if s.Empty() {
 				fmt.Fprintf(a.stdout, "guessed nothing: no staging/production config pair, CSV file, error route or scheduled workflow found\n")
-				fmt.Fprintf(a.stdout, "next: enable a gate in %s (the commented sections show how), then run `preflight check %s`\n", preflight.Escape(file), preflight.Escape(words.ShellQuote(dir)))
+				fmt.Fprintf(a.stdout, "next: enable a gate in %s (the commented sections show how), then run `preflight check %s`\n", words.Escape(file), words.Escape(words.ShellQuote(dir)))
 				return nil
 			}
-			fmt.Fprintf(a.stdout, "next: confirm each guess in %s, then run `preflight check %s`\n", preflight.Escape(file), preflight.Escape(words.ShellQuote(dir)))
+			fmt.Fprintf(a.stdout, "next: confirm each guess in %s, then run `preflight check %s`\n", words.Escape(file), words.Escape(words.ShellQuote(dir)))
 			return nil
 		},
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/preflight-gate/preflight/checks"
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 func newPreviewCmd(a *app) *cobra.Command {
@@ -35,13 +36,13 @@ func newPreviewCmd(a *app) *cobra.Command {
 				}
 				names := checks.BulkNames(b)
 				if len(names) == 0 {
-					fmt.Fprintf(a.stdout, "%s has no [[bulk]] input: nothing to preview\n", preflight.Escape(b.Display(preflight.ManifestName)))
+					fmt.Fprintf(a.stdout, "%s has no [[bulk]] input: nothing to preview\n", words.Escape(b.Display(preflight.ManifestName)))
 					return nil
 				}
 				if name != "" {
 					if _, err := checks.BulkSpecOf(b, name); err != nil {
 						if several {
-							fmt.Fprintf(a.stdout, "%s has no bulk input %q\n", preflight.Escape(b.Display(preflight.ManifestName)), name)
+							fmt.Fprintf(a.stdout, "%s has no bulk input %q\n", words.Escape(b.Display(preflight.ManifestName)), name)
 							return nil
 						}
 						return err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/preflight-gate/preflight/checks"
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // app carries what every command reads and writes, so commands run
@@ -69,10 +70,10 @@ func runGates(gates []preflight.Gate, args []string, stdin io.Reader, stdout, st
 	}
 	// Messages may name what came from an input (a path, a key): one
 	// line each, whatever it holds.
-	fmt.Fprintf(stderr, "preflight: %s\n", preflight.Escape(err.Error()))
+	fmt.Fprintf(stderr, "preflight: %s\n", words.Escape(err.Error()))
 	var pe *preflight.Error
 	if errors.As(err, &pe) && pe.Hint != "" {
-		fmt.Fprintf(stderr, "hint: %s\n", preflight.Escape(pe.Hint))
+		fmt.Fprintf(stderr, "hint: %s\n", words.Escape(pe.Hint))
 	}
 	return preflight.ExitCode(err)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/preflight-gate/preflight/checks"
 	"github.com/preflight-gate/preflight/configdiff"
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 const (
@@ -284,7 +285,7 @@ func writeExampleFile(line func(string, ...any), name, note string, data []byte)
 // hold.
 func escapeExample(s string) string {
 	var b strings.Builder
-	for _, r := range preflight.Escape(s) {
+	for _, r := range words.Escape(s) {
 		if unicode.Is(unicode.Cf, r) {
 			fmt.Fprintf(&b, `\u%04x`, r)
 		} else {

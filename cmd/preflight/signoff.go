@@ -118,7 +118,7 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 	signed := 0
 	for _, d := range done {
 		if d.Skipped != "" {
-			fmt.Fprintf(a.stdout, "skipped %s\n", preflight.Escape(d.Skipped))
+			fmt.Fprintf(a.stdout, "skipped %s\n", words.Escape(d.Skipped))
 			continue
 		}
 		signed++
@@ -132,15 +132,15 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 			continue
 		}
 		if d.Replaces != "" {
-			fmt.Fprintf(a.stderr, "preflight: note: this replaces %s's valid %s\n", preflight.Escape(d.Replaces), preflight.Escape(d.Subject()))
+			fmt.Fprintf(a.stderr, "preflight: note: this replaces %s's valid %s\n", words.Escape(d.Replaces), words.Escape(d.Subject()))
 		}
 		if d.Preview != nil {
 			d.Preview.WriteText(a.stdout)
-			fmt.Fprintf(a.stdout, "approved %s: %s as previewed above\n\n", preflight.Escape(d.Preview.Bulk), words.Plural(d.Preview.Rows, "data row"))
+			fmt.Fprintf(a.stdout, "approved %s: %s as previewed above\n\n", words.Escape(d.Preview.Bulk), words.Plural(d.Preview.Rows, "data row"))
 			if d.Errors > 0 {
-				fmt.Fprintf(a.stderr, "preflight: bulk input %s still has %s: check fails until they are fixed (`preflight check` lists them)\n", preflight.Escape(d.Preview.Bulk), words.Plural(d.Errors, "error"))
+				fmt.Fprintf(a.stderr, "preflight: bulk input %s still has %s: check fails until they are fixed (`preflight check` lists them)\n", words.Escape(d.Preview.Bulk), words.Plural(d.Errors, "error"))
 			} else {
-				fmt.Fprintf(a.stderr, "preflight: bulk input %s has no other errors\n", preflight.Escape(d.Preview.Bulk))
+				fmt.Fprintf(a.stderr, "preflight: bulk input %s has no other errors\n", words.Escape(d.Preview.Bulk))
 			}
 			continue
 		}
@@ -148,28 +148,28 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 			a.writeMcpApproval(d.Mcp)
 			continue
 		}
-		fmt.Fprintf(a.stdout, "signed %s: %s\n", preflight.Escape(d.Key), preflight.Escape(d.Change))
+		fmt.Fprintf(a.stdout, "signed %s: %s\n", words.Escape(d.Key), words.Escape(d.Change))
 	}
 	if err := s.Write(path); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "wrote %s: %s by %s\ncommit it and get it reviewed: the sign-off counts only as much as that review\n", preflight.Escape(b.Display(b.Manifest.Signoff)), words.Plural(signed, "sign-off"), preflight.Escape(fl.by))
+	fmt.Fprintf(a.stdout, "wrote %s: %s by %s\ncommit it and get it reviewed: the sign-off counts only as much as that review\n", words.Escape(b.Display(b.Manifest.Signoff)), words.Plural(signed, "sign-off"), words.Escape(fl.by))
 	return nil
 }
 
 // writeMcpApproval lists the tools an MCP approval covers, and says on
 // stderr how many errors check still reports for the server.
 func (a *app) writeMcpApproval(m *checks.McpApproval) {
-	fmt.Fprintf(a.stdout, "MCP server %s: %s in %s\n", preflight.Escape(m.Server), words.Plural(len(m.Tools), "tool"), preflight.Escape(m.Snapshot))
+	fmt.Fprintf(a.stdout, "MCP server %s: %s in %s\n", words.Escape(m.Server), words.Plural(len(m.Tools), "tool"), words.Escape(m.Snapshot))
 	for _, t := range m.Tools {
 		if t.Summary == "" {
-			fmt.Fprintf(a.stdout, "  %s\n", preflight.Escape(t.Name))
+			fmt.Fprintf(a.stdout, "  %s\n", words.Escape(t.Name))
 			continue
 		}
-		fmt.Fprintf(a.stdout, "  %s: %s\n", preflight.Escape(t.Name), preflight.Escape(t.Summary))
+		fmt.Fprintf(a.stdout, "  %s: %s\n", words.Escape(t.Name), words.Escape(t.Summary))
 	}
-	fmt.Fprintf(a.stdout, "approved %s: %s as listed above\n\n", preflight.Escape(m.Server), words.Plural(len(m.Tools), "tool"))
+	fmt.Fprintf(a.stdout, "approved %s: %s as listed above\n\n", words.Escape(m.Server), words.Plural(len(m.Tools), "tool"))
 	if m.Errors > 0 {
-		fmt.Fprintf(a.stderr, "preflight: MCP server %s still has %s: check fails until they are fixed (`preflight check` lists them)\n", preflight.Escape(m.Server), words.Plural(m.Errors, "error"))
+		fmt.Fprintf(a.stderr, "preflight: MCP server %s still has %s: check fails until they are fixed (`preflight check` lists them)\n", words.Escape(m.Server), words.Plural(m.Errors, "error"))
 	}
 }

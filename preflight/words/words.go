@@ -2,8 +2,9 @@
 // and the commands share, so that each question has one answer: how to
 // count a noun (Plural), how to quote for TOML (QuoteTOML) or a shell
 // (ShellQuote), what an email address looks like (IsEmail, IsEmailBytes),
-// and how to say what went wrong with a file (FileProblem). It imports
-// nothing of the project.
+// how to say what went wrong with a file (FileProblem), and how text from
+// an input is made safe to print (Escape, EscapeLines, IsControl). It
+// imports nothing of the project.
 package words
 
 import (
