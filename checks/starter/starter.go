@@ -43,6 +43,7 @@ type Starter struct {
 	Routes     []Routes
 	Controls   *Controls  // caps, budgets and alert thresholds found, or nil
 	Schedules  *Schedules // scheduled GitHub Actions workflows, or nil
+	Mcp        *Mcp       // MCP client configs, or nil
 	Notes      []string   // what was noticed but not guessed
 }
 
@@ -75,6 +76,15 @@ type Schedules struct {
 	InRoot    bool     // Dir is in the root above the folder, not in the folder
 	Workflows []string // the scheduled workflows' file names
 	NoNotice  []string // those without a failure notice
+}
+
+// Mcp are the MCP client configs where the mcp gate reads them:
+// checks.McpDefaultFiles in the folder's root (the top of its git work
+// tree, or the folder itself).
+type Mcp struct {
+	Files  []string // the client configs, relative to the folder, slash-separated
+	InRoot bool     // they are in the root above the folder, not in the folder
+	Tools  string   // the folder of tool-list snapshots, when mcp/tools exists
 }
 
 // Limits of the folder walk, so init stays quick on a large repository.
@@ -148,7 +158,7 @@ func Guess(dir string) (*Starter, error) {
 		}
 		name := d.Name()
 		switch {
-		case name == preflight.ManifestName || name == "preflight.signoff.toml":
+		case name == preflight.ManifestName || name == "preflight.signoff.toml" || slices.Contains(checks.McpDefaultFiles, rel):
 		case name == "teams.toml":
 			teams = append(teams, rel)
 		case strings.EqualFold(path.Ext(name), ".csv"):
@@ -192,6 +202,7 @@ func Guess(dir string) (*Starter, error) {
 	if s.Schedules != nil && s.Teams == "" && len(routes) == 0 {
 		s.Notes = append(s.Notes, "no teams.toml found: the schedules gate needs one; write it with your team aliases (see `preflight explain schedules/notice-not-team`)")
 	}
+	s.Mcp = findMcp(root, &s.Notes)
 	names := map[string]bool{}
 	for i, f := range csvs {
 		if i == starterMaxBulk {
@@ -207,16 +218,7 @@ func Guess(dir string) (*Starter, error) {
 // root and returns the scheduled ones, or nil when there are none. A
 // workflow that cannot be read is a note: init guesses, it does not judge.
 func findSchedules(folder string, notes *[]string) *Schedules {
-	top := folder
-	for dir := folder; ; dir = filepath.Dir(dir) {
-		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
-			top = dir
-			break
-		}
-		if dir == filepath.Dir(dir) {
-			break
-		}
-	}
+	top := gitTop(folder)
 	rel, err := filepath.Rel(folder, filepath.Join(top, ".github", "workflows"))
 	if err != nil {
 		return nil
@@ -254,6 +256,46 @@ func findSchedules(folder string, notes *[]string) *Schedules {
 	}
 	*notes = append(*notes, "no watcher checks that the scheduled workflows ran: write a weekly workflow that does (see the README, \"A watcher\") and name it in [schedules] watcher; init never writes one")
 	return s
+}
+
+// gitTop returns the top of the git work tree that holds folder (the
+// nearest folder with a .git entry), or folder itself outside one.
+func gitTop(folder string) string {
+	for dir := folder; ; dir = filepath.Dir(dir) {
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+			return dir
+		}
+		if dir == filepath.Dir(dir) {
+			return folder
+		}
+	}
+}
+
+// findMcp returns the MCP client configs in the folder's root, or nil when
+// there are none.
+func findMcp(folder string, notes *[]string) *Mcp {
+	top := gitTop(folder)
+	m := &Mcp{InRoot: top != folder}
+	for _, f := range checks.McpDefaultFiles {
+		p := filepath.Join(top, filepath.FromSlash(f))
+		if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		rel, err := filepath.Rel(folder, p)
+		if err != nil {
+			continue
+		}
+		m.Files = append(m.Files, filepath.ToSlash(rel))
+	}
+	if len(m.Files) == 0 {
+		return nil
+	}
+	if fi, err := os.Stat(filepath.Join(folder, "mcp", "tools")); err == nil && fi.IsDir() {
+		m.Tools = "mcp/tools"
+	} else {
+		*notes = append(*notes, "no MCP tool-list snapshots: commit each server's tools/list result as mcp/tools/SERVER.json, set [mcp] tools and approve them with `preflight signoff --mcp SERVER` (see the README, \"Tool-list snapshots\")")
+	}
+	return m
 }
 
 // openFolder checks that dir is an existing folder and returns its absolute
@@ -584,6 +626,9 @@ func (s *Starter) Guesses() []string {
 	if c := s.Controls; c != nil {
 		out = append(out, fmt.Sprintf("controls: %s has keys that look like caps, budgets or alert thresholds (%s): the [controls] section is commented out; write down each normal and uncomment it", c.File, keyList(c.keys())))
 	}
+	if m := s.Mcp; m != nil {
+		out = append(out, fmt.Sprintf("mcp checks the MCP servers in %s: confirm these are the client configs your agents use", strings.Join(m.Files, ", ")))
+	}
 	if s.Teams != "" {
 		out = append(out, fmt.Sprintf("teams = %s: confirm it registers the team aliases your error routes and approvers name", s.Teams))
 	}
@@ -600,7 +645,7 @@ func keyList(keys []string) string {
 
 // Empty reports whether nothing was guessed: the manifest enables no gate.
 func (s *Starter) Empty() bool {
-	return s.Configdiff == nil && len(s.Bulk) == 0 && len(s.Routes) == 0 && s.Schedules == nil
+	return s.Configdiff == nil && len(s.Bulk) == 0 && len(s.Routes) == 0 && s.Schedules == nil && s.Mcp == nil
 }
 
 const confirm = "# guessed: confirm "
@@ -716,6 +761,29 @@ func (s *Starter) Manifest() []byte {
 	} else {
 		line("# [schedules]")
 		line("# watcher = \".github/workflows/weekly-check.yml\"")
+	}
+
+	line("")
+	line("# mcp: every MCP server pinned to exact content, its tool list approved by a")
+	line("# person and bound to a digest, hidden instructions in tools refused.")
+	if m := s.Mcp; m != nil {
+		line(confirm+"the MCP client configs: %s", strings.Join(m.Files, ", "))
+		line("[mcp]")
+		if m.InRoot {
+			var files []string
+			for _, f := range m.Files {
+				files = append(files, words.QuoteTOML(f))
+			}
+			line("files = [%s]", strings.Join(files, ", "))
+		}
+		if m.Tools != "" {
+			line("tools = %s", words.QuoteTOML(m.Tools))
+		} else {
+			line("# tools = \"mcp/tools\"  # commit each server's tools/list result here (see the README)")
+		}
+	} else {
+		line("# [mcp]")
+		line("# files = [\".mcp.json\"]")
 	}
 	return w.Bytes()
 }

@@ -383,21 +383,84 @@ func sections(b *preflight.Bundle) loaded {
 	return loaded{b.Manifest, checks.ConfigdiffOf(b), checks.BulkSpecs(b), checks.RoutesOf(b)}
 }
 
+// writeFiles writes files (slash paths) below dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestGuessMcp(t *testing.T) {
+	const config = `{"mcpServers": {"gh": {"command": "npx", "args": ["-y", "x-server@1.0.0"]}}}`
+	t.Run("in the folder", func(t *testing.T) {
+		dir := t.TempDir()
+		writeFiles(t, dir, map[string]string{".mcp.json": config, ".vscode/mcp.json": `{"servers": {}}`, "mcp/tools/gh.json": `{"tools": []}`})
+		s, err := Guess(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := &Mcp{Files: []string{".mcp.json", ".vscode/mcp.json"}, Tools: "mcp/tools"}
+		if !reflect.DeepEqual(s.Mcp, want) {
+			t.Errorf("Mcp = %+v, want %+v", s.Mcp, want)
+		}
+		if s.Configdiff != nil || len(s.Routes) > 0 || s.Empty() {
+			t.Errorf("the client configs are guessed as something else: %+v", s)
+		}
+		m := s.Manifest()
+		if !strings.Contains(string(m), "[mcp]\ntools = \"mcp/tools\"\n") || strings.Contains(string(m), "files = [\".mcp.json\"") {
+			t.Errorf("manifest does not enable the gate with its default files:\n%s", m)
+		}
+		if err := os.WriteFile(filepath.Join(dir, preflight.ManifestName), m, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		b, err := checks.LoadBundle(dir)
+		if err != nil {
+			t.Fatalf("the starter manifest does not load: %v", err)
+		}
+		if checks.McpOf(b) == nil {
+			t.Fatal("the starter manifest does not enable the mcp gate")
+		}
+	})
+	t.Run("in the root above, no snapshots", func(t *testing.T) {
+		top := t.TempDir()
+		writeFiles(t, top, map[string]string{".git/HEAD": "ref: refs/heads/main\n", ".cursor/mcp.json": config, "agents/support/app.txt": ""})
+		s, err := Guess(filepath.Join(top, "agents", "support"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := &Mcp{Files: []string{"../../.cursor/mcp.json"}, InRoot: true}
+		if !reflect.DeepEqual(s.Mcp, want) {
+			t.Errorf("Mcp = %+v, want %+v", s.Mcp, want)
+		}
+		if m := string(s.Manifest()); !strings.Contains(m, "[mcp]\nfiles = [\"../../.cursor/mcp.json\"]\n# tools = ") {
+			t.Errorf("manifest does not name the root's client config:\n%s", m)
+		}
+		if !strings.Contains(strings.Join(s.Notes, "\n"), "no MCP tool-list snapshots") {
+			t.Errorf("notes %q do not ask for snapshots", s.Notes)
+		}
+	})
+	t.Run("none", func(t *testing.T) {
+		s, err := Guess(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Mcp != nil || !s.Empty() {
+			t.Errorf("Mcp = %+v, want nil", s.Mcp)
+		}
+	})
+}
+
 func TestGuessSchedules(t *testing.T) {
 	const nightly = "on:\n  schedule:\n    - cron: '0 3 * * *'\njobs:\n  run:\n    steps: [{run: make}]\n"
 	const covered = nightly + "  notify:\n    needs: run\n    if: failure()\n    steps: [{run: mail ops@example.com}]\n"
-	write := func(t *testing.T, dir string, files map[string]string) {
-		t.Helper()
-		for name, text := range files {
-			p := filepath.Join(dir, filepath.FromSlash(name))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	write := writeFiles
 	t.Run("in the folder", func(t *testing.T) {
 		dir := t.TempDir()
 		write(t, dir, map[string]string{
