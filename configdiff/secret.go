@@ -245,12 +245,7 @@ func (n *Node) keyIsSecret(extra GlobSet) bool {
 	if IsSecret(n.Path, extra) {
 		return true
 	}
-	for _, s := range n.sources {
-		if IsSecret(s, extra) {
-			return true
-		}
-	}
-	return false
+	return n.copied != nil && (n.copied.secret || len(extra) > 0 && n.copied.covers(n.Path, extra))
 }
 
 // Secret reports whether the change touches a secret: a value on either

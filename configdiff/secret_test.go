@@ -1,6 +1,7 @@
 package configdiff
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -171,4 +172,32 @@ func TestAliasKeyOfSecret(t *testing.T) {
 		t.Errorf("got %q", e.Error())
 	}
 	mustParse(t, "k.yaml", "name: &n app\nmap:\n  *n : x\n")
+}
+
+// TestAliasNesting: aliases of nodes that hold aliases nest at most
+// maxAliasNesting deep; a copy at any depth knows what it copies.
+func TestAliasNesting(t *testing.T) {
+	doc := func(n int) string {
+		var b strings.Builder
+		b.WriteString("a0: &a0 {password: s}\n")
+		for i := 1; i < n; i++ {
+			fmt.Fprintf(&b, "a%d: &a%d {c: *a%d}\n", i, i, i-1)
+		}
+		fmt.Fprintf(&b, "top: *a%d\n", n-1)
+		return b.String()
+	}
+	tr := mustParse(t, "n.yaml", doc(maxAliasNesting))
+	deep := "top" + strings.Repeat(".c", maxAliasNesting-1) + ".password"
+	if n := tr.Get(deep); n == nil || !n.SecretKey(nil) {
+		t.Errorf("%s: %+v, want a secret copy", deep, n)
+	}
+	extra, _ := CompileGlobs([]string{"a0.*"})
+	tr = mustParse(t, "n.yaml", strings.Replace(doc(maxAliasNesting), "password", "pin", 1))
+	if n := tr.Get(strings.Replace(deep, "password", "pin", 1)); n == nil || n.SecretKey(nil) || !n.SecretKey(extra) {
+		t.Errorf("the glob a0.* does not reach the copy of a0.pin %d aliases deep", maxAliasNesting)
+	}
+	e := parseErr(t, "n.yaml", doc(maxAliasNesting+1))
+	if !strings.Contains(e.Msg, "aliases nested more than 32 deep") {
+		t.Errorf("got %v", e)
+	}
 }

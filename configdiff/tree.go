@@ -54,10 +54,10 @@ type Node struct {
 	ValuePos Pos    // where the value starts
 	Children []*Node
 
-	// sources are, for a copy a YAML alias made, the paths of the nodes it
-	// copies (one per alias being expanded): a copy of a node under a
-	// secret key is secret.
-	sources []Path
+	// copied is, for a copy a YAML alias made, the innermost alias being
+	// expanded (see aliasCopy): a copy of a node under a secret key is
+	// secret.
+	copied *aliasCopy
 }
 
 // IsLeaf reports whether n is a scalar, or an empty map or list.

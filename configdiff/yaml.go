@@ -208,14 +208,37 @@ type yamlBuilder struct {
 
 	top     *yaml.Node          // the document's top node
 	written map[*yaml.Node]Path // where each node is written (see at)
-	copying []aliasCopy         // the aliases being expanded, outermost first
+	copying *aliasCopy          // the innermost alias being expanded
 }
 
-// aliasCopy is an alias being expanded: the nodes made at depth len(at)
-// and below copy the nodes below from.
+// aliasCopy is an alias being expanded: a node made at a path P while it
+// is copies the node written at from + P[depth:]. Expansions nest (an
+// alias inside an anchored node); outer is the enclosing one.
 type aliasCopy struct {
-	depth int  // the length of the path of the copy's top node
-	from  Path // where the node the alias names is written
+	depth  int  // the length of the path of the copy's top node
+	from   Path // where the node the alias names is written
+	outer  *aliasCopy
+	nested int // how many expansions enclose this one, itself included
+	// secret: from, or the source of an enclosing expansion, lies under
+	// a key secret by the word rules (the rest of the source path is the
+	// copy's own path, which IsSecret checks anyway)
+	secret bool
+}
+
+// maxAliasNesting bounds how deeply alias expansions nest: each level
+// costs a check of every copied node's key against the secrets globs.
+const maxAliasNesting = 32
+
+// covers reports whether extra covers the source of n under c or under
+// an enclosing expansion.
+func (c *aliasCopy) covers(p Path, extra GlobSet) bool {
+	for ; c != nil; c = c.outer {
+		src := make(Path, 0, len(c.from)+len(p)-c.depth)
+		if extra.Covers(append(append(src, c.from...), p[c.depth:]...)) {
+			return true
+		}
+	}
+	return false
 }
 
 // at returns the path where the YAML node n is written: the path its
@@ -267,23 +290,26 @@ func (y *yamlBuilder) at(n *yaml.Node) Path {
 // alias makes, the paths of the nodes it copies.
 func (y *yamlBuilder) newChild(parent *Node, seg Segment, kind Kind, text string, keyPos, valuePos Pos) (*Node, error) {
 	n, err := y.builder.newChild(parent, seg, kind, text, keyPos, valuePos)
-	if err != nil || len(y.copying) == 0 {
-		return n, err
+	if err == nil {
+		n.copied = y.copying
 	}
-	n.sources = make([]Path, len(y.copying))
-	for i, c := range y.copying {
-		rel := n.Path[c.depth:]
-		src := make(Path, 0, len(c.from)+len(rel))
-		n.sources[i] = append(append(src, c.from...), rel...)
-	}
-	return n, nil
+	return n, err
 }
 
 // expand runs f with the alias to target being expanded, the copy's top
 // node at depth.
 func (y *yamlBuilder) expand(target *yaml.Node, depth int, f func() error) error {
-	y.copying = append(y.copying, aliasCopy{depth: depth, from: y.at(target)})
-	defer func() { y.copying = y.copying[:len(y.copying)-1] }()
+	c := &aliasCopy{depth: depth, from: y.at(target), outer: y.copying, nested: 1}
+	c.secret = IsSecret(c.from, nil)
+	if c.outer != nil {
+		c.nested += c.outer.nested
+		c.secret = c.secret || c.outer.secret
+	}
+	if c.nested > maxAliasNesting {
+		return y.errAt(Pos{target.Line, target.Column}, "aliases nested more than %d deep (an alias inside a node an alias copies, and so on)", maxAliasNesting)
+	}
+	y.copying = c
+	defer func() { y.copying = c.outer }()
 	return f()
 }
 

@@ -136,7 +136,7 @@ func yamlSlashEscapes(data []byte) []int {
 			}
 			blank := k >= n || data[k] == '\n'
 			if block >= 0 && (blank || j-i > block) {
-				i = lineEnd(string(data), i) + 1
+				i = byteLineEnd(data, i) + 1
 				continue
 			}
 			block = -1
@@ -153,7 +153,7 @@ func yamlSlashEscapes(data []byte) []int {
 		case c == ' ' || c == '\t' || c == '\r':
 			i++
 		case c == '#' && (i == 0 || data[i-1] == ' ' || data[i-1] == '\t' || data[i-1] == '\n'):
-			i = lineEnd(string(data), i)
+			i = byteLineEnd(data, i)
 		case start && c == '"':
 			i++
 			for i < n && data[i] != '"' {
@@ -183,7 +183,7 @@ func yamlSlashEscapes(data []byte) []int {
 			start = false
 		case start && (c == '|' || c == '>') && flow == 0:
 			block = indent
-			i = lineEnd(string(data), i)
+			i = byteLineEnd(data, i)
 		case start && (c == '&' || c == '!' || c == '*'):
 			for i < n && data[i] != ' ' && data[i] != '\n' && data[i] != '\t' {
 				i++
@@ -241,4 +241,13 @@ func restoreSlashes(n *yaml.Node, placeholder rune, seen map[*yaml.Node]bool) in
 		count += restoreSlashes(c, placeholder, seen)
 	}
 	return count
+}
+
+// byteLineEnd returns the index of the '\n' ending the line at i, or
+// len(data).
+func byteLineEnd(data []byte, i int) int {
+	if j := bytes.IndexByte(data[i:], '\n'); j >= 0 {
+		return i + j
+	}
+	return len(data)
 }
