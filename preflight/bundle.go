@@ -1,6 +1,7 @@
 package preflight
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -23,6 +24,7 @@ type Bundle struct {
 	root     string           // the root every path must resolve inside: absolute, symlinks resolved
 	tree     *configdiff.Tree // the manifest, for positions
 	files    map[string]bool  // every file the bundle resolved (absolute), for --changed-since
+	starter  bool             // the manifest is one `preflight init` wrote
 	gates    []Gate
 	specs    map[string]any // by gate name: what Load returned, for enabled gates
 	teams    *Registry
@@ -88,6 +90,7 @@ func load(dir string, gates []Gate, o LoadOptions) (*Bundle, error) {
 		}
 		return nil, err
 	}
+	b.starter = bytes.Contains(data[:min(len(data), 200)], []byte(StarterMark))
 	m, sections, tree, err := parseManifest(file, data, gates)
 	if err != nil {
 		return nil, err

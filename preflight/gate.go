@@ -157,7 +157,12 @@ func Check(b *Bundle, opts *Options) (*Report, error) {
 		r.Items = append(r.Items, res.Items...)
 	}
 	if len(r.Gates) == 0 {
-		return nil, &Error{File: b.Display(ManifestName), Msg: "no gate enabled: expected " + b.sectionList(), Hint: "run `preflight init` for a starter manifest"}
+		hint := "run `preflight init` for a starter manifest"
+		if b.starter {
+			// init already ran: it wrote every section commented out.
+			hint = "uncomment and fill in one of the sections `preflight init` wrote in " + b.Display(ManifestName)
+		}
+		return nil, &Error{File: b.Display(ManifestName), Msg: "no gate enabled: expected " + b.sectionList(), Hint: hint}
 	}
 	r.Findings = SortFindings(r.Findings)
 	r.Passed = true

@@ -14,6 +14,10 @@ import (
 // ManifestName is the manifest's file name inside a bundle.
 const ManifestName = "preflight.toml"
 
+// StarterMark is what the first comment of a file `preflight init` wrote
+// says, so that a later hint does not send the user back to init.
+const StarterMark = "written by `preflight init`"
+
 // Manifest is the manifest's common fields; each gate's section is decoded
 // into the type the gate declares and handed to its Load. Fields with a
 // default are filled in by [LoadBundle].

@@ -41,6 +41,7 @@ type Starter struct {
 	OtherPairs []Pair // further pairs: one manifest compares one pair
 	Bulk       []Bulk // one per CSV file
 	Routes     []Routes
+	Bundles    []string   // sub-folders that already hold a preflight.toml, left out
 	Controls   *Controls  // caps, budgets and alert thresholds found, or nil
 	Schedules  *Schedules // scheduled GitHub Actions workflows, or nil
 	Mcp        *Mcp       // MCP client configs, or nil
@@ -64,8 +65,16 @@ type Bulk struct {
 // Routes is a config file holding keys that match the built-in route
 // globs.
 type Routes struct {
-	File string   // bundle-relative
-	Keys []string // the matching keys, in document order
+	File      string   // bundle-relative
+	Keys      []string // the matching keys, in document order
+	Addresses []Route  // the values they route to today, not secret ones
+}
+
+// Route is one address an error route reaches today, and where.
+type Route struct {
+	Address string
+	File    string // bundle-relative
+	Key     string
 }
 
 // Schedules are the scheduled GitHub Actions workflows where the
@@ -147,6 +156,11 @@ func Guess(dir string) (*Starter, error) {
 		}
 		if d.IsDir() {
 			if skipDir(d.Name()) {
+				return fs.SkipDir
+			}
+			if _, err := os.Lstat(filepath.Join(p, preflight.ManifestName)); err == nil {
+				// A bundle of its own: mentioned, never folded in.
+				s.Bundles = append(s.Bundles, rel)
 				return fs.SkipDir
 			}
 			return nil
@@ -436,14 +450,27 @@ func findRoutes(root string, configs []string) ([]Routes, error) {
 		if err != nil {
 			continue
 		}
-		var keys []string
+		r := Routes{File: f}
 		for _, n := range t.Nodes() {
-			if globs.Match(n.Path) {
-				keys = append(keys, n.Key)
+			if !globs.Match(n.Path) {
+				continue
+			}
+			r.Keys = append(r.Keys, n.Key)
+			if n.Secret(nil) {
+				continue
+			}
+			values := []*configdiff.Node{n}
+			if n.Kind == configdiff.List {
+				values = n.Children
+			}
+			for _, v := range values {
+				if v.Kind == configdiff.String && strings.TrimSpace(v.Text) != "" && !v.Secret(nil) {
+					r.Addresses = append(r.Addresses, Route{Address: strings.TrimSpace(v.Text), File: f, Key: n.Key})
+				}
 			}
 		}
-		if len(keys) > 0 {
-			routes = append(routes, Routes{File: f, Keys: keys})
+		if len(r.Keys) > 0 {
+			routes = append(routes, r)
 		}
 	}
 	return routes, nil
@@ -605,7 +632,7 @@ func (s *Starter) Guesses() []string {
 			what = fmt.Sprintf("key column %s, no header row", b.Key)
 		}
 		if b.Email {
-			what += ", email format"
+			what += ", email format, masked in every output"
 		}
 		header := "that the automation skips the first row as a header"
 		if !b.Header {
@@ -655,7 +682,7 @@ const confirm = "# guessed: confirm "
 func (s *Starter) Manifest() []byte {
 	var w bytes.Buffer
 	line := func(format string, args ...any) { fmt.Fprintf(&w, format+"\n", args...) }
-	line("# preflight.toml: the deployment gate's manifest, written by `preflight init`.")
+	line("# preflight.toml: the deployment gate's manifest, " + preflight.StarterMark + ".")
 	line("# Each \"guessed: confirm\" line marks a guess from the folder's contents:")
 	line("# check the setting below it, then delete the marker. Every path is")
 	line("# relative to this folder. Run `preflight explain` for the rules.")
@@ -709,6 +736,7 @@ func (s *Starter) Manifest() []byte {
 		}
 		if b.Email {
 			line("format = \"email\"")
+			line("mask = [%s]  # addresses show as a***@example.com in every output", words.QuoteTOML(b.Key))
 		}
 		if b.Delimiter != ',' {
 			line("delimiter = %s", words.QuoteTOML(string(b.Delimiter)))
@@ -793,39 +821,60 @@ func (s *Starter) Manifest() []byte {
 // *preflight.Error and the file is left as it was. It returns the starter
 // and the manifest's path as the user reaches it.
 func Write(dir string) (*Starter, string, error) {
-	file := filepath.ToSlash(filepath.Join(dir, preflight.ManifestName))
-	exists := func() error {
-		return &preflight.Error{File: file, Msg: "already exists: init never overwrites a manifest",
-			Hint: "edit it by hand, or move it away and run `preflight init " + dir + "` again"}
-	}
-	if _, err := openFolder(dir); err != nil {
+	if err := checkNew(dir); err != nil {
 		return nil, "", err
-	}
-	if _, err := os.Lstat(filepath.Join(dir, preflight.ManifestName)); err == nil {
-		return nil, "", exists()
 	}
 	s, err := Guess(dir)
 	if err != nil {
 		return nil, "", err
 	}
-	// O_EXCL: a manifest written meanwhile, or a symlink in its place, is
-	// never overwritten.
-	f, err := os.OpenFile(filepath.Join(dir, preflight.ManifestName), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if errors.Is(err, fs.ErrExist) {
-		return nil, "", exists()
+	file, err := s.write(dir)
+	return s, file, err
+}
+
+// checkNew makes sure dir is a folder without a manifest.
+func checkNew(dir string) error {
+	if _, err := openFolder(dir); err != nil {
+		return err
 	}
+	if _, err := os.Lstat(filepath.Join(dir, preflight.ManifestName)); err == nil {
+		return existsError(dir)
+	}
+	return nil
+}
+
+func existsError(dir string) error {
+	return &preflight.Error{File: filepath.ToSlash(filepath.Join(dir, preflight.ManifestName)), Msg: "already exists: init never overwrites a manifest",
+		Hint: "edit it by hand, or move it away and run `preflight init " + dir + "` again"}
+}
+
+// write writes the starter's manifest to dir/preflight.toml, never over
+// an existing file, and returns its path as the user reaches it.
+func (s *Starter) write(dir string) (string, error) {
+	file := filepath.ToSlash(filepath.Join(dir, preflight.ManifestName))
+	if err := writeNew(filepath.Join(dir, preflight.ManifestName), s.Manifest()); errors.Is(err, fs.ErrExist) {
+		return "", existsError(dir)
+	} else if err != nil {
+		return "", preflight.Errorf(file, 0, 0, "cannot write manifest: %s", words.FileProblem(err))
+	}
+	return file, nil
+}
+
+// writeNew writes a new file; O_EXCL: a file written meanwhile, or a
+// symlink in its place, is never overwritten.
+func writeNew(p string, data []byte) error {
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
-		return nil, "", preflight.Errorf(file, 0, 0, "cannot write manifest: %s", words.FileProblem(err))
+		return err
 	}
-	_, err = f.Write(s.Manifest())
+	_, err = f.Write(data)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		os.Remove(f.Name())
-		return nil, "", preflight.Errorf(file, 0, 0, "cannot write manifest: %s", words.FileProblem(err))
+		os.Remove(p)
 	}
-	return s, file, nil
+	return err
 }
 
 // loadConfig parses a config file the way the gate reads it: a regular

@@ -67,8 +67,10 @@ func TestGuess(t *testing.T) {
 		}
 	}
 	wantRoutes := []Routes{
-		{File: "config/production.yaml", Keys: []string{"jobs.nightly.on_error.notify"}},
-		{File: "config/staging.yaml", Keys: []string{"jobs.nightly.on_error.notify"}},
+		{File: "config/production.yaml", Keys: []string{"jobs.nightly.on_error.notify"},
+			Addresses: []Route{{Address: "ops-oncall", File: "config/production.yaml", Key: "jobs.nightly.on_error.notify"}}},
+		{File: "config/staging.yaml", Keys: []string{"jobs.nightly.on_error.notify"},
+			Addresses: []Route{{Address: "ops-oncall", File: "config/staging.yaml", Key: "jobs.nightly.on_error.notify"}}},
 	}
 	if !reflect.DeepEqual(s.Routes, wantRoutes) {
 		t.Errorf("Routes = %+v, want %+v", s.Routes, wantRoutes)
@@ -251,14 +253,16 @@ func TestGuessRoutesWithoutTeams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []Routes{{File: "app.toml", Keys: []string{"alerts.error_email"}}}; !reflect.DeepEqual(s.Routes, want) {
+	if want := []Routes{{File: "app.toml", Keys: []string{"alerts.error_email"},
+		Addresses: []Route{{Address: "dara@example.com", File: "app.toml", Key: "alerts.error_email"}}}}; !reflect.DeepEqual(s.Routes, want) {
 		t.Errorf("Routes = %+v, want %+v", s.Routes, want)
 	}
 	g := strings.Join(append(s.Guesses(), s.Notes...), "\n")
 	if len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "no teams.toml found") {
 		t.Errorf("notes do not ask for a registry: %q", s.Notes)
 	}
-	// The route's value, a person's address, appears nowhere.
+	// The route's value, a person's address, appears nowhere but in the
+	// starter registry (see TestInit).
 	if strings.Contains(g, "dara") || strings.Contains(string(s.Manifest()), "dara") {
 		t.Error("a route value leaked into the output")
 	}
