@@ -119,10 +119,9 @@ type configKey struct {
 
 // baselineEntry is one metric of the baseline as written.
 type baselineEntry struct {
-	metric  *metric
-	at      string // its manifest key: controls.baseline.NAME
-	written bool   // the entry is in [controls.baseline]
-	normal  *number
+	metric *metric
+	at     string // its manifest key: controls.baseline.NAME
+	normal *number
 	// invalid says why normal is missing or not a positive number; "" when
 	// normal is good.
 	invalid    string
@@ -200,7 +199,6 @@ func (s *controlsSpec) validate(fail failFunc, locate locateFunc, written func(k
 			e.invalid = "is not written down"
 			continue
 		}
-		e.written = true
 		e.hasNormal = spec.Normal != nil
 		switch n, ok := number(spec.Normal, e.at+".normal"); {
 		case spec.Normal == nil:
