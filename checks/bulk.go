@@ -280,7 +280,7 @@ func scanBulk(b *preflight.Bundle, opts *preflight.Options, i int, digest bool) 
 	}
 	spec := &BulkSpecs(b)[i]
 	sc := &bulkScan{spec: spec, index: i, email: spec.Format == FormatEmail, header: spec.HasHeader(), progress: opts.Progress}
-	sc.preview = preflight.Preview{Bulk: spec.Name, Columns: []string{}, First: []preflight.Execution{}}
+	sc.preview = preflight.Preview{Subject: preflight.Subject{Kind: "bulk", Name: spec.Name}, Columns: []string{}, First: []preflight.Execution{}}
 
 	// The input is opened first: a FIFO, device or folder is refused
 	// before anything else is read, and nothing waits on one.

@@ -301,7 +301,7 @@ func TestBulkPreview(t *testing.T) {
 		t.Errorf("digest %q", digest)
 	}
 	want := preflight.Preview{
-		Bulk: "in", File: "in.csv", Rows: 5, Unique: 3, Repeated: 1, Extra: 1,
+		Subject: preflight.Subject{Kind: "bulk", Name: "in"}, File: "in.csv", Rows: 5, Unique: 3, Repeated: 1, Extra: 1,
 		Columns: []string{"1", "2"},
 		First: []preflight.Execution{
 			{Line: 1, Fields: map[string]string{"1": "E***", "2": "First Name"}, Rendered: "Dear First Name, thanks (E***)"},

@@ -88,7 +88,7 @@ func Sign(b *preflight.Bundle, s *preflight.Ledger, req *SignRequest) ([]Signed,
 func (d Signed) Subject() string {
 	switch {
 	case d.Preview != nil:
-		return fmt.Sprintf("approval of bulk input %q", d.Preview.Bulk)
+		return fmt.Sprintf("approval of bulk input %q", d.Preview.Subject.Name)
 	case d.Mcp != nil:
 		return fmt.Sprintf("approval of MCP server %q", d.Mcp.Server)
 	}

@@ -29,7 +29,7 @@ func hostileReport() *Report {
 	}
 	for i := range r.Previews {
 		p := &r.Previews[i]
-		p.Bulk += hostile
+		p.Subject.Name += hostile
 		p.File += hostile
 		p.Columns = append(p.Columns, hostile)
 		for j := range p.First {

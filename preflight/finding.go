@@ -76,6 +76,30 @@ func (f Finding) MarshalJSON() ([]byte, error) {
 	return append(out, '}'), nil
 }
 
+// MarshalJSON writes the preview's subject as its first field, named after
+// the subject's kind (for example "bulk": "recipients"), then the rest.
+func (p Preview) MarshalJSON() ([]byte, error) {
+	type plain Preview // without this method
+	b, err := marshalText(plain(p))
+	if err != nil || p.Subject.Kind == "" {
+		return b, err
+	}
+	k, err := marshalText(p.Subject.Kind)
+	if err != nil {
+		return nil, err
+	}
+	v, err := marshalText(p.Subject.Name)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(b)+len(k)+len(v)+2)
+	out = append(append(append(append(out, '{'), k...), ':'), v...)
+	if len(b) > 2 {
+		out = append(out, ',')
+	}
+	return append(out, b[1:]...), nil
+}
+
 // marshalText is json.Marshal without escaping <, > and &, as the report
 // writes them.
 func marshalText(v any) ([]byte, error) {

@@ -97,7 +97,7 @@ type Item struct {
 // Preview is the first intended executions of an input, as the automation
 // will run them, for a person to approve.
 type Preview struct {
-	Bulk     string      `json:"bulk"` // the input's name
+	Subject  Subject     `json:"-"` // what it previews, for example {"bulk", "recipients"}: JSON names the field after Kind, first
 	File     string      `json:"file"`
 	Rows     int         `json:"rows"`     // data rows
 	Unique   int         `json:"unique"`   // distinct valid keys

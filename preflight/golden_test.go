@@ -85,7 +85,7 @@ func sampleReport() *Report {
 		Findings: SortFindings(findings),
 		Previews: []Preview{
 			{
-				Bulk: "recipients", File: "data/recipients.csv",
+				Subject: Subject{"bulk", "recipients"}, File: "data/recipients.csv",
 				Rows: 848, Unique: 837, Repeated: 5, Extra: 11,
 				Columns: []string{"email", "name", "plan"},
 				First: []Execution{
@@ -95,7 +95,7 @@ func sampleReport() *Report {
 				},
 			},
 			{
-				Bulk: "unsubscribes", File: "data/unsubscribes.csv",
+				Subject: Subject{"bulk", "unsubscribes"}, File: "data/unsubscribes.csv",
 				Rows: 2, Unique: 2,
 				Columns: []string{"1"},
 				First: []Execution{

@@ -199,13 +199,26 @@ func mdTable(b *strings.Builder, r *Report, fs []Finding) {
 	}
 }
 
+// previewsTitle is the heading of the previews of one kind of subject:
+// "Bulk previews" for kind "bulk".
+func previewsTitle(kind string) string {
+	if kind == "" {
+		return "Previews"
+	}
+	return strings.ToUpper(kind[:1]) + kind[1:] + " previews"
+}
+
 func mdPreviews(b *strings.Builder, r *Report, lv mdLevels) {
 	if len(r.Previews) == 0 {
 		return
 	}
-	fmt.Fprintf(b, "\n%s Bulk previews\n", lv.section)
+	kind := ""
 	for _, p := range r.Previews {
-		fmt.Fprintf(b, "\n%s %s", lv.item, mdCode(p.Bulk, false))
+		if p.Subject.Kind != kind {
+			kind = p.Subject.Kind
+			fmt.Fprintf(b, "\n%s %s\n", lv.section, previewsTitle(kind))
+		}
+		fmt.Fprintf(b, "\n%s %s", lv.item, mdCode(p.Subject.Name, false))
 		if p.File != "" {
 			fmt.Fprintf(b, " (%s)", mdCode(r.Path(p.File), false))
 		}

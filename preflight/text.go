@@ -126,7 +126,7 @@ func location(file string, line, col int) string {
 // WriteText writes the preview for people: the counts, then the first
 // intended executions as the automation will run them.
 func (p Preview) WriteText(w io.Writer) {
-	fmt.Fprintf(w, "preview of %s (%s): %s, %s", words.Escape(p.Bulk), words.Escape(p.File), words.Plural(p.Rows, "data row"), words.Plural(p.Unique, "unique key"))
+	fmt.Fprintf(w, "preview of %s (%s): %s, %s", words.Escape(p.Subject.Name), words.Escape(p.File), words.Plural(p.Rows, "data row"), words.Plural(p.Unique, "unique key"))
 	if p.Repeated > 0 {
 		verb := "repeat"
 		if p.Repeated == 1 {

@@ -136,11 +136,11 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 		}
 		if d.Preview != nil {
 			d.Preview.WriteText(a.stdout)
-			fmt.Fprintf(a.stdout, "approved %s: %s as previewed above\n\n", words.Escape(d.Preview.Bulk), words.Plural(d.Preview.Rows, "data row"))
+			fmt.Fprintf(a.stdout, "approved %s: %s as previewed above\n\n", words.Escape(d.Preview.Subject.Name), words.Plural(d.Preview.Rows, "data row"))
 			if d.Errors > 0 {
-				fmt.Fprintf(a.stderr, "preflight: bulk input %s still has %s: check fails until they are fixed (`preflight check` lists them)\n", words.Escape(d.Preview.Bulk), words.Plural(d.Errors, "error"))
+				fmt.Fprintf(a.stderr, "preflight: bulk input %s still has %s: check fails until they are fixed (`preflight check` lists them)\n", words.Escape(d.Preview.Subject.Name), words.Plural(d.Errors, "error"))
 			} else {
-				fmt.Fprintf(a.stderr, "preflight: bulk input %s has no other errors\n", words.Escape(d.Preview.Bulk))
+				fmt.Fprintf(a.stderr, "preflight: bulk input %s has no other errors\n", words.Escape(d.Preview.Subject.Name))
 			}
 			continue
 		}
