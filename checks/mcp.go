@@ -156,13 +156,16 @@ func mcpConfigFiles(b *preflight.Bundle, spec *McpSpec) ([]mcpConfig, error) {
 		}
 	}
 	if len(spec.Files) == 0 {
-		for _, rel := range McpDefaultFiles {
-			if _, err := os.Lstat(filepath.Join(b.Dir, filepath.FromSlash(rel))); err == nil {
-				add("mcp", rel, false)
+		// where the clients read them: in the root
+		for _, f := range McpDefaultFiles {
+			p := filepath.Join(b.Root(), filepath.FromSlash(f))
+			b.Track(p) // a config added later changes the bundle too
+			if _, err := os.Lstat(p); err == nil {
+				add("mcp", b.RootRel(f), false)
 			}
 		}
 		if len(out) == 0 {
-			return nil, b.ManifestError("mcp", "[mcp] has no files and none of %s exists in %s: list the MCP client configs in files", strings.Join(McpDefaultFiles, ", "), b.Dir)
+			return nil, b.ManifestError("mcp", "[mcp] has no files and none of %s exists in %s: list the MCP client configs in files", strings.Join(McpDefaultFiles, ", "), preflight.DisplayDir(b.Root()))
 		}
 		return out, nil
 	}
@@ -191,7 +194,9 @@ func readSnapshots(b *preflight.Bundle, spec *McpSpec, servers []*McpServer) err
 	}
 	for _, s := range servers {
 		s.Snapshot = preflight.Rel(path.Join(spec.Tools, s.Name+".json"))
-		if _, err := os.Lstat(filepath.Join(b.Dir, filepath.FromSlash(s.Snapshot))); errors.Is(err, fs.ErrNotExist) {
+		p := filepath.Join(dir, s.Name+".json")
+		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+			b.Track(p) // a snapshot added later changes the bundle too
 			continue
 		}
 		data, err := readMcpFile(b, mcpConfig{key: "mcp.tools", rel: s.Snapshot})
