@@ -373,7 +373,8 @@ func manifestValue(v any) string {
 
 // decimalText writes r as an exact decimal with at least min places
 // ("1.2", "45", "0.06"; with min 2, "1.20"). Products of decimals always
-// have one; any other ratio is rounded to 6 places.
+// have one; a number that needs more than 40 places (1e-300, or a ratio
+// that is no decimal) is written as the nearest float64 ("3e-300").
 func decimalText(r *big.Rat, min int) string {
 	ten := new(big.Rat).SetInt64(10)
 	scaled := new(big.Rat).Set(r)
@@ -383,7 +384,8 @@ func decimalText(r *big.Rat, min int) string {
 		}
 		scaled.Mul(scaled, ten)
 	}
-	return strings.TrimRight(r.FloatString(6), "0")
+	f, _ := r.Float64()
+	return strconv.FormatFloat(f, 'g', -1, 64)
 }
 
 // places is how many decimal places a number is written with ("0.40": 2).
