@@ -14,7 +14,7 @@ import (
 // Size limits of the files preflight reads whole (SPEC "Limits and hostile
 // input"). CSV inputs have none: they stream.
 const (
-	MaxFileSize   int64 = 16 << 20 // the manifest, config, workflow, MCP and template files
+	MaxFileSize   int64 = 16 << 20 // the manifest and every file a gate reads whole, for example configs and templates
 	MaxLedgerSize int64 = 64 << 20 // the team registry and the sign-off file
 )
 
