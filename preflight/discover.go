@@ -46,9 +46,15 @@ func Discover(dirs []string) ([]string, error) {
 			continue
 		}
 		n := len(found)
-		err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		// A DIR given as a symlink is searched all the same (the symlinks
+		// below it are not followed); bundles are named through DIR.
+		top, err := filepath.EvalSymlinks(dir)
+		if err != nil {
+			return nil, Errorf(dir, 0, 0, "cannot open folder: %s", words.FileProblem(err))
+		}
+		err = filepath.WalkDir(top, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
-				if p == dir {
+				if p == top {
 					return err
 				}
 				if d != nil && d.IsDir() {
@@ -56,14 +62,18 @@ func Discover(dirs []string) ([]string, error) {
 				}
 				return nil
 			}
-			if !d.IsDir() || p == dir {
+			if !d.IsDir() || p == top {
 				return nil
 			}
 			if skipBelow(d.Name()) {
 				return fs.SkipDir
 			}
 			if HasManifest(p) {
-				found = append(found, DisplayDir(p))
+				rel, err := filepath.Rel(top, p)
+				if err != nil {
+					return err
+				}
+				found = append(found, DisplayDir(filepath.Join(dir, rel)))
 				return fs.SkipDir
 			}
 			return nil

@@ -45,6 +45,7 @@ type junitCase struct {
 	Line      int           `xml:"line,attr,omitempty"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
 	Error     *junitFailure `xml:"error,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"` // why a signed item passes: who signed it and why
 }
 
 type junitFailure struct {
@@ -140,7 +141,7 @@ func junitBundle(r *Report, prefix string) []*junitSuite {
 			continue
 		}
 		s := suite(it.Gate)
-		c := junitCase{Name: words.Escape(it.Name), Classname: "preflight." + it.Gate}
+		c := junitCase{Name: words.Escape(it.Name), Classname: "preflight." + it.Gate, SystemOut: words.Escape(it.Note)}
 		if it.File != "" {
 			c.File = words.Escape(r.Path(it.File))
 		}
