@@ -48,7 +48,6 @@ type McpApproval struct {
 	Server   string
 	Snapshot string    // bundle-relative
 	Tools    []McpTool // in snapshot order
-	Errors   int       // errors check still reports for the server (the approval does not fix them)
 }
 
 // McpTool is one approved tool as signoff shows it: its name and the first
@@ -110,11 +109,11 @@ func (MCP) sign(b *preflight.Bundle, s *preflight.Ledger, names []string, req *S
 		c.url()
 		c.secrets()
 		c.hidden()
-		a := &McpApproval{Server: sv.Name, Snapshot: sv.Snapshot, Errors: len(c.findings)}
+		a := &McpApproval{Server: sv.Name, Snapshot: sv.Snapshot}
 		for _, t := range sv.Tools {
 			a.Tools = append(a.Tools, McpTool{Name: mcpfile.Visible(t.Name), Summary: mcpfile.Visible(firstLine(t))})
 		}
-		sd := Signed{Mcp: a, Warning: why}
+		sd := Signed{Mcp: a, Warning: why, Errors: len(c.findings)}
 		if old := s.Find(mcpTable.Name, sv.Name); old != nil && mcpApproved(b, spec, s, sv, req.Options) && !b.Same(old.By, req.By) {
 			sd.Replaces = old.By
 		}

@@ -145,7 +145,7 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 			continue
 		}
 		if d.Mcp != nil {
-			a.writeMcpApproval(d.Mcp)
+			a.writeMcpApproval(d.Mcp, d.Errors)
 			continue
 		}
 		fmt.Fprintf(a.stdout, "signed %s: %s\n", words.Escape(d.Key), words.Escape(d.Change))
@@ -159,7 +159,7 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 
 // writeMcpApproval lists the tools an MCP approval covers, and says on
 // stderr how many errors check still reports for the server.
-func (a *app) writeMcpApproval(m *checks.McpApproval) {
+func (a *app) writeMcpApproval(m *checks.McpApproval, errors int) {
 	fmt.Fprintf(a.stdout, "MCP server %s: %s in %s\n", words.Escape(m.Server), words.Plural(len(m.Tools), "tool"), words.Escape(m.Snapshot))
 	for _, t := range m.Tools {
 		if t.Summary == "" {
@@ -169,7 +169,9 @@ func (a *app) writeMcpApproval(m *checks.McpApproval) {
 		fmt.Fprintf(a.stdout, "  %s: %s\n", words.Escape(t.Name), words.Escape(t.Summary))
 	}
 	fmt.Fprintf(a.stdout, "approved %s: %s as listed above\n\n", words.Escape(m.Server), words.Plural(len(m.Tools), "tool"))
-	if m.Errors > 0 {
-		fmt.Fprintf(a.stderr, "preflight: MCP server %s still has %s: check fails until they are fixed (`preflight check` lists them)\n", words.Escape(m.Server), words.Plural(m.Errors, "error"))
+	if errors > 0 {
+		fmt.Fprintf(a.stderr, "preflight: MCP server %s still has %s: check fails until they are fixed (`preflight check` lists them)\n", words.Escape(m.Server), words.Plural(errors, "error"))
+	} else {
+		fmt.Fprintf(a.stderr, "preflight: MCP server %s has no other errors\n", words.Escape(m.Server))
 	}
 }
