@@ -223,6 +223,7 @@ type bulkScan struct {
 	header  bool
 	keyCols []int // 0-based field indexes of the key columns
 	tmpl    *template.Template
+	render  *renderBudget // the preview's template budget, with tmpl
 	masked  []bool // by field index
 
 	progress io.Writer // see preflight.Options.Progress
@@ -309,7 +310,8 @@ func scanBulk(b *preflight.Bundle, opts *preflight.Options, i int, digest bool) 
 		if _, tmplText, err = b.ReadFile(fmt.Sprintf("bulk[%d].template", i), spec.Template, preflight.MaxFileSize); err != nil {
 			return nil, err
 		}
-		t, err := template.New(filepath.Base(spec.Template)).Option("missingkey=error").Parse(string(tmplText))
+		sc.render = &renderBudget{}
+		t, err := template.New(filepath.Base(spec.Template)).Option("missingkey=error").Funcs(sc.render.funcs()).Parse(string(tmplText))
 		if err != nil {
 			return nil, templateError(b.Display(spec.Template), err)
 		}

@@ -3,6 +3,7 @@ package checks
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -204,7 +205,13 @@ func (sc *bulkScan) columns(b *preflight.Bundle, s *csvscan.Scanner) error {
 			names[i] = strconv.Itoa(i + 1)
 		}
 	}
-	sc.preview.Columns = names
+	// The preview keeps at most previewMaxFields columns, each name cut
+	// like a field.
+	cols := make([]string, min(n, previewMaxFields))
+	for i := range cols {
+		cols[i] = cutField(names[i])
+	}
+	sc.preview.Columns = cols
 	defer sc.setHeaderFirst()
 	for k, key := range spec.Key {
 		at := fmt.Sprintf("bulk[%d].key[%d]", sc.index, k)
@@ -230,11 +237,11 @@ func (sc *bulkScan) columns(b *preflight.Bundle, s *csvscan.Scanner) error {
 		}
 		if idx < 0 {
 			if looksLikeData(sc.headerRow) {
-				e := b.ManifestError(at, "key column %q is not in the header of %s: its first record holds an email address, so the file seems to have no header row", col, sc.file)
+				e := b.ManifestError(at, "key column %q is not in the header of %s: its first record holds an email address, so the file seems to have no header row (%s)", col, sc.file, headerCells(sc.headerRow))
 				e.Hint = "with no header row, set header = false and name key columns by number (key = [1])"
 				return e
 			}
-			return b.ManifestError(at, "key column %q is not in the header of %s: found %s", col, sc.file, quoteNames(sc.headerRow))
+			return b.ManifestError(at, "key column %q is not in the header of %s: %s", col, sc.file, headerCells(sc.headerRow))
 		}
 		sc.keyCols = append(sc.keyCols, idx)
 	}
@@ -260,7 +267,7 @@ func (sc *bulkScan) columns(b *preflight.Bundle, s *csvscan.Scanner) error {
 			if sc.header && looksLikeData(names) {
 				return b.ManifestError(fmt.Sprintf("bulk[%d].mask[%d]", sc.index, k), "mask column %q is not a column of %s", m, sc.file)
 			}
-			return b.ManifestError(fmt.Sprintf("bulk[%d].mask[%d]", sc.index, k), "mask column %q is not a column of %s: expected one of %s", m, sc.file, quoteNames(names))
+			return b.ManifestError(fmt.Sprintf("bulk[%d].mask[%d]", sc.index, k), "mask column %q is not a column of %s: %s", m, sc.file, headerCells(names))
 		}
 		sc.masked[idx] = true
 	}
@@ -324,13 +331,32 @@ func looksLikeData(header []string) bool {
 	return false
 }
 
-func quoteNames(names []string) string {
-	if len(names) == 0 {
-		return "no columns"
+// headerCells says, for a message, how many cells a header has, and
+// quotes them only when none looks like customer data: an @ or five or
+// more digits in a row (a first record that is data, not a header). At
+// most headerCellsShown are quoted, each cut like a preview field.
+func headerCells(cells []string) string {
+	if len(cells) == 0 {
+		return "the header has no cells"
 	}
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = strconv.Quote(n)
+	count := words.Plural(len(cells), "cell")
+	for _, c := range cells {
+		if strings.Contains(c, "@") || digitRun.MatchString(c) {
+			return "the header has " + count + ", not quoted: one holds an @ or a number of 5 digits or more, perhaps customer data"
+		}
 	}
-	return strings.Join(q, ", ")
+	q := make([]string, 0, min(len(cells), headerCellsShown))
+	for _, c := range cells[:min(len(cells), headerCellsShown)] {
+		q = append(q, strconv.Quote(cutField(c)))
+	}
+	more := ""
+	if len(cells) > headerCellsShown {
+		more = fmt.Sprintf(" and %d more", len(cells)-headerCellsShown)
+	}
+	return "the header has " + count + ": " + strings.Join(q, ", ") + more
 }
+
+// headerCellsShown is how many header cells a message quotes.
+const headerCellsShown = 20
+
+var digitRun = regexp.MustCompile(`[0-9]{5}`)

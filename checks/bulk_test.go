@@ -230,12 +230,22 @@ func TestBulkErrors(t *testing.T) {
 		{
 			name:  "key column not in the header",
 			files: map[string]string{"in.csv": "mail,name\na@example.com,A\n", "preflight.toml": bulkManifest(`key = ["email"]`)},
-			want:  `preflight.toml:7:8: key column "email" is not in the header of in.csv: found "mail", "name"`,
+			want:  `preflight.toml:7:8: key column "email" is not in the header of in.csv: the header has 2 cells: "mail", "name"`,
+		},
+		{
+			name:  "a header cell with a long number is not quoted",
+			files: map[string]string{"in.csv": "Bob Smith,0170123456,x\n", "preflight.toml": bulkManifest(`key = ["email"]`)},
+			want:  `key column "email" is not in the header of in.csv: the header has 3 cells, not quoted: one holds an @ or a number of 5 digits or more, perhaps customer data`,
+		},
+		{
+			name:  "a header cell with an @ is not quoted",
+			files: map[string]string{"in.csv": "name,\"Bob <bob at x@y>\"\n", "preflight.toml": bulkManifest(`key = ["email"]`)},
+			want:  `the header has 2 cells, not quoted`,
 		},
 		{
 			name:  "no header row: no customer data in the message",
 			files: map[string]string{"in.csv": "ana@example.com,Ana\n", "preflight.toml": bulkManifest(`key = ["email"]`)},
-			want:  `key column "email" is not in the header of in.csv: its first record holds an email address, so the file seems to have no header row`,
+			want:  `key column "email" is not in the header of in.csv: its first record holds an email address, so the file seems to have no header row (the header has 2 cells, not quoted: one holds an @`,
 		},
 		{
 			name:  "key column number out of range",
