@@ -224,7 +224,7 @@ type bulkScan struct {
 	keyCols []int // 0-based field indexes of the key columns
 	tmpl    *template.Template
 	render  *renderBudget // the preview's template budget, with tmpl
-	masked  []bool // by field index
+	masked  []bool        // by field index
 
 	progress io.Writer // see preflight.Options.Progress
 
