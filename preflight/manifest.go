@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
+	"strings"
 
 	"github.com/pelletier/go-toml/v2"
 
@@ -111,9 +113,45 @@ func decodeStrict(file string, data []byte, tree *configdiff.Tree, v any) error 
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		line, col := de.Position()
-		return Errorf(file, line, col, "%s", de.Error())
+		return Errorf(file, line, col, "%s", typeProblem(de.Error()))
 	}
 	return Errorf(file, 0, 0, "%v", err)
+}
+
+var decodeMismatch = regexp.MustCompile(`^toml: cannot decode TOML (\w+) into struct field .+ of type (.+)$`)
+
+// typeProblem rewrites go-toml's message for a value of the wrong type,
+// which names Go types, in the manifest's terms: "expected an integer,
+// got a string". Other messages lose only their "toml: " prefix.
+func typeProblem(msg string) string {
+	m := decodeMismatch.FindStringSubmatch(msg)
+	if m == nil {
+		return strings.TrimPrefix(msg, "toml: ")
+	}
+	got := m[1]
+	if got == "integer" || got == "array" {
+		got = "an " + got
+	} else {
+		got = "a " + got
+	}
+	want := "a table"
+	switch strings.TrimPrefix(m[2], "*") {
+	case "string":
+		want = "a string"
+	case "int", "int64", "uint", "uint64":
+		want = "an integer"
+	case "float64":
+		want = "a number"
+	case "bool":
+		want = "true or false"
+	case "time.Time":
+		want = "a date-time"
+	case "[]string":
+		want = "a list of strings"
+	case "[]interface {}", "[]any":
+		want = "a list"
+	}
+	return fmt.Sprintf("wrong type: expected %s, got %s", want, got)
 }
 
 func keyText(k toml.Key) string {

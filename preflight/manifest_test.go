@@ -15,6 +15,7 @@ func TestParseManifestCommon(t *testing.T) {
 		{"unknown key", "version = 1\nnmae = \"x\"\n", `m.toml:2:1: unknown key "nmae"`},
 		{"unknown section", "version = 1\n[routes]\nfiles = []\n", `m.toml:2:2: unknown key "routes"`},
 		{"wrong type", "version = \"1\"\n", `m.toml:1:`},
+		{"wrong type, said plainly", "version = 1\nname = 3\n", `m.toml:2:8: wrong type: expected a string, got an integer`},
 		{"no version", "name = \"x\"\n", `m.toml: missing version`},
 		{"version 2", "version = 2\n", `m.toml:1:1: unsupported manifest version 2: expected 1`},
 		{"syntax", "version = 1\n[configdiff\n", `m.toml:2:`},
