@@ -203,9 +203,9 @@ type workflowFile struct{ key, rel string }
 func (r *schedulesRun) workflowFiles() ([]workflowFile, error) {
 	patterns, key := r.spec.Workflows, "schedules.workflows"
 	if len(patterns) == 0 {
-		// Where GitHub reads them, in the root: the bundle folder, as the
-		// engine has no wider root.
-		patterns, key = []string{".github/workflows/*.yml", ".github/workflows/*.yaml"}, "schedules"
+		// Where GitHub reads them: .github/workflows in the root (the top
+		// of the git work tree, or the bundle itself outside one).
+		patterns, key = []string{r.b.RootRel(".github/workflows/*.yml"), r.b.RootRel(".github/workflows/*.yaml")}, "schedules"
 	}
 	var files []workflowFile
 	seen := map[string]bool{}
