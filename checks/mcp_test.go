@@ -3,8 +3,10 @@ package checks
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/preflight-gate/preflight/checks/internal/mcpfile"
+	"github.com/preflight-gate/preflight/preflight"
 )
 
 func TestPlainHTTPHost(t *testing.T) {
@@ -88,6 +90,22 @@ func TestShowArg(t *testing.T) {
 	} {
 		if got := showArg(in); got != want {
 			t.Errorf("showArg(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// BenchmarkMcp loads the fixed MCP example bundle and runs the gate: both
+// client configs and snapshots read, the digests and the scan computed.
+func BenchmarkMcp(b *testing.B) {
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	for b.Loop() {
+		bundle, err := LoadBundle("../testdata/bundles/mcp-poisoning-fixed")
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := MCP{}.Check(bundle, McpOf(bundle), &preflight.Options{Now: now})
+		if err != nil || len(res.Findings) != 0 {
+			b.Fatalf("%v %v", err, res)
 		}
 	}
 }

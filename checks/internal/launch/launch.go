@@ -11,7 +11,8 @@
 //     `+build` (semantic versioning); no version, `@latest`, another tag
 //     or a range is unpinned;
 //   - uvx, uv tool run, pipx run: the package must be `NAME==VERSION` or
-//     `NAME@VERSION`, VERSION without `*` and not `latest`;
+//     `NAME@VERSION` (the last `@`), VERSION without `*` and not `latest`,
+//     nor a range (`,`, `<`, `>`, `~`, `!`) or the rest of a URL (`/`, `:`);
 //   - docker run, podman run: pinned when an argument carries `@sha256:`
 //     and 64 hex digits (an image digest).
 //
@@ -284,7 +285,7 @@ func packages(words []word) []word {
 var (
 	semver      = regexp.MustCompile(`^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$`)
 	npmRange    = regexp.MustCompile(`^[\^~<>=*]|^v?[0-9]+(\.[0-9]+)?$|[ |]|\.[xX*]|^[xX]$`)
-	imageDigest = regexp.MustCompile(`@sha256:[0-9a-f]{64}([^0-9a-f]|$)`)
+	imageDigest = regexp.MustCompile(`@sha256:[0-9a-fA-F]{64}([^0-9a-fA-F]|$)`)
 )
 
 // judgeNPM judges an npm package spec: name or @scope/name, then
@@ -315,7 +316,9 @@ func judgeNPM(spec string) (string, Problem) {
 func judgePython(spec string) (string, Problem) {
 	name, version, ok := strings.Cut(spec, "==")
 	if !ok {
-		name, version, ok = strings.Cut(spec, "@")
+		if at := strings.LastIndexByte(spec, '@'); at > 0 {
+			name, version, ok = spec[:at], spec[at+1:], true
+		}
 	}
 	name = strings.TrimSpace(name)
 	version = strings.TrimSpace(version)
@@ -329,6 +332,9 @@ func judgePython(spec string) (string, Problem) {
 		return name, Latest
 	case strings.ContainsAny(version, "*<>~!=, \t;"):
 		return name, Range
+	case strings.ContainsAny(version, "/:"):
+		// git+ssh://git@host/repo: the @ is the URL's, not a version
+		return spec, NoVersion
 	}
 	return name, Pinned
 }
