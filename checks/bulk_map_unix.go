@@ -4,7 +4,8 @@ package checks
 
 import (
 	"os"
-	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // pageSize is the unit dropPages works in.
@@ -19,20 +20,20 @@ func mapFile(f *os.File, size int64) []byte {
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
 		return nil
 	}
-	data, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
+	data, err := unix.Mmap(int(f.Fd()), 0, int(size), unix.PROT_READ, unix.MAP_SHARED)
 	if err != nil {
 		return nil
 	}
-	syscall.Madvise(data, syscall.MADV_SEQUENTIAL)
+	unix.Madvise(data, unix.MADV_SEQUENTIAL)
 	return data
 }
 
-func unmapFile(data []byte) { syscall.Munmap(data) }
+func unmapFile(data []byte) { unix.Munmap(data) }
 
 // dropPages drops the pages of data from the process's memory: they stay
 // in the system's page cache, and read again from there.
 func dropPages(data []byte) {
 	if len(data) > 0 {
-		syscall.Madvise(data, syscall.MADV_DONTNEED)
+		unix.Madvise(data, unix.MADV_DONTNEED)
 	}
 }

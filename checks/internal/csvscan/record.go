@@ -226,15 +226,40 @@ func (s *Scanner) plainRecord() bool {
 		}
 		seps = seps[:n+c]
 	}
-	for ; i < len(line); i++ {
-		switch c := line[i]; {
-		case c == s.delim[0]:
-			seps = append(seps, int32(i))
-		case c == '"' || c == '\r':
-			s.seps = seps
-			return false
-		case c == 0 || c >= utf8.RuneSelf:
-			text |= high
+	if i < len(line) {
+		// The last bytes, fewer than eight: a word of them, the bytes
+		// past the line masked out, when the buffer holds eight bytes
+		// from here (it does but at the input's end).
+		if start+i+8 > s.end {
+			for ; i < len(line); i++ {
+				switch c := line[i]; {
+				case c == s.delim[0]:
+					seps = append(seps, int32(i))
+				case c == '"' || c == '\r':
+					s.seps = seps
+					return false
+				case c == 0 || c >= utf8.RuneSelf:
+					text |= high
+				}
+			}
+		} else {
+			keep := uint64(1)<<(8*(len(line)-i)) - 1 // the line's bytes
+			w := binary.LittleEndian.Uint64(s.buf[start+i:])
+			q, cr := w^(ones*'"'), w^(ones*'\r')
+			// Exact zero bytes (see m), as a borrow past a zero byte
+			// could mark a byte of the line after the masked ones.
+			qz := ^((q&low + low) | q) & high & keep
+			crz := ^((cr&low + low) | cr) & high & keep
+			if qz|crz != 0 {
+				s.seps = seps
+				return false
+			}
+			text |= (w | ^((w&low + low) | w)) & high & keep
+			x := w ^ d
+			m := ^((x&low + low) | x) & high & keep
+			for ; m != 0; m &= m - 1 {
+				seps = append(seps, int32(i+bits.TrailingZeros64(m)>>3))
+			}
 		}
 	}
 	s.text = text&high != 0
@@ -257,7 +282,7 @@ func (s *Scanner) plainRecord() bool {
 	formula |= s.plainFormula[s.buf[start+int(from)]] // the line end when empty
 	s.formula = formula != 0
 	s.fields = fields
-	s.finish(end)
+	s.finishPlain(end)
 	return true
 }
 

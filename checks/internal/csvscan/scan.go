@@ -532,6 +532,29 @@ func (s *Scanner) finish(i int) {
 	if !s.text || s.overflow {
 		return // the text of a record too long to hold is not checked
 	}
+	s.checkText(raw)
+}
+
+// finishPlain is finish for a record plainRecord read, which ends at buf
+// index end, at a LF or the CR of a CRLF: no quote, no field to unescape,
+// no record too long to hold.
+func (s *Scanner) finishPlain(end int) {
+	s.recEnd = end - s.start
+	if s.buf[end] == '\r' {
+		s.line++
+		s.crOff = s.offset(end)
+	} else if s.offset(end)-1 != s.crOff {
+		s.line++
+	}
+	s.pos = end + 1
+	if s.text {
+		s.checkText(s.buf[s.start:end])
+	}
+}
+
+// checkText reports the current record's first invalid UTF-8 and NUL
+// byte; raw is the record.
+func (s *Scanner) checkText(raw []byte) {
 	if !utf8.Valid(raw) {
 		for k := 0; k < len(raw); {
 			r, n := utf8.DecodeRune(raw[k:])
