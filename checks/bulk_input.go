@@ -34,7 +34,7 @@ var progressAfter = time.Second
 
 // dropEvery is how far the scan goes between two drops of the pages
 // behind it.
-const dropEvery = 32 << 20
+const dropEvery = 8 << 20
 
 // read scans the open input f, and writes its bytes to h unless h is nil.
 func (sc *bulkScan) read(b *preflight.Bundle, f *os.File, h hash.Hash) error {

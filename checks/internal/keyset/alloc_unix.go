@@ -20,7 +20,6 @@ func allocSlots(n int) []uint64 {
 	if err != nil {
 		return make([]uint64, n)
 	}
-	hugePages(b)
 	return unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(b))), n)
 }
 

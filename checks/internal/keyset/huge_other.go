@@ -2,4 +2,4 @@
 
 package keyset
 
-func hugePages([]byte) {}
+func hugePages([]uint64) {}

@@ -9,7 +9,7 @@
 // back and compares it, byte for byte: a hash collision can neither merge
 // two keys nor split one. So the set costs 20 to 30 bytes per distinct key,
 // whatever the keys' length: a table slot of 8 bytes (kept at most three
-// quarters full) and the key's ref and line, 12 bytes.
+// quarters full) and the key's ref and line, 9 bytes.
 //
 // The table is placed by a 64-bit hash (maphash, seeded per set) with
 // linear probing; a slot holds the top 32 bits of the key's hash and the
@@ -33,13 +33,16 @@ type Confirm func(ref uint64, key []byte) (bool, error)
 type Set struct {
 	seed    maphash.Seed
 	confirm Confirm
-	slots   []uint64 // tag << 32 | index + 1; 0 is empty
-	bits    uint     // len(slots) == 1 << bits
-	refs    [][]uint64
-	lines   [][]uint32     // a line too large for 32 bits is in wide
-	wide    map[uint32]int // by index
-	counts  map[uint32]int // repetitions of the keys that repeat, by index
-	n       int            // distinct keys
+	slots   []uint64          // tag << 32 | index + 1; 0 is empty
+	bits    uint              // len(slots) == 1 << bits
+	refLo   [][]uint32        // a ref's low 32 bits,
+	refHi   [][]uint8         // and the 8 above: a larger ref is in wideRef
+	lines   [][]uint32        // a line too large for 32 bits is in wide
+	wide    map[uint32]int    // by index
+	wideRef map[uint32]uint64 // by index
+	huge    bool              // the table is in huge pages (see hugePages)
+	counts  map[uint32]int    // repetitions of the keys that repeat, by index
+	n       int               // distinct keys
 	full    bool
 	err     error
 	// free is the empty slot where Lookup's probe for freeHash ended
@@ -54,6 +57,8 @@ const (
 	minBits   = 10
 	maxBits   = 32 // a slot's tag places it in a table of up to 1 << 32 slots
 	wideLine  = math.MaxUint32
+	wideRef   = math.MaxUint8 // in refHi: the ref is in wideRef
+	hintBits  = 24            // New sizes the table for at most 3 << 22 keys
 )
 
 // MaxKeys is how many distinct keys a set holds at most: beyond, Insert
@@ -61,12 +66,14 @@ const (
 const MaxKeys = 3 << (maxBits - 2)
 
 // New returns an empty set whose matches confirm calls confirm. hint is
-// how many distinct keys the caller expects, at most (0: unknown): the
-// table starts large enough for a quarter of them, so that the early
-// doublings are skipped, and memory still grows with the keys.
+// how many distinct keys the caller expects at most (0: unknown): the
+// table starts large enough for them, up to 12,582,912 keys (a table of
+// 128 MiB), so that a doubling seldom stalls the caller. Memory still
+// grows with the keys: the table's pages are the system's until a key
+// lands on them.
 func New(confirm Confirm, hint int) *Set {
 	k := &Set{seed: maphash.MakeSeed(), confirm: confirm, bits: minBits}
-	for k.bits < 24 && 3<<(k.bits-2) < hint/4 {
+	for k.bits < hintBits && 3<<(k.bits-2) < hint {
 		k.bits++
 	}
 	k.slots = allocSlots(1 << k.bits)
@@ -131,8 +138,13 @@ func (k *Set) Release() {
 
 // entry returns the ref and first line of the key at index i.
 func (k *Set) entry(i uint32) (ref uint64, line int) {
-	ref = k.refs[i>>chunkBits][i&(1<<chunkBits-1)]
-	l := k.lines[i>>chunkBits][i&(1<<chunkBits-1)]
+	c, at := i>>chunkBits, i&(1<<chunkBits-1)
+	if hi := k.refHi[c][at]; hi == wideRef {
+		ref = k.wideRef[i]
+	} else {
+		ref = uint64(hi)<<32 | uint64(k.refLo[c][at])
+	}
+	l := k.lines[c][at]
 	if l == wideLine {
 		return ref, k.wide[i]
 	}
@@ -191,10 +203,19 @@ func (k *Set) Insert(h uint64, line int, ref uint64) {
 	idx := uint32(k.n)
 	c, at := idx>>chunkBits, idx&(1<<chunkBits-1)
 	if at == 0 {
-		k.refs = append(k.refs, make([]uint64, 1<<chunkBits))
+		k.refLo = append(k.refLo, make([]uint32, 1<<chunkBits))
+		k.refHi = append(k.refHi, make([]uint8, 1<<chunkBits))
 		k.lines = append(k.lines, make([]uint32, 1<<chunkBits))
 	}
-	k.refs[c][at] = ref
+	if ref>>32 >= wideRef {
+		if k.wideRef == nil {
+			k.wideRef = map[uint32]uint64{}
+		}
+		k.wideRef[idx] = ref
+		k.refHi[c][at] = wideRef
+	} else {
+		k.refLo[c][at], k.refHi[c][at] = uint32(ref), uint8(ref>>32)
+	}
 	if line >= wideLine {
 		if k.wide == nil {
 			k.wide = map[uint32]int{}
@@ -213,6 +234,11 @@ func (k *Set) Insert(h uint64, line int, ref uint64) {
 	k.slots[slot] = h>>32<<32 | uint64(idx+1)
 	k.n++
 	k.freeHash = 0
+	if !k.huge && k.n > len(k.slots)>>3 {
+		// An eighth full, the table has a key on most of its pages.
+		hugePages(k.slots)
+		k.huge = true
+	}
 }
 
 // grow doubles the table. A slot's tag is the top 32 bits of its key's
@@ -223,6 +249,8 @@ func (k *Set) grow() {
 	old := k.slots
 	k.bits++
 	k.slots = allocSlots(1 << k.bits)
+	hugePages(k.slots) // over a third full
+	k.huge = true
 	mask := len(k.slots) - 1
 	shift := 64 - k.bits
 	for _, s := range old {

@@ -135,3 +135,19 @@ func TestRelease(t *testing.T) {
 		t.Errorf("after Release: %d keys, %d extra, %d repeated", k.Len(), k.Extra(), k.Repeated())
 	}
 }
+
+// TestWideRefs keeps refs beyond 40 bits.
+func TestWideRefs(t *testing.T) {
+	byRef := map[uint64][]byte{}
+	k := New(func(ref uint64, key []byte) (bool, error) { return bytes.Equal(byRef[ref], key), nil }, 0)
+	for i, ref := range []uint64{7, 1<<40 + 3, 1<<39 + 5, 1 << 60} {
+		key := fmt.Appendf(nil, "k%d", i)
+		byRef[ref] = key
+		k.Add(key, i+1, ref)
+	}
+	for i := range 4 {
+		if line, nth := k.Add(fmt.Appendf(nil, "k%d", i), 10+i, 0); line != i+1 || nth != 2 {
+			t.Errorf("k%d: line %d, occurrence %d; want %d, 2", i, line, nth, i+1)
+		}
+	}
+}
