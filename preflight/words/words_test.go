@@ -47,6 +47,19 @@ func TestIsEmail(t *testing.T) {
 	}
 	gen("a@. <", "", 6)
 	gen("x@.>\t", "", 6)
+	// and longer ones, which IsEmailBytes reads eight bytes at a time
+	seed := uint64(5)
+	for range 20000 {
+		var b strings.Builder
+		for range 8 + seed%24 {
+			seed ^= seed << 13
+			seed ^= seed >> 7
+			seed ^= seed << 17
+			const alphabet = "aaaaaaaaxyz@@...  <>\t"
+			b.WriteByte(alphabet[seed%uint64(len(alphabet))])
+		}
+		cases = append(cases, b.String(), "user.name@mail."+b.String(), b.String()+"@example.com", "u@"+b.String())
+	}
 	for _, c := range cases {
 		if got, want := IsEmail(c), emailSpec(c); got != want {
 			t.Errorf("IsEmail(%q) = %v, the contract says %v", c, got, want)

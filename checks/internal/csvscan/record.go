@@ -264,24 +264,13 @@ func (s *Scanner) plainRecord() bool {
 	}
 	s.text = text&high != 0
 	s.seps = seps
-	fields := s.fields[:0]
-	if cap(fields) <= len(seps) {
-		fields = make([]field, 0, 2*len(seps)+1)
+	// The fields are not built: seps are their bounds (see Field).
+	formula := s.plainFormula[line[0]]
+	for _, at := range seps {
+		formula |= s.plainFormula[s.buf[start+int(at)+1]] // a delimiter or the line end when empty
 	}
-	fields = fields[:len(seps)+1]
-	var formula uint8
-	from := int32(0)
-	for k, at := range seps {
-		// Assigned, not appended: append builds the value aside and
-		// copies it, a store-forwarding stall per field.
-		fields[k] = field{start: from, end: at}
-		formula |= s.plainFormula[line[from]] // the delimiter when the field is empty
-		from = at + 1
-	}
-	fields[len(seps)] = field{start: from, end: int32(len(line))}
-	formula |= s.plainFormula[s.buf[start+int(from)]] // the line end when empty
 	s.formula = formula != 0
-	s.fields = fields
+	s.plain = true
 	s.finishPlain(end)
 	return true
 }

@@ -95,6 +95,7 @@ type Scanner struct {
 	// not quoted, and starts with the delimiter or a line end when empty
 	plainFormula [256]uint8
 	seps         []int32 // plainRecord's delimiter offsets
+	plain        bool    // the current record is plainRecord's: seps bound its fields, not fields
 	// allText: the delimiter is NUL or not ASCII, so the fast loops do not
 	// see every such byte, and every record's text is checked
 	allText bool
@@ -215,7 +216,12 @@ func (s *Scanner) Offset() int64 { return s.base + int64(s.pos) }
 func (s *Scanner) Line() int { return s.recLine }
 
 // NumFields returns the number of fields of the current record.
-func (s *Scanner) NumFields() int { return len(s.fields) }
+func (s *Scanner) NumFields() int {
+	if s.plain {
+		return len(s.seps) + 1
+	}
+	return len(s.fields)
+}
 
 // MaybeFormula reports whether a field of the current record may start
 // like a spreadsheet formula: when false, none does.
@@ -235,7 +241,7 @@ func (s *Scanner) Partial() bool { return s.overflow }
 // Lost reports whether field i of the current record was not read: the
 // record was too long to hold, and the field was not kept (Keep) or was
 // itself too long. Its value then reads as empty.
-func (s *Scanner) Lost(i int) bool { return s.fields[i].lost }
+func (s *Scanner) Lost(i int) bool { return !s.plain && s.fields[i].lost }
 
 // Keep names the fields (0-based indexes) that a record too long to hold
 // still reads, from the next record on: the key columns.
@@ -247,6 +253,16 @@ func (s *Scanner) kept(i int) bool { return slices.Contains(s.keep, i) }
 
 // Field returns the i'th field's value. It is valid until the next Scan.
 func (s *Scanner) Field(i int) []byte {
+	if s.plain {
+		from, to := 0, s.recEnd
+		if i > 0 {
+			from = int(s.seps[i-1]) + 1
+		}
+		if i < len(s.seps) {
+			to = int(s.seps[i])
+		}
+		return s.buf[s.start+from : s.start+to]
+	}
 	f := &s.fields[i]
 	if f.esc {
 		return s.esc[f.escStart:f.escEnd]
@@ -261,10 +277,13 @@ func (s *Scanner) Field(i int) []byte {
 // a finding about the field carries (see reportCol): its 1-based
 // code-point column when it starts on the record's first line, else 0.
 func (s *Scanner) FieldPos(i int) (line, col int) {
-	f := &s.fields[i]
 	if i == 0 {
 		return s.recLine, 1 // the first field starts the record, even one too long to hold
 	}
+	if s.plain {
+		return s.recLine, s.reportCol(s.recLine, int(s.seps[i-1])+1)
+	}
+	f := &s.fields[i]
 	return s.recLine + int(f.line), s.reportCol(s.recLine+int(f.line), int(f.start))
 }
 
@@ -445,6 +464,7 @@ func (s *Scanner) Scan() bool {
 		return false
 	}
 	s.fields = s.fields[:0]
+	s.plain = false
 	s.esc = s.esc[:0]
 	s.problems = s.problems[:0]
 	s.overflow, s.cut = false, false
