@@ -71,6 +71,28 @@ func TestIsEmail(t *testing.T) {
 	}
 }
 
+// TestIsEmailBytes holds IsEmailBytes, which reads eight bytes at a time,
+// to isEmail, the one-pass test, on keys of any length with controls (C0,
+// DEL, C1) and other UTF-8.
+func TestIsEmailBytes(t *testing.T) {
+	const alphabet = "aaaaaaaaxyz@@...  <>\t\x00\x1f\x7f\u0085\u00a0é"
+	seed := uint64(9)
+	for range 50000 {
+		var b []byte
+		for range seed % 40 {
+			seed ^= seed << 13
+			seed ^= seed >> 7
+			seed ^= seed << 17
+			b = append(b, alphabet[seed%uint64(len(alphabet))])
+		}
+		for _, k := range [][]byte{b, append([]byte("u.v@x."), b...), append(b, "@example.com"...)} {
+			if got, want := IsEmailBytes(k), isEmail(k); got != want {
+				t.Errorf("IsEmailBytes(%q) = %v, isEmail says %v", k, got, want)
+			}
+		}
+	}
+}
+
 func TestPlural(t *testing.T) {
 	for _, tt := range []struct {
 		got, want string
