@@ -59,21 +59,10 @@ type Subject struct {
 func (f Finding) MarshalJSON() ([]byte, error) {
 	type plain Finding // without this method
 	b, err := marshalText(plain(f))
-	if err != nil || f.Subject.Kind == "" {
-		return b, err
-	}
-	k, err := marshalText(f.Subject.Kind)
 	if err != nil {
 		return nil, err
 	}
-	v, err := marshalText(f.Subject.Name)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]byte, 0, len(b)+len(k)+len(v)+2)
-	out = append(out, b[:len(b)-1]...) // without the closing brace
-	out = append(append(append(append(out, ','), k...), ':'), v...)
-	return append(out, '}'), nil
+	return f.Subject.addTo(b, false)
 }
 
 // MarshalJSON writes the preview's subject as its first field, named after
@@ -81,23 +70,39 @@ func (f Finding) MarshalJSON() ([]byte, error) {
 func (p Preview) MarshalJSON() ([]byte, error) {
 	type plain Preview // without this method
 	b, err := marshalText(plain(p))
-	if err != nil || p.Subject.Kind == "" {
-		return b, err
-	}
-	k, err := marshalText(p.Subject.Kind)
 	if err != nil {
 		return nil, err
 	}
-	v, err := marshalText(p.Subject.Name)
+	return p.Subject.addTo(b, true)
+}
+
+// addTo adds the subject, as a field named after its kind, to the encoded
+// JSON object obj: as its first field, or its last.
+func (s Subject) addTo(obj []byte, first bool) ([]byte, error) {
+	if s.Kind == "" {
+		return obj, nil
+	}
+	k, err := marshalText(s.Kind)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]byte, 0, len(b)+len(k)+len(v)+2)
-	out = append(append(append(append(out, '{'), k...), ':'), v...)
-	if len(b) > 2 {
-		out = append(out, ',')
+	v, err := marshalText(s.Name)
+	if err != nil {
+		return nil, err
 	}
-	return append(out, b[1:]...), nil
+	field := append(append(append([]byte{}, k...), ':'), v...)
+	body := obj[1 : len(obj)-1] // without the braces
+	out := make([]byte, 0, len(obj)+len(field)+1)
+	out = append(out, '{')
+	switch {
+	case len(body) == 0:
+		out = append(out, field...)
+	case first:
+		out = append(append(append(out, field...), ','), body...)
+	default:
+		out = append(append(append(out, body...), ','), field...)
+	}
+	return append(out, '}'), nil
 }
 
 // marshalText is json.Marshal without escaping <, > and &, as the report
