@@ -17,6 +17,23 @@
 // Load, which checks it at load time and returns the spec that [Check]
 // later passes to the gate's Check.
 //
+// # Several bundles and the root
+//
+// [Discover] finds the bundles of a run below the folders it is given
+// (not in hidden folders, node_modules, vendor or testdata, not through
+// symlinked folders, not inside a bundle found), sorted and each real
+// folder once. A bundle's root ([FindRoot]: the top of its git work tree,
+// or the bundle itself; [LoadOptions] Root overrides it) is the folder
+// every path its manifest names must resolve inside, so the bundles of a
+// monorepo share one registry. The bundle records every file it resolves
+// ([Bundle.Files]); [Changes] asks git which files differ from a ref, for
+// checking only the bundles a change touched, whatever gates they run.
+//
+// A [Run] holds the [Report] of each bundle, in the one-bundle or the
+// several-bundle form; a bundle that cannot be judged is a report too
+// ([ErrorReport]), rendered by every format, and [Run.Err] gives the run's
+// exit code: 2 when a bundle could not be judged, else 1 when one failed.
+//
 // # Findings
 //
 // Every gate reports problems as [Finding] values with a stable rule id and
@@ -41,7 +58,7 @@
 // # Errors and exit codes
 //
 // A problem that stops the gate from judging at all (a missing or malformed
-// file, a path outside the bundle, a usage error) is an [*Error], exit code
+// file, a path outside the root, a usage error) is an [*Error], exit code
 // 2. A report whose findings reach the fail-on severity is exit code 1.
 // Anything else is a bug, exit code 3. [ExitCode] maps them in one place.
 package preflight
