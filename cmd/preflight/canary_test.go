@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/preflight-gate/preflight/preflight"
 )
 
 // TestSecretCanary runs every command and every output format over the
@@ -266,4 +268,65 @@ func TestSecretCanaryMCP(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestHostileCanary extends the sweep to the hostile-input suite: every
+// case whose files hold "CANARY" (a secret, customer data, a file outside
+// the bundle) runs its own command line, then check in every format, diff
+// and preview of its bundle; the canary never appears in any output, in
+// the step summary or in the sign-off file. (TestHostile checks the output
+// of every case's own run.)
+func TestHostileCanary(t *testing.T) {
+	swept := 0
+	for _, c := range loadHostileCases(t) {
+		if !bytes.Contains(txtarBytes(c), []byte("CANARY")) {
+			continue
+		}
+		swept++
+		t.Run(c.name, func(t *testing.T) {
+			dir := c.prepare(t)
+			summary := filepath.Join(t.TempDir(), "summary.md")
+			runs := [][]string{c.args}
+			bundle := ""
+			if len(c.args) > 1 && !strings.HasPrefix(c.args[1], "-") && c.args[0] != "explain" {
+				bundle = c.args[1]
+				for _, f := range preflight.Formats {
+					runs = append(runs, []string{"check", bundle, "--format", f})
+				}
+				runs = append(runs, []string{"diff", bundle}, []string{"preview", bundle})
+			}
+			for _, args := range runs {
+				r := runPreflightEnv(t, dir, []string{"GITHUB_STEP_SUMMARY=" + summary}, args...)
+				if r.exit == 3 {
+					t.Errorf("preflight %s: exit 3\n%s", strings.Join(args, " "), r.stderr)
+				}
+				for name, out := range map[string]string{"stdout": r.stdout, "stderr": r.stderr} {
+					if strings.Contains(out, "CANARY") {
+						t.Errorf("preflight %s: the canary appears in %s:\n%s", strings.Join(args, " "), name, clip(out))
+					}
+				}
+			}
+			files := []string{summary}
+			if bundle != "" {
+				files = append(files, filepath.Join(dir, bundle, "preflight.signoff.toml"))
+			}
+			for _, f := range files {
+				if data, err := os.ReadFile(f); err == nil && bytes.Contains(data, []byte("CANARY")) {
+					t.Errorf("the canary appears in %s:\n%s", f, clip(string(data)))
+				}
+			}
+		})
+	}
+	if swept < 5 {
+		t.Errorf("only %d hostile cases hold the canary", swept)
+	}
+}
+
+// txtarBytes is a case's files, for looking for the canary.
+func txtarBytes(c *hostileCase) []byte {
+	var b bytes.Buffer
+	for _, f := range c.archive.Files {
+		b.Write(f.Data)
+	}
+	return b.Bytes()
 }

@@ -40,9 +40,10 @@ import (
 //	maxrss MIB           its peak memory stays under MIB
 //
 // Each case runs the real command in a child process with a 60 s limit,
-// so a hang fails the case instead of the suite. TestHostileCanary
-// (canary_test.go) runs every case again in every format and checks that
-// no secret or customer data marked CANARY comes out.
+// so a hang fails the case instead of the suite, and no output of any case
+// may hold "CANARY", the mark of a secret or of customer data in its files.
+// TestHostileCanary (canary_test.go) runs every case that holds it again,
+// in every format.
 
 // hostileCase is one parsed case.
 type hostileCase struct {
@@ -201,11 +202,18 @@ type hostileResult struct {
 // runPreflight runs the test binary as preflight (see TestMain) in dir.
 func runPreflight(t *testing.T, dir string, args ...string) hostileResult {
 	t.Helper()
+	return runPreflightEnv(t, dir, nil, args...)
+}
+
+// runPreflightEnv is runPreflight with more environment variables.
+func runPreflightEnv(t *testing.T, dir string, env []string, args ...string) hostileResult {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PREFLIGHT_TEST_MAIN=1", "PREFLIGHT_NOW=2026-11-27T12:00:00Z", "NO_COLOR=1", "CI=1", "GITHUB_STEP_SUMMARY=")
+	cmd.Env = append(cmd.Env, env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -267,6 +275,11 @@ func TestHostile(t *testing.T) {
 			}
 			if c.maxRSS > 0 && r.maxRSS > c.maxRSS<<10 {
 				t.Errorf("peak memory %d MiB, want under %d MiB\n%s", r.maxRSS>>10, c.maxRSS, show)
+			}
+			for name, out := range map[string]string{"stdout": r.stdout, "stderr": r.stderr} {
+				if strings.Contains(out, "CANARY") {
+					t.Errorf("the canary appears in %s\n%s", name, show)
+				}
 			}
 			if strings.Contains(r.stderr, "panic") || r.exit == 3 {
 				t.Errorf("preflight hit a bug\n%s", show)
