@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/preflight-gate/preflight/configdiff"
 	"github.com/preflight-gate/preflight/preflight"
@@ -159,6 +160,22 @@ func compileGlobs(b *preflight.Bundle, key string, patterns []string) (configdif
 		return nil, b.ManifestError(key, "%s: %v", key, err)
 	}
 	return nil, b.ManifestError(fmt.Sprintf("%s[%d]", key, i), "%v", err)
+}
+
+// checkPathList checks a list of path patterns the manifest writes under
+// key (workflows, files) against the glob-list limits: at most
+// configdiff.MaxGlobs patterns, each of at most configdiff.MaxGlobSegments
+// segments.
+func checkPathList(b *preflight.Bundle, key string, patterns []string) error {
+	if len(patterns) > configdiff.MaxGlobs {
+		return b.ManifestError(key, "%s lists %d patterns: expected at most %d", key, len(patterns), configdiff.MaxGlobs)
+	}
+	for i, p := range patterns {
+		if n := strings.Count(p, "/") + 1; n > configdiff.MaxGlobSegments {
+			return b.ManifestError(fmt.Sprintf("%s[%d]", key, i), "pattern has %d segments: expected at most %d", n, configdiff.MaxGlobSegments)
+		}
+	}
+	return nil
 }
 
 // ConfigdiffOf returns the bundle's [configdiff] section, or nil when the

@@ -54,6 +54,9 @@ func (MCP) Load(b *preflight.Bundle, section any) (any, error) {
 	if line, _ := b.Pos("mcp.files"); line > 0 && len(spec.Files) == 0 {
 		return nil, b.ManifestError("mcp.files", "mcp.files is empty: list the MCP client configs, or omit files to read %s", strings.Join(McpDefaultFiles, ", "))
 	}
+	if err := checkPathList(b, "mcp.files", spec.Files); err != nil {
+		return nil, err
+	}
 	if line, _ := b.Pos("mcp.tools"); line > 0 && spec.Tools == "" {
 		return nil, b.ManifestError("mcp.tools", "mcp.tools is empty: name the folder of tool-list snapshots, or omit tools")
 	}

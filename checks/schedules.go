@@ -105,13 +105,8 @@ func (Schedules) Load(b *preflight.Bundle, section any) (any, error) {
 	if line, _ := b.Pos("schedules.workflows"); line > 0 && len(spec.Workflows) == 0 {
 		return nil, b.ManifestError("schedules.workflows", "schedules.workflows is empty: list the workflow files, or omit workflows to read .github/workflows in the root")
 	}
-	if len(spec.Workflows) > configdiff.MaxGlobs {
-		return nil, b.ManifestError("schedules.workflows", "schedules.workflows lists %d patterns: expected at most %d", len(spec.Workflows), configdiff.MaxGlobs)
-	}
-	for i, p := range spec.Workflows {
-		if n := strings.Count(p, "/") + 1; n > configdiff.MaxGlobSegments {
-			return nil, b.ManifestError(fmt.Sprintf("schedules.workflows[%d]", i), "workflows pattern has %d segments: expected at most %d", n, configdiff.MaxGlobSegments)
-		}
+	if err := checkPathList(b, "schedules.workflows", spec.Workflows); err != nil {
+		return nil, err
 	}
 	if line, _ := b.Pos("schedules.watcher"); line > 0 && spec.Watcher == "" {
 		return nil, b.ManifestError("schedules.watcher", "schedules.watcher is empty: expected the path of the workflow that checks that every scheduled workflow ran")
