@@ -65,6 +65,14 @@ func Init(dir string) (*Result, error) {
 		for _, b := range s.Bundles {
 			res.Bundles = append(res.Bundles, filepath.ToSlash(filepath.Join(dir, b)))
 		}
+		if len(s.Bundles) > 0 && s.Empty() {
+			// Nothing of its own to check: a parent manifest would only
+			// hide the bundles below from `preflight check DIR`.
+			return res, nil
+		}
+		if len(s.Bundles) > 0 {
+			s.Notes = append(s.Notes, "with a manifest here, `preflight check "+words.ShellQuote(dir)+"` checks only this bundle: name the bundles below too to check them in the same run")
+		}
 		var routes []Route
 		for _, r := range s.Routes {
 			routes = append(routes, r.Addresses...)

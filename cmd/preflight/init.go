@@ -44,6 +44,10 @@ init never overwrites an existing file.`,
 				}
 				fmt.Fprintln(a.stdout)
 			}
+			if len(res.Manifests) == 0 {
+				fmt.Fprintf(a.stdout, "wrote nothing: %s holds nothing to check beside the bundles below, and a manifest here would hide them; run `preflight check %s` to check them all\n", words.Escape(dir), words.Escape(words.ShellQuote(dir)))
+				return nil
+			}
 			for _, w := range res.Manifests {
 				a.initReport(w.File, w.Starter)
 			}
