@@ -8,8 +8,6 @@
 package words
 
 import (
-	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -75,53 +73,7 @@ func IsEmail(s string) bool { return isEmail(strings.TrimSpace(s)) }
 
 // IsEmailBytes is IsEmail for a key already trimmed, on bytes and without
 // allocating: a bulk scan asks it millions of times.
-//
-// An ASCII key gets the same answer as isEmail's with searches the
-// processor does many bytes at a time: no byte isEmail refuses (eight
-// bytes a word), the first '@' and no other, and a domain with a dot,
-// neither first nor last nor doubled. Any other key goes to isEmail.
-func IsEmailBytes(b []byte) bool {
-	bad, ascii := asciiBad(b)
-	if !ascii {
-		return isEmail(b)
-	}
-	at := bytes.IndexByte(b, '@')
-	if at <= 0 || bad {
-		return false
-	}
-	d := b[at+1:]
-	return len(d) > 0 && d[0] != '.' && d[len(d)-1] != '.' && bytes.IndexByte(d, '@') < 0 &&
-		bytes.IndexByte(d, '.') > 0 && !bytes.Contains(d, []byte(".."))
-}
-
-// asciiBad reports whether b is ASCII, and if so whether it holds a byte
-// emailByte calls bad: a control character (below 0x20, or DEL), a space,
-// '<' or '>'.
-func asciiBad(b []byte) (bad, ascii bool) {
-	const ones, high = 0x0101010101010101, 0x8080808080808080
-	// For x without high bits, (x - ones*n) &^ x & high is not zero
-	// exactly when a byte of x is below n (n <= 0x80), so for n = 1 when
-	// one is zero.
-	below := func(x, n uint64) uint64 { return (x - ones*n) &^ x & high }
-	var any uint64
-	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		w := binary.LittleEndian.Uint64(b[i:])
-		if w&high != 0 {
-			return false, false
-		}
-		any |= below(w, 0x20) | below(w^(ones*0x7f), 1) | below(w^(ones*' '), 1) | below(w^(ones*'<'), 1) | below(w^(ones*'>'), 1)
-	}
-	for ; i < len(b); i++ {
-		if b[i] >= 0x80 {
-			return false, false
-		}
-		if emailByte[b[i]] == emailBad {
-			any = 1
-		}
-	}
-	return any != 0, true
-}
+func IsEmailBytes(b []byte) bool { return isEmail(b) }
 
 // isEmail is the one email test, in one pass: no space, < or > and no
 // control character anywhere; one @, not first; after it a domain that has a dot, neither

@@ -47,19 +47,6 @@ func TestIsEmail(t *testing.T) {
 	}
 	gen("a@. <", "", 6)
 	gen("x@.>\t", "", 6)
-	// and longer ones, which IsEmailBytes reads eight bytes at a time
-	seed := uint64(5)
-	for range 20000 {
-		var b strings.Builder
-		for range 8 + seed%24 {
-			seed ^= seed << 13
-			seed ^= seed >> 7
-			seed ^= seed << 17
-			const alphabet = "aaaaaaaaxyz@@...  <>\t"
-			b.WriteByte(alphabet[seed%uint64(len(alphabet))])
-		}
-		cases = append(cases, b.String(), "user.name@mail."+b.String(), b.String()+"@example.com", "u@"+b.String())
-	}
 	for _, c := range cases {
 		if got, want := IsEmail(c), emailSpec(c); got != want {
 			t.Errorf("IsEmail(%q) = %v, the contract says %v", c, got, want)
@@ -67,28 +54,6 @@ func TestIsEmail(t *testing.T) {
 		c = strings.TrimSpace(c) // keys reach it trimmed
 		if got, want := IsEmailBytes([]byte(c)), emailSpec(c); got != want {
 			t.Errorf("IsEmailBytes(%q) = %v, the contract says %v", c, got, want)
-		}
-	}
-}
-
-// TestIsEmailBytes holds IsEmailBytes, which reads eight bytes at a time,
-// to isEmail, the one-pass test, on keys of any length with controls (C0,
-// DEL, C1) and other UTF-8.
-func TestIsEmailBytes(t *testing.T) {
-	const alphabet = "aaaaaaaaxyz@@...  <>\t\x00\x1f\x7f\u0085\u00a0é"
-	seed := uint64(9)
-	for range 50000 {
-		var b []byte
-		for range seed % 40 {
-			seed ^= seed << 13
-			seed ^= seed >> 7
-			seed ^= seed << 17
-			b = append(b, alphabet[seed%uint64(len(alphabet))])
-		}
-		for _, k := range [][]byte{b, append([]byte("u.v@x."), b...), append(b, "@example.com"...)} {
-			if got, want := IsEmailBytes(k), isEmail(k); got != want {
-				t.Errorf("IsEmailBytes(%q) = %v, isEmail says %v", k, got, want)
-			}
 		}
 	}
 }
