@@ -164,3 +164,24 @@ func TestScannerReference(t *testing.T) {
 		}
 	}
 }
+
+// TestScannerPlainLengths holds the fast path to the general one on lines
+// of every length around a word's eight bytes, ending in LF or CRLF, with
+// a CR, a quote, a delimiter or a byte that is not ASCII at each place.
+func TestScannerPlainLengths(t *testing.T) {
+	for n := 1; n <= 26; n++ {
+		for at := range n {
+			for _, c := range []string{"", ",", "\r", "\"", "é", "\x00"} {
+				for _, eol := range []string{"\n", "\r\n"} {
+					line := []byte(strings.Repeat("a", n))
+					if c != "" {
+						line = append(line[:at], append([]byte(c), line[at+1:]...)...)
+					}
+					in := bytes.Repeat(append(line, eol...), 3)
+					in = append(in, "tail,x\n"+strings.Repeat("z", 20)...)
+					checkModes(t, in, ',', 0, nil)
+				}
+			}
+		}
+	}
+}

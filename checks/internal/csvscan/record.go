@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
-	"unicode/utf8"
 )
 
 const (
@@ -177,39 +176,55 @@ func (s *Scanner) record() {
 // eight bytes at a time. Otherwise it changes nothing, and record reads
 // the record.
 func (s *Scanner) plainRecord() bool {
-	if len(s.delim) != 1 || s.allText {
+	if len(s.delim) != 1 || s.allText || s.delim[0] == '\r' || s.delim[0] == '\n' || s.delim[0] == '"' {
 		return false
 	}
-	start := s.pos
-	lf := bytes.IndexByte(s.buf[start:s.end], '\n')
-	if lf < 0 {
-		return false // perhaps more to read
-	}
-	end := start + lf
-	if s.buf[end-1] == '\r' { // a record starts with a byte that is no line end
-		end-- // CRLF
-	}
 	const ones, high, low = 0x0101010101010101, 0x8080808080808080, 0x7f7f7f7f7f7f7f7f
-	// (x-ones) &^ x & high is not zero when the word x has a zero byte,
-	// and ^((x&low + low) | x) & high marks exactly its zero bytes.
+	// zeros marks exactly the zero bytes of x: their high bits.
+	zeros := func(x uint64) uint64 { return ^((x&low + low) | x) & high }
+	start := s.pos
+	buf := s.buf[:s.end]
 	d := ones * uint64(s.delim[0])
-	line := s.buf[start:end]
+	// One pass, eight bytes at a time, up to the line's LF: a quote, or
+	// a CR but a CRLF's, sends the record to the general path, and so
+	// does a line that ends within eight bytes of the input read so far.
 	// The delimiters' offsets go to seps, without a branch per
 	// delimiter: each word stores two offsets (past the line when it has
 	// fewer delimiters), and keeps as many as it has.
 	seps := s.seps[:0]
 	var text uint64 // NUL or a byte that is not ASCII: finish checks the text
-	i := 0
-	for ; i+8 <= len(line); i += 8 {
-		w := binary.LittleEndian.Uint64(line[i:])
-		q, cr := w^(ones*'"'), w^(ones*'\r')
-		if ((q-ones)&^q|(cr-ones)&^cr)&high != 0 {
+	crLast := false // the word before ended with a CR
+	end := 0
+	for i := 0; ; i += 8 {
+		if start+i+8 > len(buf) {
 			s.seps = seps
 			return false
 		}
-		text |= w | (w-ones)&^w
-		x := w ^ d
-		m := ^((x&low + low) | x) & high
+		w := binary.LittleEndian.Uint64(buf[start+i:])
+		lf := zeros(w ^ ones*'\n')
+		keep := ^uint64(0) // the line's bytes in w
+		if lf != 0 {
+			keep = (lf&-lf)>>7 - 1
+		}
+		cr := zeros(w^ones*'\r') & keep
+		if crLast && (lf&(1<<7) == 0 || cr != 0) || zeros(w^ones*'"')&keep != 0 {
+			s.seps = seps
+			return false // a quote, or a CR inside the line
+		}
+		crLast = false
+		if cr != 0 {
+			// Only a CR right before the LF (CRLF), perhaps in the next word.
+			if lf == 0 && cr == 1<<63 {
+				crLast, keep = true, keep>>8
+			} else if lf != 0 && cr == (lf&-lf)>>8 {
+				keep >>= 8
+			} else {
+				s.seps = seps
+				return false
+			}
+		}
+		text |= (w | zeros(w)) & high & keep
+		m := zeros(w^d) & keep
 		n := len(seps)
 		if cap(seps)-n < 8 {
 			seps = append(seps, make([]int32, 8)...)[:n]
@@ -225,49 +240,20 @@ func (s *Scanner) plainRecord() bool {
 			}
 		}
 		seps = seps[:n+c]
-	}
-	if i < len(line) {
-		// The last bytes, fewer than eight: a word of them, the bytes
-		// past the line masked out, when the buffer holds eight bytes
-		// from here (it does but at the input's end).
-		if start+i+8 > s.end {
-			for ; i < len(line); i++ {
-				switch c := line[i]; {
-				case c == s.delim[0]:
-					seps = append(seps, int32(i))
-				case c == '"' || c == '\r':
-					s.seps = seps
-					return false
-				case c == 0 || c >= utf8.RuneSelf:
-					text |= high
-				}
+		if lf != 0 {
+			end = start + i + bits.TrailingZeros64(lf)>>3
+			if buf[end-1] == '\r' { // a record starts with a byte that is no line end
+				end-- // CRLF
 			}
-		} else {
-			keep := uint64(1)<<(8*(len(line)-i)) - 1 // the line's bytes
-			w := binary.LittleEndian.Uint64(s.buf[start+i:])
-			q, cr := w^(ones*'"'), w^(ones*'\r')
-			// Exact zero bytes (see m), as a borrow past a zero byte
-			// could mark a byte of the line after the masked ones.
-			qz := ^((q&low + low) | q) & high & keep
-			crz := ^((cr&low + low) | cr) & high & keep
-			if qz|crz != 0 {
-				s.seps = seps
-				return false
-			}
-			text |= (w | ^((w&low + low) | w)) & high & keep
-			x := w ^ d
-			m := ^((x&low + low) | x) & high & keep
-			for ; m != 0; m &= m - 1 {
-				seps = append(seps, int32(i+bits.TrailingZeros64(m)>>3))
-			}
+			break
 		}
 	}
-	s.text = text&high != 0
+	s.text = text != 0
 	s.seps = seps
 	// The fields are not built: seps are their bounds (see Field).
-	formula := s.plainFormula[line[0]]
+	formula := s.plainFormula[buf[start]]
 	for _, at := range seps {
-		formula |= s.plainFormula[s.buf[start+int(at)+1]] // a delimiter or the line end when empty
+		formula |= s.plainFormula[buf[start+int(at)+1]] // a delimiter or the line end when empty
 	}
 	s.formula = formula != 0
 	s.plain = true
