@@ -71,11 +71,31 @@ func (MCP) Load(b *preflight.Bundle, section any) (any, error) {
 type McpServer struct {
 	*mcpfile.Server
 	File string // bundle-relative client config that defines it first
+	// Repeats are the other definitions of the server (the same launch),
+	// in this or another client config: their env and headers are judged
+	// too.
+	Repeats []McpDefinition
 
 	Snapshot string         // bundle-relative snapshot file; "" without [mcp] tools
 	Tools    []mcpfile.Tool // the snapshot's tools; nil when it is missing
 	HasTools bool           // the snapshot exists
 	Digest   string         // approval digest of the launch and the tools, when HasTools
+}
+
+// McpDefinition is one definition of a server in a client config.
+type McpDefinition struct {
+	File   string // bundle-relative
+	Server *mcpfile.Server
+}
+
+// definitions returns the definition s holds and its repeats in the same
+// file.
+func definitions(file string, s *mcpfile.Server) []McpDefinition {
+	defs := []McpDefinition{{file, s}}
+	for _, r := range s.Repeats {
+		defs = append(defs, McpDefinition{file, r})
+	}
+	return defs
 }
 
 // McpServers reads the bundle's client configs and, with [mcp] tools,
@@ -103,9 +123,10 @@ func McpServers(b *preflight.Bundle, spec *McpSpec) ([]*McpServer, error) {
 					return nil, preflight.Errorf(b.Display(c.rel), s.NamePos.Line, s.NamePos.Column,
 						"server %q is defined again with another command, args or url (first in %s:%d): one name, one server", s.Name, b.Display(first.File), first.NamePos.Line)
 				}
+				first.Repeats = append(first.Repeats, definitions(c.rel, s)...)
 				continue
 			}
-			ms := &McpServer{Server: s, File: c.rel}
+			ms := &McpServer{Server: s, File: c.rel, Repeats: definitions(c.rel, s)[1:]}
 			byName[s.Name] = ms
 			servers = append(servers, ms)
 		}
@@ -398,6 +419,7 @@ var mcpSecretHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie"
 // literal. The value is never shown.
 func (c *mcpCheck) secrets() {
 	s := c.server
+	file := s.File
 	check := func(field string, e mcpfile.Entry) {
 		v := e.Value.Text
 		rest := mcpReference.ReplaceAllString(v, " ")
@@ -420,13 +442,16 @@ func (c *mcpCheck) secrets() {
 		case field == "header":
 			ref = fmt.Sprintf("${input:%s-token} or ${env:%s_TOKEN}", s.Name, refName(s.Name))
 		}
-		c.add(ruleMcpInlineSecret, s.File, e.Value.Pos, "server %q %s %s holds a literal secret (%s): write a reference the client fills in, such as %s, and revoke the committed secret", s.Name, field, showArg(e.Name), what, ref)
+		c.add(ruleMcpInlineSecret, file, e.Value.Pos, "server %q %s %s holds a literal secret (%s): write a reference the client fills in, such as %s, and revoke the committed secret", s.Name, field, showArg(e.Name), what, ref)
 	}
-	for _, e := range s.Env {
-		check("env", e)
-	}
-	for _, e := range s.Headers {
-		check("header", e)
+	for _, d := range append([]McpDefinition{{s.File, s.Server}}, s.Repeats...) {
+		file = d.File
+		for _, e := range d.Server.Env {
+			check("env", e)
+		}
+		for _, e := range d.Server.Headers {
+			check("header", e)
+		}
 	}
 }
 

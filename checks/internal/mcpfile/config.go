@@ -76,6 +76,9 @@ type Server struct {
 	Env     []Entry
 	URL     *String // a remote server's URL, nil for a stdio one
 	Headers []Entry
+	// Repeats are later definitions of the same server in the same file
+	// (the same command, args and url): their env and headers may differ.
+	Repeats []*Server
 }
 
 // Same reports whether s and o define the same server: equal command,
@@ -107,7 +110,8 @@ func (s *Server) Launch() Launch {
 	return l
 }
 
-// Config is a client config's servers in file order, each name once.
+// Config is a client config's servers in file order, each name once (a
+// repeated definition is in [Server.Repeats]).
 type Config struct {
 	Servers []*Server
 }
@@ -157,8 +161,8 @@ func ReadConfig(data []byte) (*Config, error) {
 	return c, nil
 }
 
-// add adds s unless a server of its name is there; a different definition
-// of the name is an error at s.
+// add adds s unless a server of its name is there, as a repeat of it; a
+// different definition of the name is an error at s.
 func (c *Config) add(s *Server) error {
 	for _, o := range c.Servers {
 		if o.Name != s.Name {
@@ -167,6 +171,7 @@ func (c *Config) add(s *Server) error {
 		if !o.Same(s) {
 			return errorf(s.NamePos, "server %q is defined again with another command, args or url (first at line %d)", s.Name, o.NamePos.Line)
 		}
+		o.Repeats = append(o.Repeats, s)
 		return nil
 	}
 	c.Servers = append(c.Servers, s)

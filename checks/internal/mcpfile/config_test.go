@@ -28,6 +28,9 @@ func TestReadConfig(t *testing.T) {
 		t.Fatalf("servers = %d, want 2 (the repeated github is the same server)", len(c.Servers))
 	}
 	gh, docs := c.Servers[0], c.Servers[1]
+	if len(gh.Repeats) != 1 || gh.Repeats[0].NamePos != at(10, 5) {
+		t.Errorf("github repeats = %+v, want the second definition at 10:5", gh.Repeats)
+	}
 	if gh.Name != "github" || gh.NamePos != (at(4, 5)) || gh.Command.Text != "npx" || gh.Command.Pos != (at(5, 18)) {
 		t.Errorf("github = %+v", gh)
 	}
