@@ -27,12 +27,13 @@ func (Controls) Load(b *preflight.Bundle, section any) (any, error) {
 	spec := section.(*controlsSpec)
 	c, err := spec.validate(func(key, format string, args ...any) error {
 		return b.ManifestError(key, format, args...)
-	}, b.Pos, func(key string) string {
+	}, b.Pos, func(key string) (number, bool) {
 		t := b.ManifestTree()
-		if n := t.Get(key); n != nil {
-			return t.NumberText(n)
+		n := t.Get(key)
+		if r, _, ok := t.Number(n); ok {
+			return number{rat: r, text: t.NumberText(n)}, true
 		}
-		return ""
+		return number{}, false
 	})
 	if err != nil {
 		return nil, err

@@ -170,13 +170,14 @@ func intNumber(n int64) number {
 // returns the section in checked form. What is a finding, not an error
 // (a missing or invalid normal, an undeclared key), is left for the check.
 //
-// written returns a number as the manifest writes it ("0.40"), so that
-// messages quote the person's own figures; "" when it cannot tell.
-func (s *controlsSpec) validate(fail failFunc, locate locateFunc, written func(key string) string) (*controls, error) {
+// written returns a number as the manifest writes it, exactly and with
+// its text ("0.40"), so that it compares as the decimal written and
+// messages quote the person's own figures; false when it cannot tell.
+func (s *controlsSpec) validate(fail failFunc, locate locateFunc, written func(key string) (number, bool)) (*controls, error) {
 	number := func(v any, key string) (number, bool) {
 		n, ok := manifestNumber(v)
-		if w := written(key); ok && w != "" {
-			n.text = w
+		if w, wok := written(key); ok && wok {
+			n = w
 		}
 		return n, ok
 	}
@@ -368,7 +369,7 @@ func manifestValue(v any) string {
 	case nil:
 		return "nothing"
 	}
-	return fmt.Sprintf("a %T", v)
+	return "a date or time" // the other TOML values: toml.LocalDate, time.Time, ...
 }
 
 // decimalText writes r as an exact decimal with at least min places

@@ -140,6 +140,11 @@ func TestControlsRanges(t *testing.T) {
 		{"decimal exactness over", "", "0.30", "0.9000001", "0.9", "controls/alert-out-of-range"},
 		{"decimal ratio", "1.1", "0.1", "0.11", "0.11", ""},
 		{"decimal ratio over", "1.1", "0.1", "0.110001", "0.11", "controls/alert-out-of-range"},
+		// As written, not as the float64 they round to: 45.000000000000000001
+		// and 45 are one float64, and so are 15.000000000000000001 and 15.
+		{"decimal beyond float64: alert over 3x", "", "15", "45.000000000000000001", "30", "controls/alert-out-of-range"},
+		{"decimal beyond float64: cap below normal", "", "15.000000000000000001", "30", "15", "controls/cap-out-of-range"},
+		{"decimal beyond float64: ratio", "3.0000000000000000001", "15", "45.000000000000000001", "30", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -418,6 +423,7 @@ func TestControlsMalformed(t *testing.T) {
 		{"max_ratio 1", "max_ratio = 1\n", "preflight.toml:3:1: max_ratio must be a number over 1"},
 		{"max_ratio string", "max_ratio = \"3\"\n", "preflight.toml:3:1: max_ratio must be a number over 1 (alerts and caps at most this many times normal), got a string"},
 		{"max_ratio nan", "max_ratio = nan\n", "preflight.toml:3:1: max_ratio must be a number over 1"},
+		{"max_ratio date", "max_ratio = 2026-01-01\n", "preflight.toml:3:1: max_ratio must be a number over 1 (alerts and caps at most this many times normal), got a date or time"},
 		{"limit a glob", "[controls.budget]\nlimit = \"billing.*\"\n", "preflight.toml:4:1: limit: invalid key"},
 		{"alerts a number", "[controls.budget]\nalerts = 5\n", "preflight.toml:4:1: alerts is 5: expected a key glob"},
 		{"alerts empty", "[controls.budget]\nalerts = []\n", "preflight.toml:4:1: alerts is empty"},

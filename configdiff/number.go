@@ -13,10 +13,11 @@ var envNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 // Number reads the value of n, a node of t, as an exact number: an integer
 // or a finite float; in a .env file, where every value is a string, a
 // string written -?[0-9]+(\.[0-9]+)?. integer reports whether it is an
-// integer: an integer value, or a .env string without a fraction. A
-// float's canonical text is the shortest decimal that reads back as it,
-// which is the decimal written whenever that has at most 15 significant
-// digits: 0.30 is exactly 3/10, and 0.30 × 3 is exactly 0.90.
+// integer: an integer value, or a .env string without a fraction. The
+// value is the decimal the file writes: 0.30 is exactly 3/10 (0.30 × 3 is
+// exactly 0.90), and 1.20000000000000001 is more than 1.2 although both
+// are one float64 (see written). A float whose written form cannot be
+// read back (0x10, an alias) is the shortest decimal that reads back as it.
 func (t *Tree) Number(n *Node) (r *big.Rat, integer, ok bool) {
 	if n == nil {
 		return nil, false, false
@@ -37,7 +38,51 @@ func (t *Tree) Number(n *Node) (r *big.Rat, integer, ok bool) {
 		return nil, false, false
 	}
 	r, ok = new(big.Rat).SetString(n.Text)
-	return r, integer, ok
+	if !ok {
+		return nil, false, false
+	}
+	if n.Kind != String {
+		if w, _ := t.written(n, r); w != nil {
+			r = w
+		}
+	}
+	return r, integer, true
+}
+
+// maxNumberToken bounds the number text read as written: longer text, or an
+// exponent of more than 3 digits, is read as the value the parser made of
+// it. An exact 1e-999999 costs a power of ten of a million digits, and a
+// hostile config holds a million of them.
+const maxNumberToken = 100
+
+// written reads the number text at n's value in the file as an exact
+// decimal, with the text: nil when there is none, it is over the bounds,
+// or it does not stand for v, the parsed value (for an integer the same
+// integer, for a float a decimal that rounds to the same float64).
+func (t *Tree) written(n *Node, v *big.Rat) (*big.Rat, string) {
+	tok := t.token(n.ValuePos)
+	if tok == "" || len(tok) > maxNumberToken {
+		return nil, ""
+	}
+	if i := strings.IndexAny(tok, "eE"); i >= 0 && len(strings.TrimLeft(tok[i+1:], "+-")) > 3 {
+		return nil, ""
+	}
+	w, ok := new(big.Rat).SetString(strings.ReplaceAll(strings.TrimPrefix(tok, "+"), "_", ""))
+	if !ok {
+		return nil, ""
+	}
+	if n.Kind == Int {
+		if w.Cmp(v) != 0 {
+			return nil, ""
+		}
+		return w, tok
+	}
+	wf, _ := w.Float64()
+	vf, _ := v.Float64()
+	if wf != vf {
+		return nil, ""
+	}
+	return w, tok
 }
 
 // NumberText returns a number as the file writes it ("4.00", "0.40",
@@ -52,8 +97,7 @@ func (t *Tree) NumberText(n *Node) string {
 	if n.Kind == String { // a .env number: the string is the number as written
 		return n.Text
 	}
-	tok := t.token(n.ValuePos)
-	if w, ok := new(big.Rat).SetString(strings.ReplaceAll(strings.TrimPrefix(tok, "+"), "_", "")); ok && w.Cmp(r) == 0 {
+	if _, tok := t.written(n, r); tok != "" {
 		return tok
 	}
 	return Show(n)

@@ -25,6 +25,17 @@ func TestNumber(t *testing.T) {
 		{".env", "v=4.", ""},
 		{".env", "v=.5", ""},
 		{".env", "v=", ""},
+		// The decimal as written, not the float64 it rounds to.
+		{"a.yaml", "v: 1.20000000000000001", "120000000000000001/100000000000000000"},
+		{"a.toml", "v = 0.400_000_000_000_000_000_01", "40000000000000000001/100000000000000000000"},
+		{"a.json", `{"v": 1.2000000000000000000001}`, "12000000000000000000001/10000000000000000000000"},
+		{"a.yaml", "v: 1e-5", "1/100000"},
+		// An exponent of more than 3 digits is read as the float it is:
+		// exactly, 1e-999999 costs a power of ten of a million digits, and
+		// a hostile config holds a million of them.
+		{"a.yaml", "v: 1e-999999", "0"},
+		{"a.yaml", "v: 12345678901234567890123456789012345678901234567890123456789012345.5", "24691357802469135780246913578024691357802469135780246913578024691/2"},
+		{"a.yaml", "v: 0x10", "16i"},
 	}
 	for _, c := range cases {
 		tree, err := Parse(c.file, []byte(c.data))
@@ -61,6 +72,8 @@ func TestNumberText(t *testing.T) {
 		{"a.json", `{"v": 4.50, "w": 1}`, "4.50"},
 		{"a.json", "{\"a\": \"ü\", \"v\": 120}", "120"},
 		{".env", "v=\"1.20\"", "1.20"},
+		{"a.yaml", "v: 1.20000000000000001", "1.20000000000000001"},
+		{"a.yaml", "v: 1e-999999", "0.0"},
 	}
 	for _, c := range cases {
 		tree, err := Parse(c.file, []byte(c.data))
