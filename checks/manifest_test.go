@@ -18,6 +18,8 @@ func TestManifestErrors(t *testing.T) {
 		{"unknown key", "version = 1\nnmae = \"x\"\n", `m.toml:2:1: unknown key "nmae"`},
 		{"unknown nested key", "version = 1\n[[bulk]]\nname = \"r\"\nfile = \"r.csv\"\nkey = [\"email\"]\nheadr = true\n", `m.toml:6:1: unknown key "bulk[0].headr"`},
 		{"wrong type", "version = \"1\"\n", `m.toml:1:`},
+		{"baseline entry not a table", "version = 1\n[controls.baseline]\nerror_rate = 0.02\n", `m.toml:3:14: wrong type: expected a table, got a float`},
+		{"baseline field not a string", "version = 1\n[controls.baseline]\nerror_rate = { normal = 1, alert = 5 }\n", `m.toml:3:36: wrong type: expected a string, got an integer`},
 		{"no version", "name = \"x\"\n", `m.toml: missing version`},
 		{"version 2", "version = 2\n", `m.toml:1:1: unsupported manifest version 2: expected 1`},
 		{"syntax", "version = 1\n[configdiff\n", `m.toml:2:`},

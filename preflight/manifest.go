@@ -118,7 +118,7 @@ func decodeStrict(file string, data []byte, tree *configdiff.Tree, v any) error 
 	return Errorf(file, 0, 0, "%v", err)
 }
 
-var decodeMismatch = regexp.MustCompile(`^toml: cannot decode TOML (\w+) into struct field .+ of type (.+)$`)
+var decodeMismatch = regexp.MustCompile(`^toml: cannot decode TOML (\w+) into (?:struct field .+ of type )?(.+)$`)
 
 // typeProblem rewrites go-toml's message for a value of the wrong type,
 // which names Go types, in the manifest's terms: "expected an integer,
