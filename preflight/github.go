@@ -100,16 +100,18 @@ func appendStepSummary(file string, run *Run) error {
 	if err := (markdownFormatter{}).Format(&buf, run); err != nil {
 		return err
 	}
+	// The summary is an output like the others: a write that fails is
+	// exit 2, "cannot write output", with the system's reason.
 	fh, err := os.OpenFile(file, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
-		return Errorf(file, 0, 0, "cannot write the GitHub step summary: %s", words.FileProblem(err))
+		return Errorf(file, 0, 0, "cannot write output: %s (the GitHub step summary)", words.FileProblem(err))
 	}
-	if _, err := fh.Write(buf.Bytes()); err != nil {
-		fh.Close()
-		return Errorf(file, 0, 0, "cannot write the GitHub step summary: %v", err)
+	_, err = fh.Write(buf.Bytes())
+	if cerr := fh.Close(); err == nil {
+		err = cerr
 	}
-	if err := fh.Close(); err != nil {
-		return Errorf(file, 0, 0, "cannot write the GitHub step summary: %v", err)
+	if err != nil {
+		return Errorf(file, 0, 0, "cannot write output: %s (the GitHub step summary)", words.FileProblem(err))
 	}
 	return nil
 }
