@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // Changes are the files of git work trees that differ from a ref, for
@@ -35,17 +37,9 @@ func NewChanges(ref string) (*Changes, error) {
 // [Bundle.Files]) changed since the ref. Outside a git work tree, without
 // git, or with a ref git does not know, it is an *Error.
 func (c *Changes) Touch(b *Bundle) (bool, error) {
-	top, ok := GitTop(b.folder)
-	if !ok {
-		return false, &Error{Msg: "--changed-since: " + b.Dir + " is not in a git work tree", Hint: "run it inside a git repository, or check the bundles without --changed-since"}
-	}
-	changed, ok := c.tops[top]
-	if !ok {
-		var err error
-		if changed, err = c.ask(top); err != nil {
-			return false, err
-		}
-		c.tops[top] = changed
+	changed, err := c.of(b.folder, b.Dir)
+	if err != nil {
+		return false, err
 	}
 	for _, f := range b.Files() {
 		if changed[f] {
@@ -53,6 +47,37 @@ func (c *Changes) Touch(b *Bundle) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// Any reports whether anything at all changed, since the ref, in the work
+// tree that holds the bundle folder dir: when nothing did, no bundle there
+// needs checking, and [Changes.Touch] (which needs the bundle checked
+// first, to know every file it reads) can be skipped.
+func (c *Changes) Any(dir string) (bool, error) {
+	folder, err := RealPath(dir)
+	if err != nil {
+		return false, Errorf(dir, 0, 0, "cannot open bundle folder: %s", words.FileProblem(err))
+	}
+	changed, err := c.of(folder, dir)
+	return len(changed) > 0, err
+}
+
+// of returns the changed files of the work tree that holds folder (dir as
+// the user reaches it).
+func (c *Changes) of(folder, dir string) (map[string]bool, error) {
+	top, ok := GitTop(folder)
+	if !ok {
+		return nil, &Error{Msg: "--changed-since: " + dir + " is not in a git work tree", Hint: "run it inside a git repository, or check the bundles without --changed-since"}
+	}
+	changed, ok := c.tops[top]
+	if !ok {
+		var err error
+		if changed, err = c.ask(top); err != nil {
+			return nil, err
+		}
+		c.tops[top] = changed
+	}
+	return changed, nil
 }
 
 // ask runs git in top and returns the changed and the new files.

@@ -62,6 +62,17 @@ judge a bundle or the command line, 3 internal error.`,
 			}
 			run := &preflight.Run{Several: rs.several, FailOn: sev}
 			for _, l := range rs.bundles {
+				if changes != nil {
+					// Git is asked for every bundle's work tree, even one
+					// that cannot be judged (it is reported all the same).
+					// Nothing changed there: no need to check the bundle to
+					// learn which files it reads.
+					if any, err := changes.Any(l.dir); err != nil {
+						return err
+					} else if !any && l.err == nil {
+						continue
+					}
+				}
 				r, err := a.checkOne(l, &preflight.Options{Author: author, Inputs: perBundle[l], Now: a.now(), FailOn: sev, Progress: a.progress()})
 				if err != nil {
 					return err
