@@ -193,18 +193,18 @@ func (bd bound) check(r *controlsRun, e *baselineEntry, k *configKey, upper *big
 	}
 	v, _, ok := r.tree.Number(n)
 	if !ok {
-		r.report(bd.missing, r.keyPlace(k, n), k.key, "%s %s for %s is %s, not a number: expected %s %s",
-			bd.field, k.key, m.name, kindOf(n), bd.noun, bounds)
+		r.report(bd.missing, r.keyPlace(k, n), k.key, "%s %s for %s is %s, not a number: expected %s %s; %s",
+			bd.field, k.key, m.name, kindOf(n), bd.noun, bounds, incident)
 		return
 	}
 	switch c := v.Cmp(e.normal.rat); {
 	case c < 0 || c == 0 && bd.strict:
-		below := "below"
-		if bd.strict {
-			below = "not above"
+		below, why := "below", ""
+		if bd.strict { // a muted alert is no alert: the incident runs unseen
+			below, why = "not above", "; "+incident
 		}
-		r.report(bd.outOfRange, r.keyPlace(k, n), k.key, "%s is %s: %s %s, %s; expected %s %s and at most %s (%sx)",
-			k.key, r.show(n), below, normalText(e), bd.low, lowest, normal, most, ratio)
+		r.report(bd.outOfRange, r.keyPlace(k, n), k.key, "%s is %s: %s %s, %s; expected %s %s and at most %s (%sx)%s",
+			k.key, r.show(n), below, normalText(e), bd.low, lowest, normal, most, ratio, why)
 	case v.Cmp(upper) > 0:
 		r.report(bd.outOfRange, r.keyPlace(k, n), k.key, "%s is %s: more than %sx %s (at most %s); %s",
 			k.key, r.show(n), ratio, normalText(e), most, incident)
@@ -236,14 +236,14 @@ func (r *controlsRun) budget() {
 	at := r.keyPlace(b.limit, n, manifestKey("budget"), manifestKey())
 	switch {
 	case b.limit == nil:
-		r.report(ruleControlsBudgetAlerts, at, "", `[controls.budget] has no limit: name the config key of the budget amount (limit = "KEY"), which the alerts are percentages of`)
+		r.report(ruleControlsBudgetAlerts, at, "", `[controls.budget] has no limit: name the config key of the budget amount (limit = "KEY"), which the alerts are percentages of; %s`, budgetWhy)
 	case n == nil:
 		r.report(ruleControlsBudgetAlerts, at, b.limit.key, "budget limit %s is not in %s: the alerts have no budget to measure against; %s", b.limit.key, r.file, budgetWhy)
 	default:
 		if v, _, ok := r.tree.Number(n); !ok {
-			r.report(ruleControlsBudgetAlerts, at, b.limit.key, "budget limit %s is %s, not a number: expected the budget amount, a positive number", b.limit.key, kindOf(n))
+			r.report(ruleControlsBudgetAlerts, at, b.limit.key, "budget limit %s is %s, not a number: expected the budget amount, a positive number; %s", b.limit.key, kindOf(n), budgetWhy)
 		} else if v.Sign() <= 0 {
-			r.report(ruleControlsBudgetAlerts, at, b.limit.key, "budget limit %s is %s: expected a positive budget amount", b.limit.key, r.show(n))
+			r.report(ruleControlsBudgetAlerts, at, b.limit.key, "budget limit %s is %s: expected a positive budget amount; %s", b.limit.key, r.show(n), budgetWhy)
 		}
 	}
 	key := ""
@@ -300,11 +300,14 @@ func (r *controlsRun) budget() {
 		has += "; " + strings.Join(bad, "; ")
 	}
 	if len(missing) == 0 {
-		r.report(ruleControlsBudgetAlerts, at, key, "budget alerts are not all percentages: %s", has)
+		r.report(ruleControlsBudgetAlerts, at, key, "budget alerts are not all percentages: %s; %s", has, budgetWhy)
 		return
 	}
 	r.report(ruleControlsBudgetAlerts, at, key, "budget alerts lack %s: %s; %s", percents(missing), has, budgetWhy)
 }
+
+// escalationWhy ends the escalation messages.
+const escalationWhy = "in the orchestration deadlock nobody was told while the loop ran to 180+ tool calls per session: after the last revision a team decides"
 
 const revisionWhy = "in the orchestration deadlock a reviewer rejected the executor's work again and again, 40 to 180+ tool calls per session at 4x the daily cost: after 3 cycles a person decides"
 
@@ -326,7 +329,7 @@ func (r *controlsRun) revisions() {
 			if ok {
 				what = "a float (" + r.show(n) + ")"
 			}
-			r.report(ruleControlsRevisionCap, r.keyPlace(k, n), k.key, "revision cap %s is %s: expected an integer from 1 to 3", k.key, what)
+			r.report(ruleControlsRevisionCap, r.keyPlace(k, n), k.key, "revision cap %s is %s: expected an integer from 1 to 3; %s", k.key, what, revisionWhy)
 		case num.Cmp(big.NewRat(1, 1)) < 0:
 			r.report(ruleControlsRevisionCap, r.keyPlace(k, n), k.key, "revision cap %s is %s: expected 1 to 3 (0 or less often means no limit at all); %s", k.key, r.show(n), revisionWhy)
 		case num.Cmp(big.NewRat(3, 1)) > 0:
@@ -338,16 +341,16 @@ func (r *controlsRun) revisions() {
 	n = r.get(k)
 	switch {
 	case k == nil:
-		r.report(ruleControlsNoEscalation, r.manifestPlace(table...), "", `[controls.revisions] has no escalate_to: name the config key of the team that gets the task after the last revision (escalate_to = "KEY")`)
+		r.report(ruleControlsNoEscalation, r.manifestPlace(table...), "", `[controls.revisions] has no escalate_to: name the config key of the team that gets the task after the last revision (escalate_to = "KEY"); %s`, escalationWhy)
 	case n == nil:
-		r.report(ruleControlsNoEscalation, r.keyPlace(k, nil, table...), k.key, "escalation %s is not in %s: after the last revision the task reaches nobody; set it to a team alias", k.key, r.file)
+		r.report(ruleControlsNoEscalation, r.keyPlace(k, nil, table...), k.key, "escalation %s is not in %s: after the last revision the task reaches nobody; set it to a team alias; %s", k.key, r.file, escalationWhy)
 	case n.Kind != configdiff.String:
-		r.report(ruleControlsNoEscalation, r.keyPlace(k, n), k.key, "escalation %s is %s: expected a team alias address", k.key, kindOf(n))
+		r.report(ruleControlsNoEscalation, r.keyPlace(k, n), k.key, "escalation %s is %s: expected a team alias address; %s", k.key, kindOf(n), escalationWhy)
 	default:
 		verdict, msg := r.judge.judge(n.Text, n.Secret(r.secrets), "escalation "+k.key, "escalated tasks", "escalate to")
 		if verdict == aliasOK {
 			return
 		}
-		r.report(ruleControlsNoEscalation, r.keyPlace(k, n), k.key, "%s", msg)
+		r.report(ruleControlsNoEscalation, r.keyPlace(k, n), k.key, "%s; %s", msg, escalationWhy)
 	}
 }

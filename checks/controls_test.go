@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"testing"
 
@@ -529,6 +530,57 @@ func TestControlsMinMembers(t *testing.T) {
 			}
 			wantFindings(t, res, []string{"p.yaml:10:18 controls/no-escalation agent.reviewer.escalate_to"})
 			wantMessage(t, res, "p.yaml:10:18", c.want)
+		})
+	}
+}
+
+// TestControlsMessagesCiteIncident: every message says the incident the
+// control prevents, with its figures (the issue: "each says the number,
+// the bound and the incident"), whatever went wrong. Only a cap below
+// normal says instead that it stops normal sessions.
+func TestControlsMessagesCiteIncident(t *testing.T) {
+	figures := []string{"47x", "401s", "8x", "180+", "$47,000"}
+	revisions := `[controls.revisions]
+max = "agent.reviewer.max_revisions"
+escalate_to = "agent.reviewer.escalate_to"
+`
+	reviewer := func(max, to string) string {
+		return strings.Replace(goodConfig, "  max_tool_calls: 45\n", "  max_tool_calls: 45\n  reviewer:\n    max_revisions: "+max+"\n    escalate_to: "+to+"\n", 1)
+	}
+	noBudget := strings.SplitAfter(goodBaseline, "[controls.budget]\n")[0]
+	cases := []struct{ name, section, config string }{
+		{"everything out of range", goodBaseline, strings.NewReplacer("360", "120", "tool_calls: 45", "tool_calls: \"45\"",
+			"cost_per_session: 1.20", "cost_per_session: 9", "error_rate: 0.06", "error_rate: .nan",
+			"session_budget_usd: 1.2", "session_budget_usd: true", "percent: 80", "percent: 90").Replace(goodConfig)},
+		{"alerts and caps missing", goodBaseline, "a: 1\n"},
+		{"budget limit not a number", goodBaseline, strings.Replace(goodConfig, "monthly_budget_usd: 20000", "monthly_budget_usd: lots", 1)},
+		{"budget limit zero", goodBaseline, strings.Replace(goodConfig, "monthly_budget_usd: 20000", "monthly_budget_usd: 0", 1)},
+		{"budget alerts not numbers", goodBaseline, goodConfig + "    - percent: \"90\"\n"},
+		{"budget without limit or alerts", noBudget, goodConfig},
+		{"budget table missing", strings.SplitAfter(goodBaseline, "[controls.budget]\n")[0][:strings.Index(goodBaseline, "[controls.budget]")], goodConfig},
+		{"revision cap a float", goodBaseline + revisions, reviewer("3.0", "ops-oncall")},
+		{"revision cap a string", goodBaseline + revisions, reviewer("\"3\"", "ops-oncall")},
+		{"revision cap 0", goodBaseline + revisions, reviewer("0", "ops-oncall")},
+		{"escalation a person", goodBaseline + revisions, reviewer("3", "ana@example.com")},
+		{"escalation small", goodBaseline + revisions, reviewer("3", "solo")},
+		{"escalation unknown", goodBaseline + revisions, reviewer("3", "humans")},
+		{"escalation empty", goodBaseline + revisions, reviewer("3", "\"\"")},
+		{"escalation a list", goodBaseline + revisions, reviewer("3", "[ops-oncall]")},
+		{"revisions not in the config", goodBaseline + revisions, goodConfig},
+		{"revisions not declared", goodBaseline + "[controls.revisions]\n", goodConfig},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := mustControls(t, c.section, "config/production.yaml", c.config)
+			if len(res.Findings) == 0 {
+				t.Fatal("no finding")
+			}
+			for _, f := range res.Findings {
+				if slices.ContainsFunc(figures, func(s string) bool { return strings.Contains(f.Message, s) }) {
+					continue
+				}
+				t.Errorf("%s: %q cites no incident figure", f.Rule, f.Message)
+			}
 		})
 	}
 }
