@@ -77,6 +77,10 @@ func (s *BulkSpec) HasHeader() bool { return s.Header == nil || *s.Header }
 // bulkFlag resolves bulk findings: `signoff --bulk NAME`.
 var bulkFlag = &preflight.SignoffFlag{
 	Name:   "bulk",
+	Value:  "NAME",
+	Help:   "approve the bulk input `NAME` as its preview shows it, repeatable",
+	Noun:   "bulk input",
+	Nouns:  "bulk inputs",
 	Items:  "Bulk runs",
 	Advice: "check the preview above row by row; when it is what should run, approve it",
 }

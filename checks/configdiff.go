@@ -13,6 +13,10 @@ const costIncident = "cost explosion: one config value (model_tier) differed bet
 // keyFlag resolves configdiff findings: `signoff --key KEY`.
 var keyFlag = &preflight.SignoffFlag{
 	Name:   "key",
+	Value:  "GLOB",
+	Help:   "sign the config differences matching `GLOB`, repeatable",
+	Noun:   "difference",
+	Nouns:  "differences",
 	Items:  "Config differences",
 	Advice: "review each one; when it is intended, a person other than its author signs it off (the sign-off binds the exact values)",
 }

@@ -42,25 +42,12 @@ func (c *mcpCheck) approval(b *preflight.Bundle, spec *McpSpec, ledger *prefligh
 	}
 }
 
-// McpApproval is what `signoff --mcp` approved: a server's tool list as
-// its snapshot holds it.
-type McpApproval struct {
-	Server   string
-	Snapshot string    // bundle-relative
-	Tools    []McpTool // in snapshot order
-}
+// SignoffFlag is the flag of MCP tool lists: --mcp NAME.
+func (MCP) SignoffFlag() *preflight.SignoffFlag { return mcpFlag }
 
-// McpTool is one approved tool as signoff shows it: its name and the first
-// line of its description, invisible characters escaped.
-type McpTool struct {
-	Name, Summary string
-}
-
-func (MCP) signFlag() *preflight.SignoffFlag { return mcpFlag }
-
-// sign approves the tool list of each server names names (with All: each
+// Sign approves the tool list of each server names names (with All: each
 // with a snapshot and no valid approval).
-func (MCP) sign(b *preflight.Bundle, s *preflight.Ledger, names []string, req *SignRequest) ([]Signed, error) {
+func (MCP) Sign(b *preflight.Bundle, s *preflight.Ledger, names []string, req *SignRequest) ([]Signed, error) {
 	spec := McpOf(b)
 	if spec == nil && len(names) == 0 {
 		return nil, nil // --all, and no [mcp]
@@ -84,7 +71,7 @@ func (MCP) sign(b *preflight.Bundle, s *preflight.Ledger, names []string, req *S
 		for _, sv := range servers {
 			switch {
 			case !sv.HasTools:
-				done = append(done, Signed{Skipped: fmt.Sprintf("MCP server %s has no tool-list snapshot %s: nothing to approve", sv.Name, sv.Snapshot)})
+				done = append(done, Signed{Skipped: words.Escape(fmt.Sprintf("MCP server %s has no tool-list snapshot %s: nothing to approve", sv.Name, sv.Snapshot))})
 			case !mcpApproved(b, spec, s, sv, req.Options):
 				pick = append(pick, sv)
 			}
@@ -109,11 +96,7 @@ func (MCP) sign(b *preflight.Bundle, s *preflight.Ledger, names []string, req *S
 		c.url()
 		c.secrets()
 		c.hidden()
-		a := &McpApproval{Server: sv.Name, Snapshot: sv.Snapshot}
-		for _, t := range sv.Tools {
-			a.Tools = append(a.Tools, McpTool{Name: mcpfile.Visible(t.Name), Summary: mcpfile.Visible(firstLine(t))})
-		}
-		sd := Signed{Mcp: a, Warning: why, Errors: len(c.findings)}
+		sd := Signed{What: fmt.Sprintf("approval of MCP server %q", sv.Name), Text: mcpToolList(sv), Note: remaining("MCP server "+sv.Name, len(c.findings)), Warning: why}
 		if old := s.Find(mcpTable.Name, sv.Name); old != nil && mcpApproved(b, spec, s, sv, req.Options) && !b.Same(old.By, req.By) {
 			sd.Replaces = old.By
 		}
@@ -122,6 +105,25 @@ func (MCP) sign(b *preflight.Bundle, s *preflight.Ledger, names []string, req *S
 		done = append(done, sd)
 	}
 	return done, nil
+}
+
+// mcpToolList is what signoff prints for an approved tool list: each
+// tool's name and the first line of its description, invisible
+// characters escaped.
+func mcpToolList(sv *McpServer) string {
+	var b strings.Builder
+	tools := words.Plural(len(sv.Tools), "tool")
+	fmt.Fprintf(&b, "MCP server %s: %s in %s\n", words.Escape(sv.Name), tools, words.Escape(sv.Snapshot))
+	for _, t := range sv.Tools {
+		name, summary := words.Escape(mcpfile.Visible(t.Name)), words.Escape(mcpfile.Visible(firstLine(t)))
+		if summary == "" {
+			fmt.Fprintf(&b, "  %s\n", name)
+			continue
+		}
+		fmt.Fprintf(&b, "  %s: %s\n", name, summary)
+	}
+	fmt.Fprintf(&b, "approved %s: %s as listed above\n\n", words.Escape(sv.Name), tools)
+	return b.String()
 }
 
 // mcpApproved reports whether the server's tool list has an approval that

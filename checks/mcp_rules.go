@@ -14,6 +14,10 @@ const mcpIncident = "MCP poisoning: a tool server an agent trusts changes its to
 // mcpFlag resolves unapproved tool lists: `signoff --mcp NAME`.
 var mcpFlag = &preflight.SignoffFlag{
 	Name:   "mcp",
+	Value:  "NAME",
+	Help:   "approve the tool list of MCP server `NAME` as its snapshot holds it, repeatable",
+	Noun:   "MCP tool list",
+	Nouns:  "MCP tool lists",
 	Items:  "MCP tool lists",
 	Advice: "read every tool's name, description and schema in the snapshot; when they are what the agent should be given, approve them",
 }

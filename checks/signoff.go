@@ -3,71 +3,90 @@ package checks
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/preflight-gate/preflight/configdiff"
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // SignRequest is what `preflight signoff` asks to record.
 type SignRequest struct {
 	By, Reason string
 	// Names are what each signoff flag names, by the flag's name (a
-	// gate's SignoffFlag): "key" config key globs, "bulk" bulk inputs.
+	// Signer's SignoffFlag): "key" config key globs, "bulk" bulk inputs.
 	Names   map[string][]string
 	All     bool // everything that needs a sign-off and has no valid one
 	Expires *time.Time
 	Options *preflight.Options // Now and Inputs
 }
 
-// Signed is one entry Sign recorded, for the command to report.
+// Signed is one entry a Signer recorded, with what the command prints
+// for it. Text, Note and Skipped are ready to print (text from inputs
+// escaped); What and Replaces are not escaped.
 type Signed struct {
-	Key     string             // the config key signed, or "" for a bulk approval
-	Change  string             // how the key differs, never a secret value
-	Preview *preflight.Preview // the preview a bulk approval covers
-	Mcp     *McpApproval       // the tool list an MCP approval covers
-	Warning string             // why check will not count it, if it will not
+	// What names what the entry signs, for messages: "sign-off for KEY",
+	// `approval of bulk input "NAME"`.
+	What string
+	// Text is what signoff prints on stdout for the entry: whole lines.
+	Text string
+	// Note is one line for stderr after Text, without "preflight: " and
+	// the line end, or "": for example how many errors check still
+	// reports for what was signed (the sign-off does not resolve them).
+	Note    string
+	Warning string // why check will not count it, if it will not
 	// Replaces is who signed the valid entry this one replaces, when that
 	// was someone else.
 	Replaces string
-	// Errors is how many errors check still reports for what was signed
-	// (a bulk input's header, duplicates, keys ...): the sign-off does not
-	// resolve them.
-	Errors int
 	// Skipped says why --all signed nothing for something it found; no
 	// entry was recorded for it.
 	Skipped string
 }
 
-// signer is a gate that records ledger entries for `preflight signoff`:
-// its flag selects what to sign.
-type signer interface {
-	// signFlag is the signoff flag whose names the gate signs.
-	signFlag() *preflight.SignoffFlag
-	// sign records in l an entry for each of names (with req.All: each
+// Signer is a gate that records ledger entries for `preflight signoff`:
+// the command defines its flag from SignoffFlag, and the flag's names
+// select what it signs.
+type Signer interface {
+	preflight.Gate
+	// SignoffFlag is the signoff flag whose names the gate signs.
+	SignoffFlag() *preflight.SignoffFlag
+	// Sign records in l an entry for each of names (with req.All: each
 	// that needs one and has no valid one; names is then empty) and says
 	// what it recorded. It is called when names is not empty or req.All.
-	sign(b *preflight.Bundle, l *preflight.Ledger, names []string, req *SignRequest) ([]Signed, error)
+	Sign(b *preflight.Bundle, l *preflight.Ledger, names []string, req *SignRequest) ([]Signed, error)
 }
 
-// Sign records in s, gate by gate in the gate list's order, what the
-// request names: with All, everything without a valid sign-off; it never
-// replaces someone else's valid one. A name that matches nothing is an
-// *preflight.Error, and so is an entry check would not count because
-// req.By may not sign it (not a member of the approvers alias that
-// governs it): the caller then writes nothing.
+// SignoffFlags returns the signoff flags of the gates that sign, in the
+// gates' order.
+func SignoffFlags(gates []preflight.Gate) []*preflight.SignoffFlag {
+	var flags []*preflight.SignoffFlag
+	for _, g := range gates {
+		if sg, ok := g.(Signer); ok {
+			flags = append(flags, sg.SignoffFlag())
+		}
+	}
+	return flags
+}
+
+// Sign records in s, gate by gate in the order of the gates b was loaded
+// for, what the request names: with All, everything without a valid
+// sign-off; it never replaces someone else's valid one. A name that
+// matches nothing is an *preflight.Error, and so is an entry check would
+// not count because req.By may not sign it (not a member of the approvers
+// alias that governs it): the caller then writes nothing.
 func Sign(b *preflight.Bundle, s *preflight.Ledger, req *SignRequest) ([]Signed, error) {
 	var done []Signed
-	for _, g := range Gates() {
-		sg, ok := g.(signer)
+	for _, g := range b.Gates() {
+		sg, ok := g.(Signer)
 		if !ok {
 			continue
 		}
-		names := req.Names[sg.signFlag().Name]
+		names := req.Names[sg.SignoffFlag().Name]
 		if len(names) == 0 && !req.All {
 			continue
 		}
-		signed, err := sg.sign(b, s, names, req)
+		signed, err := sg.Sign(b, s, names, req)
 		if err != nil {
 			return nil, err
 		}
@@ -76,7 +95,7 @@ func Sign(b *preflight.Bundle, s *preflight.Ledger, req *SignRequest) ([]Signed,
 	for _, d := range done {
 		if d.Warning != "" {
 			return nil, &preflight.Error{
-				Msg:  fmt.Sprintf("%s: %s, so check would not count it: nothing written", d.Subject(), d.Warning),
+				Msg:  fmt.Sprintf("%s: %s, so check would not count it: nothing written", d.What, d.Warning),
 				Hint: "a member of the approvers alias signs it: `preflight explain` the rule for who may",
 			}
 		}
@@ -84,29 +103,31 @@ func Sign(b *preflight.Bundle, s *preflight.Ledger, req *SignRequest) ([]Signed,
 	return done, nil
 }
 
-// Subject names what an entry signs, for messages.
-func (d Signed) Subject() string {
-	switch {
-	case d.Preview != nil:
-		return fmt.Sprintf("approval of bulk input %q", d.Preview.Subject.Name)
-	case d.Mcp != nil:
-		return fmt.Sprintf("approval of MCP server %q", d.Mcp.Server)
+// remaining is a Signed's Note: how many errors check still reports for
+// what, a subject such as "bulk input NAME" (escaped here).
+func remaining(what string, errors int) string {
+	if errors > 0 {
+		return fmt.Sprintf("%s still has %s: check fails until they are fixed (`preflight check` lists them)", words.Escape(what), words.Plural(errors, "error"))
 	}
-	return fmt.Sprintf("sign-off for %s", d.Key)
+	return words.Escape(what) + " has no other errors"
 }
 
-func (Configdiff) signFlag() *preflight.SignoffFlag { return keyFlag }
+// SignoffFlag is the flag of config differences: --key GLOB.
+func (Configdiff) SignoffFlag() *preflight.SignoffFlag { return keyFlag }
 
-func (Configdiff) sign(b *preflight.Bundle, s *preflight.Ledger, names []string, req *SignRequest) ([]Signed, error) {
+// Sign signs the differences of the keys the globs in names match.
+func (Configdiff) Sign(b *preflight.Bundle, s *preflight.Ledger, names []string, req *SignRequest) ([]Signed, error) {
 	if len(names) == 0 && ConfigdiffOf(b) == nil {
 		return nil, nil // --all, and nothing to compare
 	}
 	return signChanges(b, s, names, req)
 }
 
-func (Bulk) signFlag() *preflight.SignoffFlag { return bulkFlag }
+// SignoffFlag is the flag of bulk inputs: --bulk NAME.
+func (Bulk) SignoffFlag() *preflight.SignoffFlag { return bulkFlag }
 
-func (Bulk) sign(b *preflight.Bundle, s *preflight.Ledger, names []string, req *SignRequest) ([]Signed, error) {
+// Sign approves the bulk inputs names names as their previews show them.
+func (Bulk) Sign(b *preflight.Bundle, s *preflight.Ledger, names []string, req *SignRequest) ([]Signed, error) {
 	return approveBulks(b, s, names, req)
 }
 
@@ -159,7 +180,7 @@ func signChanges(b *preflight.Bundle, s *preflight.Ledger, keys []string, req *S
 		if err != nil {
 			return nil, err
 		}
-		sd := Signed{Key: k.Key, Change: k.Summary(), Warning: why}
+		sd := Signed{What: "sign-off for " + k.Key, Text: fmt.Sprintf("signed %s: %s\n", words.Escape(k.Key), words.Escape(k.Summary())), Warning: why}
 		if k.Status == DriftSigned && k.Signoff != nil && !b.Same(k.Signoff.By, req.By) {
 			sd.Replaces = k.Signoff.By
 		}
@@ -197,7 +218,11 @@ func approveBulks(b *preflight.Bundle, s *preflight.Ledger, names []string, req 
 		if req.All && (p.Rows <= *spec.ApproveOver || valid) {
 			continue
 		}
-		sd := Signed{Preview: &p, Warning: b.Authorize(req.By, spec.Approvers, ""), Errors: sc.errors()}
+		var text strings.Builder
+		p.WriteText(&text)
+		fmt.Fprintf(&text, "approved %s: %s as previewed above\n\n", words.Escape(name), words.Plural(p.Rows, "data row"))
+		sd := Signed{What: fmt.Sprintf("approval of bulk input %q", name), Text: text.String(), Note: remaining("bulk input "+name, sc.errors()),
+			Warning: b.Authorize(req.By, spec.Approvers, "")}
 		if valid && !b.Same(old.By, req.By) {
 			sd.Replaces = old.By
 		}

@@ -2,8 +2,9 @@ package preflight
 
 import (
 	"io"
-	"strings"
 	"time"
+
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // Gate is one of preflight's checks. Package checks lists them, in order,
@@ -181,13 +182,10 @@ func (b *Bundle) sectionList() string {
 	for _, g := range b.gates {
 		hs = append(hs, g.Info().Header())
 	}
-	switch len(hs) {
-	case 0:
+	if len(hs) == 0 {
 		return "a gate section"
-	case 1:
-		return "a " + hs[0] + " section"
 	}
-	return "a " + strings.Join(hs[:len(hs)-1], ", ") + " or " + hs[len(hs)-1] + " section"
+	return "a " + words.List(hs, "or") + " section"
 }
 
 // Count returns the number of findings of each severity.

@@ -18,11 +18,22 @@ type Rule struct {
 }
 
 // SignoffFlag is a flag of the signoff command that resolves findings, as
-// the reports advise it. Rules that share a flag share one value.
+// the reports advise it. Rules that share a flag share one value. The
+// signoff command defines the flag, its help and its usage messages from
+// it: the command names no gate's flag.
 type SignoffFlag struct {
 	// Name is the flag without its dashes. Its value for a finding is the
 	// finding's subject name when it has a subject, else its key.
 	Name string
+	// Value names the flag's value in usage messages, for example "GLOB".
+	Value string
+	// Help is the flag's line in `signoff --help`; the word in backquotes
+	// is its value's name there, for example "sign the config differences
+	// matching `GLOB`, repeatable".
+	Help string
+	// Noun and Nouns name one and several of what the flag signs, in the
+	// command's help and messages: "difference", "differences".
+	Noun, Nouns string
 	// Items says what the findings are about, the heading of the report's
 	// next step, for example "Config differences".
 	Items string
@@ -33,6 +44,9 @@ type SignoffFlag struct {
 
 // String returns the flag as typed: "--NAME".
 func (s *SignoffFlag) String() string { return "--" + s.Name }
+
+// Usage returns the flag with its value's name: "--NAME VALUE".
+func (s *SignoffFlag) Usage() string { return "--" + s.Name + " " + s.Value }
 
 // Arg returns the flag's value that resolves the finding: its subject's
 // name, or its key; "" when it has neither.

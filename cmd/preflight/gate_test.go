@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -15,9 +16,10 @@ import (
 )
 
 // shoutGate exists only in this test: it proves that a gate plugs in with
-// its own manifest section, rule and sign-off table, and no engine change.
-// Every line of a [shout] file written in capitals is a finding, unless a
-// [[shout]] entry of the sign-off file approves that many in that file.
+// its own manifest section, rule, sign-off table and signoff flag, and no
+// engine or command change. Every line of a [shout] file written in
+// capitals is a finding, unless a [[shout]] entry of the sign-off file
+// approves that many in that file (`signoff --shout FILE` records it).
 type shoutGate struct{}
 
 type shoutSpec struct {
@@ -29,12 +31,17 @@ type shoutSpec struct {
 
 var (
 	ruleShoutLoudLine = preflight.Rule{
-		ID:       "shout/loud-line",
-		Severity: preflight.SeverityError,
-		Title:    "a line is written in capitals",
-		Why:      "Shouting in release notes wakes the on-call engineer for nothing.",
-		Incident: "the test incident: an all-caps note paged everyone",
-		Fix:      "Write the line in sentence case, or approve it in the sign-off file.",
+		ID:          "shout/loud-line",
+		Severity:    preflight.SeverityError,
+		Title:       "a line is written in capitals",
+		Why:         "Shouting in release notes wakes the on-call engineer for nothing.",
+		Incident:    "the test incident: an all-caps note paged everyone",
+		Fix:         "Write the line in sentence case, or approve it in the sign-off file.",
+		SignoffFlag: shoutFlag,
+	}
+	shoutFlag = &preflight.SignoffFlag{
+		Name: "shout", Value: "FILE", Help: "approve the loud lines of the notes `FILE`, repeatable",
+		Noun: "loud note", Nouns: "loud notes", Items: "Loud notes", Advice: "read each line aloud; when it must be loud, approve it",
 	}
 	shoutTable = &preflight.LedgerTable{
 		Name: "shout", Key: "file", Need: "the file whose loud lines it approves",
@@ -70,21 +77,9 @@ func (shoutGate) Check(b *preflight.Bundle, s any, _ *preflight.Options) (*prefl
 	}
 	res := &preflight.Result{}
 	for i, rel := range spec.Files {
-		p, err := b.Path(fmt.Sprintf("shout.files[%d]", i), rel)
+		loud, err := loudLines(b, spec, i)
 		if err != nil {
 			return nil, err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return nil, preflight.Errorf(b.Display(rel), 0, 0, "cannot read notes: %s", words.FileProblem(err))
-		}
-		var loud []preflight.Finding
-		for n, line := range strings.Split(string(data), "\n") {
-			if line == strings.ToUpper(line) && countLetters(line) >= spec.min {
-				f := ruleShoutLoudLine.Finding(preflight.Rel(rel), n+1, 1, fmt.Sprintf("line %d shouts: write it in sentence case", n+1))
-				f.Subject = preflight.Subject{Kind: "shout", Name: preflight.Rel(rel)}
-				loud = append(loud, f)
-			}
 		}
 		if e := ledger.Find(shoutTable.Name, preflight.Rel(rel)); e != nil && e.Int("lines") == len(loud) {
 			loud = nil
@@ -93,6 +88,66 @@ func (shoutGate) Check(b *preflight.Bundle, s any, _ *preflight.Options) (*prefl
 		res.Items = append(res.Items, preflight.Item{Gate: "shout", Name: preflight.Rel(rel), File: preflight.Rel(rel), Findings: len(loud)})
 	}
 	return res, nil
+}
+
+// loudLines returns a finding for each loud line of the spec's i-th file.
+func loudLines(b *preflight.Bundle, spec *shoutSpec, i int) ([]preflight.Finding, error) {
+	rel := spec.Files[i]
+	p, err := b.Path(fmt.Sprintf("shout.files[%d]", i), rel)
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, preflight.Errorf(b.Display(rel), 0, 0, "cannot read notes: %s", words.FileProblem(err))
+	}
+	var loud []preflight.Finding
+	for n, line := range strings.Split(string(data), "\n") {
+		if line == strings.ToUpper(line) && countLetters(line) >= spec.min {
+			f := ruleShoutLoudLine.Finding(preflight.Rel(rel), n+1, 1, fmt.Sprintf("line %d shouts: write it in sentence case", n+1))
+			f.Subject = preflight.Subject{Kind: "shout", Name: preflight.Rel(rel)}
+			loud = append(loud, f)
+		}
+	}
+	return loud, nil
+}
+
+func (shoutGate) SignoffFlag() *preflight.SignoffFlag { return shoutFlag }
+
+// Sign approves the loud lines of each file names names (with All: of
+// each file that has loud lines and no approval of that many).
+func (shoutGate) Sign(b *preflight.Bundle, l *preflight.Ledger, names []string, req *checks.SignRequest) ([]checks.Signed, error) {
+	spec, _ := b.Spec("shout").(*shoutSpec)
+	if spec == nil {
+		if len(names) == 0 {
+			return nil, nil
+		}
+		return nil, &preflight.Error{Msg: "--shout: no [shout] section, so there are no loud notes to approve"}
+	}
+	for _, name := range names {
+		if !slices.Contains(spec.Files, name) {
+			return nil, &preflight.Error{Msg: fmt.Sprintf("--shout %q names no file of [shout]", name)}
+		}
+	}
+	var done []checks.Signed
+	for i, rel := range spec.Files {
+		if !req.All && !slices.Contains(names, rel) {
+			continue
+		}
+		loud, err := loudLines(b, spec, i)
+		if err != nil {
+			return nil, err
+		}
+		old := l.Find(shoutTable.Name, rel)
+		if req.All && (len(loud) == 0 || old != nil && old.Int("lines") == len(loud)) {
+			continue
+		}
+		l.Put(&preflight.Entry{Table: shoutTable.Name, Key: rel, Fields: map[string]any{"lines": len(loud)},
+			By: req.By, Reason: req.Reason, At: req.Options.Now, Expires: req.Expires})
+		done = append(done, checks.Signed{What: fmt.Sprintf("approval of %q", rel),
+			Text: fmt.Sprintf("approved %s: %s\n", words.Escape(rel), words.Plural(len(loud), "loud line")), Note: "the notes are loud"})
+	}
+	return done, nil
 }
 
 func countLetters(s string) int {
@@ -162,6 +217,33 @@ func TestGateOnlyInATest(t *testing.T) {
 	}
 	if got := read("junit"); !strings.Contains(got, `testsuite name="shout"`) || !strings.Contains(got, `testcase name="a.txt"`) {
 		t.Errorf("junit: want a shout suite with a.txt passing: %s", got)
+	}
+
+	// markdown's next step names the gate's own signoff flag.
+	if got := read("markdown"); !strings.Contains(got, "`preflight signoff "+dir+" --shout b.txt --by YOU") {
+		t.Errorf("markdown: want the next step through --shout: %s", got)
+	}
+	// signoff has the gate's flag, with its help and in its usage messages,
+	// and the gate's output lines; check then passes.
+	if help, _ := cli(0, "signoff", "--help"); !strings.Contains(help, "--shout FILE ") || !strings.Contains(help, "approve the loud lines of the notes FILE, repeatable") {
+		t.Errorf("signoff --help lacks the test gate's flag:\n%s", help)
+	}
+	if help, _ := cli(0, "--help"); !strings.Contains(help, "Record sign-offs for the current differences / bulk inputs / MCP tool lists / loud notes") {
+		t.Errorf("--help does not name what signoff signs for the test gate:\n%s", help)
+	}
+	if _, stderr := cli(2, "signoff", dir, "--by", "dara@example.com", "--reason", "r"); !strings.Contains(stderr, "give --key GLOB, --bulk NAME, --mcp NAME, --shout FILE or --all") {
+		t.Errorf("signoff naming nothing: %s", stderr)
+	}
+	if _, stderr := cli(2, "signoff", dir, "--by", "dara@example.com", "--reason", "r", "--shout", "c.txt"); !strings.Contains(stderr, `--shout "c.txt" names no file of [shout]`) {
+		t.Errorf("signoff --shout c.txt: %s", stderr)
+	}
+	stdout, stderr := cli(0, "signoff", dir, "--by", "dara@example.com", "--reason", "friday is loud", "--shout", "b.txt")
+	if !strings.HasPrefix(stdout, "approved b.txt: 1 loud line\nwrote "+filepath.Join(dir, "preflight.signoff.toml")+": 1 sign-off by dara@example.com\n") || stderr != "preflight: the notes are loud\n" {
+		t.Errorf("signoff --shout b.txt:\n%s\n%s", stdout, stderr)
+	}
+	cli(0, "check", dir)
+	if stdout, _ := cli(0, "signoff", dir, "--by", "dara@example.com", "--reason", "r", "--all"); !strings.Contains(stdout, "nothing to sign: every difference, bulk input, MCP tool list and loud note is allowed or has a valid sign-off") {
+		t.Errorf("signoff --all with nothing to sign: %s", stdout)
 	}
 
 	// explain lists the rule and shows its metadata.

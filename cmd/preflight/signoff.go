@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -15,21 +16,50 @@ import (
 type signoffFlags struct {
 	by, reason, expires string
 	root                string
-	keys, bulks, mcps   []string
 	inputs              []string
 	all                 bool
+	// gates are the signoff flags of the gates that sign, in gate order;
+	// names what each names, by flag name.
+	gates []*preflight.SignoffFlag
+	names map[string]*[]string
+}
+
+// named returns what the gates' flags name, by flag name, and whether
+// any names something.
+func (fl *signoffFlags) named() (map[string][]string, bool) {
+	m, any := map[string][]string{}, false
+	for name, v := range fl.names {
+		m[name] = *v
+		any = any || len(*v) > 0
+	}
+	return m, any
+}
+
+// flagWords lists the gates' signoff flags for a message: their usages
+// ("--key GLOB") or names ("--key"), or their nouns.
+func (fl *signoffFlags) flagWords(word func(*preflight.SignoffFlag) string, more ...string) []string {
+	var ws []string
+	for _, g := range fl.gates {
+		ws = append(ws, word(g))
+	}
+	return append(ws, more...)
+}
+
+// nouns names one of each thing the flags sign: "difference, bulk input
+// and MCP tool list".
+func (fl *signoffFlags) nouns() string {
+	return words.List(fl.flagWords(func(g *preflight.SignoffFlag) string { return g.Noun }), "and")
 }
 
 func newSignoffCmd(a *app) *cobra.Command {
-	var fl signoffFlags
+	fl := signoffFlags{gates: checks.SignoffFlags(a.gates), names: map[string]*[]string{}}
 	cmd := &cobra.Command{
 		Use:   "signoff [DIR]",
-		Short: "Record sign-offs for the current differences / bulk inputs / MCP tool lists",
+		Short: "Record sign-offs for the current " + strings.Join(fl.flagWords(func(g *preflight.SignoffFlag) string { return g.Nouns }), " / "),
 		Long: `signoff records, in the bundle's sign-off file, that a person has looked at
-the current values of config differences (--key), the preview of a bulk
-input (--bulk) or the tool list of an MCP server (--mcp) and approves them.
-Each entry is bound to the exact values: any later change voids it. Commit
-the file and get it reviewed.`,
+what a flag below names, as it is now, and approves it. Each entry is bound
+to the exact values: any later change voids it. Commit the file and get it
+reviewed.`,
 		Args: atMostOneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.signoff(bundleDir(args), &fl)
@@ -38,10 +68,12 @@ the file and get it reviewed.`,
 	f := cmd.Flags()
 	f.StringVar(&fl.by, "by", "", "who signs: an email or code-host login (required)")
 	f.StringVar(&fl.reason, "reason", "", "why the difference or the run is right (required)")
-	f.StringArrayVar(&fl.keys, "key", nil, "sign the config differences matching `GLOB`, repeatable")
-	f.StringArrayVar(&fl.bulks, "bulk", nil, "approve the bulk input `NAME` as its preview shows it, repeatable")
-	f.StringArrayVar(&fl.mcps, "mcp", nil, "approve the tool list of MCP server `NAME` as its snapshot holds it, repeatable")
-	f.BoolVar(&fl.all, "all", false, "sign every difference, bulk input and MCP tool list that needs it and has no valid sign-off")
+	for _, g := range fl.gates {
+		v := new([]string)
+		fl.names[g.Name] = v
+		f.StringArrayVar(v, g.Name, nil, g.Help)
+	}
+	f.BoolVar(&fl.all, "all", false, "sign every "+fl.nouns()+" that needs it and has no valid sign-off")
 	f.StringArrayVar(&fl.inputs, "input", nil, "approve bulk input NAME as read from PATH, a file the pipeline produced (`NAME=PATH`), repeatable")
 	addRootFlag(cmd, &fl.root)
 	f.StringVar(&fl.expires, "expires", "", "when the sign-off lapses: an RFC 3339 `DATE` or timestamp (a date means 00:00 UTC)")
@@ -65,15 +97,16 @@ func parseExpires(s string) (*time.Time, error) {
 }
 
 func (a *app) signoff(dir string, fl *signoffFlags) error {
+	names, named := fl.named()
 	switch {
 	case strings.TrimSpace(fl.by) == "":
 		return preflight.Usagef("--by is required: who signs (an email or code-host login)")
 	case strings.TrimSpace(fl.reason) == "":
 		return preflight.Usagef("--reason is required: why the difference or the run is right")
-	case !fl.all && len(fl.keys) == 0 && len(fl.bulks) == 0 && len(fl.mcps) == 0:
-		return preflight.Usagef("nothing named to sign: give --key GLOB, --bulk NAME, --mcp NAME or --all")
-	case fl.all && (len(fl.keys) > 0 || len(fl.bulks) > 0 || len(fl.mcps) > 0):
-		return preflight.Usagef("--all signs everything that needs it: give it without --key, --bulk or --mcp")
+	case !fl.all && !named:
+		return preflight.Usagef("nothing named to sign: give %s", words.List(fl.flagWords((*preflight.SignoffFlag).Usage, "--all"), "or"))
+	case fl.all && named:
+		return preflight.Usagef("--all signs everything that needs it: give it without %s", words.List(fl.flagWords((*preflight.SignoffFlag).String), "or"))
 	}
 	expires, err := parseExpires(fl.expires)
 	if err != nil {
@@ -109,7 +142,7 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 	}
 	now := a.now().UTC().Truncate(time.Second)
 	done, err := checks.Sign(b, s, &checks.SignRequest{
-		By: fl.by, Reason: fl.reason, Names: map[string][]string{"key": fl.keys, "bulk": fl.bulks, "mcp": fl.mcps}, All: fl.all, Expires: expires,
+		By: fl.by, Reason: fl.reason, Names: names, All: fl.all, Expires: expires,
 		Options: &preflight.Options{Now: now, Inputs: in, FailOn: preflight.SeverityError, Progress: a.progress()},
 	})
 	if err != nil {
@@ -118,13 +151,13 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 	signed := 0
 	for _, d := range done {
 		if d.Skipped != "" {
-			fmt.Fprintf(a.stdout, "skipped %s\n", words.Escape(d.Skipped))
+			fmt.Fprintf(a.stdout, "skipped %s\n", d.Skipped)
 			continue
 		}
 		signed++
 	}
 	if signed == 0 {
-		fmt.Fprintln(a.stdout, "nothing to sign: every difference, bulk input and MCP tool list is allowed or has a valid sign-off")
+		fmt.Fprintf(a.stdout, "nothing to sign: every %s is allowed or has a valid sign-off\n", fl.nouns())
 		return nil
 	}
 	for _, d := range done {
@@ -132,46 +165,16 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 			continue
 		}
 		if d.Replaces != "" {
-			fmt.Fprintf(a.stderr, "preflight: note: this replaces %s's valid %s\n", words.Escape(d.Replaces), words.Escape(d.Subject()))
+			fmt.Fprintf(a.stderr, "preflight: note: this replaces %s's valid %s\n", words.Escape(d.Replaces), words.Escape(d.What))
 		}
-		if d.Preview != nil {
-			d.Preview.WriteText(a.stdout)
-			fmt.Fprintf(a.stdout, "approved %s: %s as previewed above\n\n", words.Escape(d.Preview.Subject.Name), words.Plural(d.Preview.Rows, "data row"))
-			if d.Errors > 0 {
-				fmt.Fprintf(a.stderr, "preflight: bulk input %s still has %s: check fails until they are fixed (`preflight check` lists them)\n", words.Escape(d.Preview.Subject.Name), words.Plural(d.Errors, "error"))
-			} else {
-				fmt.Fprintf(a.stderr, "preflight: bulk input %s has no other errors\n", words.Escape(d.Preview.Subject.Name))
-			}
-			continue
+		io.WriteString(a.stdout, d.Text)
+		if d.Note != "" {
+			fmt.Fprintf(a.stderr, "preflight: %s\n", d.Note)
 		}
-		if d.Mcp != nil {
-			a.writeMcpApproval(d.Mcp, d.Errors)
-			continue
-		}
-		fmt.Fprintf(a.stdout, "signed %s: %s\n", words.Escape(d.Key), words.Escape(d.Change))
 	}
 	if err := s.Write(path); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "wrote %s: %s by %s\ncommit it and get it reviewed: the sign-off counts only as much as that review\n", words.Escape(b.Display(b.Manifest.Signoff)), words.Plural(signed, "sign-off"), words.Escape(fl.by))
 	return nil
-}
-
-// writeMcpApproval lists the tools an MCP approval covers, and says on
-// stderr how many errors check still reports for the server.
-func (a *app) writeMcpApproval(m *checks.McpApproval, errors int) {
-	fmt.Fprintf(a.stdout, "MCP server %s: %s in %s\n", words.Escape(m.Server), words.Plural(len(m.Tools), "tool"), words.Escape(m.Snapshot))
-	for _, t := range m.Tools {
-		if t.Summary == "" {
-			fmt.Fprintf(a.stdout, "  %s\n", words.Escape(t.Name))
-			continue
-		}
-		fmt.Fprintf(a.stdout, "  %s: %s\n", words.Escape(t.Name), words.Escape(t.Summary))
-	}
-	fmt.Fprintf(a.stdout, "approved %s: %s as listed above\n\n", words.Escape(m.Server), words.Plural(len(m.Tools), "tool"))
-	if errors > 0 {
-		fmt.Fprintf(a.stderr, "preflight: MCP server %s still has %s: check fails until they are fixed (`preflight check` lists them)\n", words.Escape(m.Server), words.Plural(errors, "error"))
-	} else {
-		fmt.Fprintf(a.stderr, "preflight: MCP server %s has no other errors\n", words.Escape(m.Server))
-	}
 }

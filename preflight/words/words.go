@@ -1,6 +1,6 @@
 // Package words holds the plain-text helpers that the engine, the gates
 // and the commands share, so that each question has one answer: how to
-// count a noun (Plural), how to quote for TOML (QuoteTOML) or a shell
+// count a noun (Plural), how to list things in a sentence (List), how to quote for TOML (QuoteTOML) or a shell
 // (ShellQuote), what an email address looks like (IsEmail, IsEmailBytes),
 // how to say what went wrong with a file (FileProblem), and how text from
 // an input is made safe to print (Escape, EscapeLines, IsControl). It
@@ -26,6 +26,15 @@ func Plural(n int, one string, many ...string) string {
 		return strconv.Itoa(n) + " " + many[0]
 	}
 	return strconv.Itoa(n) + " " + one + "s"
+}
+
+// List joins items for a sentence, the last two with conj: "a", "a or
+// b", "a, b or c".
+func List(items []string, conj string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " " + conj + " " + items[len(items)-1]
 }
 
 // QuoteTOML quotes s as a TOML basic string.

@@ -67,6 +67,10 @@ func TestPlural(t *testing.T) {
 		{Plural(2, "error"), "2 errors"},
 		{Plural(1, "row repeats", "rows repeat"), "1 row repeats"},
 		{Plural(3, "row repeats", "rows repeat"), "3 rows repeat"},
+		{List(nil, "or"), ""},
+		{List([]string{"a"}, "or"), "a"},
+		{List([]string{"a", "b"}, "or"), "a or b"},
+		{List([]string{"a", "b", "c"}, "and"), "a, b and c"},
 	} {
 		if tt.got != tt.want {
 			t.Errorf("got %q, want %q", tt.got, tt.want)
