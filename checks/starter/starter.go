@@ -82,7 +82,6 @@ type Route struct {
 // top of its git work tree, or the folder itself).
 type Schedules struct {
 	Dir       string   // the workflows folder, relative to the folder, slash-separated
-	InRoot    bool     // Dir is in the root above the folder, not in the folder
 	Workflows []string // the scheduled workflows' file names
 	NoNotice  []string // those without a failure notice
 }
@@ -232,12 +231,12 @@ func Guess(dir string) (*Starter, error) {
 // root and returns the scheduled ones, or nil when there are none. A
 // workflow that cannot be read is a note: init guesses, it does not judge.
 func findSchedules(folder string, notes *[]string) *Schedules {
-	top := gitTop(folder)
+	top := preflight.FindRoot(folder)
 	rel, err := filepath.Rel(folder, filepath.Join(top, ".github", "workflows"))
 	if err != nil {
 		return nil
 	}
-	s := &Schedules{Dir: filepath.ToSlash(rel), InRoot: top != folder}
+	s := &Schedules{Dir: filepath.ToSlash(rel)}
 	var files []string
 	for _, ext := range []string{"*.yml", "*.yaml"} {
 		m, _ := filepath.Glob(filepath.Join(folder, rel, ext))
@@ -272,23 +271,10 @@ func findSchedules(folder string, notes *[]string) *Schedules {
 	return s
 }
 
-// gitTop returns the top of the git work tree that holds folder (the
-// nearest folder with a .git entry), or folder itself outside one.
-func gitTop(folder string) string {
-	for dir := folder; ; dir = filepath.Dir(dir) {
-		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
-			return dir
-		}
-		if dir == filepath.Dir(dir) {
-			return folder
-		}
-	}
-}
-
 // findMcp returns the MCP client configs in the folder's root, or nil when
 // there are none.
 func findMcp(folder string, notes *[]string) *Mcp {
-	top := gitTop(folder)
+	top := preflight.FindRoot(folder)
 	m := &Mcp{InRoot: top != folder}
 	for _, f := range checks.McpDefaultFiles {
 		p := filepath.Join(top, filepath.FromSlash(f))
@@ -779,9 +765,6 @@ func (s *Starter) Manifest() []byte {
 	if sc := s.Schedules; sc != nil {
 		line(confirm+"the scheduled workflows in %s: %s", sc.Dir, strings.Join(sc.Workflows, ", "))
 		line("[schedules]")
-		if sc.InRoot {
-			line("workflows = [%s, %s]", words.QuoteTOML(sc.Dir+"/*.yml"), words.QuoteTOML(sc.Dir+"/*.yaml"))
-		}
 		line("# watcher = %s  # write one (see the README), then name it here", words.QuoteTOML(sc.Dir+"/weekly-check.yml"))
 		if s.Teams == "" {
 			line("# needs a team registry: write teams.toml next to this file")

@@ -513,12 +513,13 @@ func TestGuessSchedules(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := &Schedules{Dir: "../../.github/workflows", InRoot: true, Workflows: []string{"nightly.yml"}}
+		want := &Schedules{Dir: "../../.github/workflows", Workflows: []string{"nightly.yml"}}
 		if !reflect.DeepEqual(s.Schedules, want) {
 			t.Errorf("Schedules = %+v, want %+v", s.Schedules, want)
 		}
-		if m := string(s.Manifest()); !strings.Contains(m, "workflows = [\"../../.github/workflows/*.yml\", \"../../.github/workflows/*.yaml\"]") {
-			t.Errorf("manifest does not name the root's workflows:\n%s", m)
+		// The gate reads the root's workflows by default.
+		if m := string(s.Manifest()); !strings.Contains(m, "[schedules]\n# watcher = \"../../.github/workflows/weekly-check.yml\"") || strings.Contains(m, "workflows = [") {
+			t.Errorf("manifest does not enable the gate with its defaults:\n%s", m)
 		}
 		if !strings.Contains(strings.Join(s.Notes, "\n"), "no teams.toml found: the schedules gate needs one") {
 			t.Errorf("notes %q do not ask for a registry", s.Notes)
