@@ -140,9 +140,6 @@ func (Bulk) Check(b *preflight.Bundle, _ any, opts *preflight.Options) (*preflig
 	if opts == nil {
 		opts = &preflight.Options{}
 	}
-	if err := CheckInputs(b, opts.Inputs); err != nil {
-		return nil, err
-	}
 	res := &preflight.Result{}
 	for i := range BulkSpecs(b) {
 		sc, err := scanBulk(b, opts, i, false)
@@ -170,9 +167,6 @@ func (Bulk) Check(b *preflight.Bundle, _ any, opts *preflight.Options) (*preflig
 func BulkApprovalState(b *preflight.Bundle, opts *preflight.Options, name string) (digest string, p preflight.Preview, err error) {
 	if opts == nil {
 		opts = &preflight.Options{}
-	}
-	if err := CheckInputs(b, opts.Inputs); err != nil {
-		return "", preflight.Preview{}, err
 	}
 	i, err := findBulk(BulkSpecs(b), name)
 	if err != nil {

@@ -264,12 +264,6 @@ func TestBulkErrors(t *testing.T) {
 			want:  `nowhere/x.csv: cannot read bulk input "in": no such file`,
 		},
 		{
-			name:  "--input for an unknown name",
-			files: map[string]string{"in.csv": "email\n", "preflight.toml": bulkManifest(`key = ["email"]`)},
-			opts:  preflight.Options{Inputs: map[string]string{"other": "x.csv"}},
-			want:  `unknown bulk input "other": expected one of "in"`,
-		},
-		{
 			name: "template does not parse",
 			files: map[string]string{"in.csv": "email\na@example.com\n", "t.txt": "Hello\n{{.email}\n",
 				"preflight.toml": bulkManifest("key = [\"email\"]\ntemplate = \"t.txt\"")},
@@ -294,6 +288,19 @@ func TestBulkErrors(t *testing.T) {
 				t.Errorf("got %q, want it to contain %q", err.Error(), tt.want)
 			}
 		})
+	}
+}
+
+// TestCheckInputs checks the one check of --input names.
+func TestCheckInputs(t *testing.T) {
+	b := writeBulkBundle(t, map[string]string{"in.csv": "email\n", "preflight.toml": bulkManifest(`key = ["email"]`)})
+	err := CheckInputs(b, map[string]string{"other": "x.csv"})
+	var pe *preflight.Error
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), `unknown bulk input "other": expected one of "in"`) {
+		t.Errorf("--input for an unknown name: got %v", err)
+	}
+	if err := CheckInputs(b, map[string]string{"in": "x.csv"}); err != nil {
+		t.Errorf("--input for the input in: %v", err)
 	}
 }
 

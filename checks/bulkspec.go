@@ -174,7 +174,9 @@ func findBulk(specs []BulkSpec, name string) (int, error) {
 }
 
 // CheckInputs refuses --input NAME=PATH for a NAME the manifest does not
-// define: a typo would otherwise check the manifest's file instead.
+// define: a typo would otherwise check the manifest's file instead. It is
+// the one check of the names: the command calls it when it hands a bundle
+// its inputs, and the gate trusts Options.Inputs.
 func CheckInputs(b *preflight.Bundle, in map[string]string) error {
 	specs := BulkSpecs(b)
 	for name := range in {

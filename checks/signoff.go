@@ -197,9 +197,6 @@ func approveBulks(b *preflight.Bundle, s *preflight.Ledger, names []string, req 
 	if req.All {
 		names = BulkNames(b)
 	}
-	if err := CheckInputs(b, req.Options.Inputs); err != nil {
-		return nil, err
-	}
 	specs := BulkSpecs(b)
 	var done []Signed
 	for _, name := range names {

@@ -167,6 +167,26 @@ func parseInputs(flags []string) ([]input, error) {
 	return in, nil
 }
 
+// bundleInputs hands the one bundle of a one-bundle run, b named name,
+// its --input flags: a bare NAME, or BUNDLE:NAME naming it. A NAME it has
+// no bulk input of (or another bundle's) is refused by checks.CheckInputs,
+// the one check of the names: the gates trust Options.Inputs. A bundle
+// that could not be loaded (b nil) gets them unchecked.
+func bundleInputs(in []input, b *preflight.Bundle, name string) (map[string]string, error) {
+	m := map[string]string{}
+	for _, it := range in {
+		n := it.name
+		if it.bundle != "" && it.bundle != name {
+			n = it.bundle + ":" + it.name
+		}
+		m[n] = it.path
+	}
+	if b == nil {
+		return m, nil
+	}
+	return m, checks.CheckInputs(b, m)
+}
+
 // inputsOf hands each bundle its --input flags: BUNDLE:NAME to the bundle
 // of that name, a bare NAME to every bundle that has that input. In the
 // one-bundle form a NAME the bundle lacks is refused as ever; in the
@@ -175,18 +195,9 @@ func inputsOf(rs *runSet, in []input) (map[*loaded]map[string]string, error) {
 	out := map[*loaded]map[string]string{}
 	if !rs.several {
 		l := rs.bundles[0]
-		m := map[string]string{}
-		for _, it := range in {
-			name := it.name
-			if it.bundle != "" && it.bundle != l.name {
-				name = it.bundle + ":" + it.name
-			}
-			m[name] = it.path
-		}
-		if l.b != nil {
-			if err := checks.CheckInputs(l.b, m); err != nil {
-				return nil, err
-			}
+		m, err := bundleInputs(in, l.b, l.name)
+		if err != nil {
+			return nil, err
 		}
 		out[l] = m
 		return out, nil

@@ -31,8 +31,11 @@ func newPreviewCmd(a *app) *cobra.Command {
 			}
 			return a.eachBundle(args, root, func(b *preflight.Bundle, several bool) error {
 				in := inputMap(flags, b.Name())
-				if err := checks.CheckInputs(b, in); err != nil && !several {
-					return err
+				if !several {
+					var err error
+					if in, err = bundleInputs(flags, b, b.Name()); err != nil {
+						return err
+					}
 				}
 				names := checks.BulkNames(b)
 				if len(names) == 0 {

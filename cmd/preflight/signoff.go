@@ -123,7 +123,10 @@ func (a *app) signoff(dir string, fl *signoffFlags) error {
 	if err != nil {
 		return err
 	}
-	in := inputMap(flags, b.Name())
+	in, err := bundleInputs(flags, b, b.Name())
+	if err != nil {
+		return err
+	}
 	// Two signoff runs at once both land: each holds the lock from before
 	// it reads the sign-off file (again, as it is now) until its new one
 	// is in place.
