@@ -53,6 +53,14 @@ const (
 	FieldInt
 )
 
+// want says what a field of the kind holds: "an integer", "a string".
+func (k FieldKind) want() string {
+	if k == FieldInt {
+		return "an integer"
+	}
+	return "a string"
+}
+
 func (k FieldKind) String() string {
 	if k == FieldInt {
 		return "integer"
@@ -176,6 +184,26 @@ func ParseLedger(file string, data []byte, tables []*LedgerTable) (*Ledger, erro
 			if err := checkSigner(e.By, e.Reason); err != nil {
 				return nil, fail(at, "%s: %v", subject, err)
 			}
+			// Every field but expires is written by signoff: a hand edit
+			// that drops one leaves no zero value to be read as real.
+			for _, f := range t.Fields {
+				if tree.Get(at+"."+f.Name) == nil {
+					return nil, fail(at, "%s: %s is missing: expected %s", subject, f.Name, f.Kind.want())
+				}
+			}
+			if tree.Get(at+".at") == nil {
+				return nil, fail(at, "%s: at is missing: expected when it was signed, an RFC 3339 date-time", subject)
+			}
+			for _, name := range []string{"at", "expires"} {
+				if n := tree.Get(at + "." + name); n != nil && n.Kind == configdiff.Time {
+					return nil, fail(at+"."+name, "%s: %s is a time of day: expected an RFC 3339 date-time (2027-01-31T00:00:00Z) or date", subject, name)
+				}
+			}
+			e.At = utcIfLocal(e.At)
+			if e.Expires != nil {
+				x := utcIfLocal(*e.Expires)
+				e.Expires = &x
+			}
 			l.add(e)
 		}
 	}
@@ -242,6 +270,16 @@ func entryOf(t *LedgerTable, v reflect.Value) *Entry {
 	e.At = v.Field(n + 2).Interface().(time.Time)
 	e.Expires = v.Field(n + 3).Interface().(*time.Time)
 	return e
+}
+
+// utcIfLocal reads a TOML local date or date-time (which the decoder puts
+// in the machine's time zone) as UTC, as a bare --expires date is: when a
+// sign-off lapses must not depend on where it is checked.
+func utcIfLocal(t time.Time) time.Time {
+	if t.Location() != time.Local {
+		return t
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
 }
 
 func checkSigner(by, reason string) error {
