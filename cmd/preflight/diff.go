@@ -95,13 +95,17 @@ func (a *app) diff(b *preflight.Bundle, author string) error {
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", words.Escape(k.Key), words.Escape(k.Summary()), words.Escape(status))
 	}
-	tw.Flush()
 	for _, c := range d.Unused {
-		fmt.Fprintf(a.stdout, "  %s\tunused sign-off (%s:%d): staging and production agree\n", words.Escape(c.Key), words.Escape(b.Display(d.SignoffFile)), c.Line)
+		fmt.Fprintf(tw, "  %s\tstaging and production agree\tunused sign-off (%s:%d)\n", words.Escape(c.Key), words.Escape(b.Display(d.SignoffFile)), c.Line)
 	}
+	tw.Flush()
 	if len(d.Drifts) == 0 {
 		fmt.Fprintln(a.stdout, "  staging and production agree")
 	}
-	fmt.Fprintf(a.stdout, "\n%d differences, %d need a sign-off\n", len(d.Drifts), need)
+	needs := "need"
+	if need == 1 {
+		needs = "needs"
+	}
+	fmt.Fprintf(a.stdout, "\n%s, %d %s a sign-off\n", words.Plural(len(d.Drifts), "difference"), need, needs)
 	return nil
 }
