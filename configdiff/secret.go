@@ -147,9 +147,6 @@ func CredentialKind(s string) string {
 	if strings.Contains(s, "-----BEGIN ") && strings.Contains(s, "PRIVATE KEY-----") {
 		return "a private key"
 	}
-	if len(s) < 20 {
-		return ""
-	}
 	if k := tokenKind(s); k != "" {
 		return k
 	}
@@ -164,9 +161,16 @@ func CredentialKind(s string) string {
 	return ""
 }
 
-// tokenKind judges one word without white space.
+// tokenKind judges one word without white space. A JSON Web Token has
+// no minimum length; the service tokens have 20 characters or more.
 func tokenKind(w string) string {
-	if len(w) < 20 || strings.IndexFunc(w, unicode.IsSpace) >= 0 {
+	if strings.IndexFunc(w, unicode.IsSpace) >= 0 {
+		return ""
+	}
+	if isJWT(w) {
+		return "a JSON Web Token"
+	}
+	if len(w) < 20 {
 		return ""
 	}
 	for _, p := range credentialPrefixes {
@@ -185,9 +189,6 @@ func tokenKind(w string) string {
 		if ok {
 			return "an AWS access key id"
 		}
-	}
-	if isJWT(w) {
-		return "a JSON Web Token"
 	}
 	return ""
 }

@@ -28,6 +28,8 @@ func TestLooksLikeCredential(t *testing.T) {
 		{"AKIAIOSFODNN7EXAMPLEEXTRA", "an AWS access key id"},
 		{"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl", "a JSON Web Token"},
 		{"eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.", "a JSON Web Token"},
+		{"eyJ0.eyJ0.x", "a JSON Web Token"}, // a JWT has no minimum length
+		{"Bearer eyJ0.eyJ0.", "a JSON Web Token"},
 		{pem, "a private key"},
 		{"-----BEGIN PRIVATE KEY-----", "a private key"},
 		{"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaA==\n", "a private key"},
@@ -39,6 +41,7 @@ func TestLooksLikeCredential(t *testing.T) {
 		{"AKIAIOSFODNN7EXAMPL", ""},
 		{"sketch-of-a-long-plain-name", ""},
 		{"eyJhbGciOiJIUzI1NiJ9", ""},
+		{"eyJ0.eyJ0", ""},
 		{"eyJhbGci.OiJIU+zI1NiJ9.abc", ""},
 		{"eyJ.a.b.c.defghijklmnopqrstu", ""},
 		{"-----BEGIN PUBLIC KEY-----", ""},
