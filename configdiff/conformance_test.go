@@ -33,6 +33,8 @@ func TestConformance(t *testing.T) {
 		{"y.yaml", "a: |\n  \"x\\/y\"\nb: \"\\/\"\n", "a", String, "\"x\\/y\"\n"},
 		{"y.yaml", "a: \"\\/\" # \\/ in a comment\n", "a", String, "/"},
 		{"y.yaml", "a: \"\\_\\/\"\n", "a", String, "\u00a0/"},
+		// Every one of \_ \N \L \P in the file: another escape stands in for \/.
+		{"y.yaml", "a: \"\\_ \\N \\L \\P \\/\"\n", "a", String, "\u00a0 \u0085 \u2028 \u2029 /"},
 		{"y.yaml", "a: 1\n---\n", "a", Int, "1"},
 		{"y.yaml", "a: 1\n--- \n...\n", "a", Int, "1"},
 		{"y.yaml", "a: 1\n...\n---\n# nothing\n", "a", Int, "1"},
@@ -58,7 +60,7 @@ func TestConformance(t *testing.T) {
 		{"y.yaml", "a: 1\n---\nb: 2\n", "y.yaml:2:1: several YAML documents in one file"},
 		{"y.yaml", "a: 1\n---\n~\n", "y.yaml:2:1: several YAML documents in one file"},
 		{"y.yaml", "a: \"\\q\"\n", "y.yaml:1: found unknown escape character"},
-		{"y.yaml", "a: \"\\_ \\N \\L \\P \\/\"\n", "y.yaml:1:17: cannot read this \\/ escape"},
+		{"y.yaml", "a: \"\\_ \\N \\L \\P \\e \\a \\v \\f \\b \\0 \\/\"\n", "y.yaml:1:35: cannot read this \\/ escape"},
 		{"y.yaml", "- a\n", "the top level must be a mapping"},
 		{"t.toml", "t = 00:32:00.\n", "t.toml:1:"},
 		{"j.json", "[]", "the top level must be an object"},

@@ -151,7 +151,7 @@ func TestErrorsNeverQuoteValues(t *testing.T) {
 		{"c.yaml", "password: *CANARYabc\n"},
 		{"c.yaml", "a: 1\n*CANARY: 2\n"},
 		{"c.yaml", "password: &p CANARY\nm:\n  *p : 1\n"},
-		{"c.yaml", "password: \"\\_ \\N \\L \\P \\/CANARY\"\n"},
+		{"c.yaml", "password: \"\\_ \\N \\L \\P \\e \\a \\v \\f \\b \\0 \\/CANARY\"\n"},
 		{"c.yaml", "%YAML 2.0 CANARY\n---\na: 1\n"},
 		{"c.yaml", "%CANARY x\n---\na: 1\n"},
 		{"c.yaml", "password: !<CANARY x\n"},

@@ -84,6 +84,13 @@ var yamlPlaceholders = []struct {
 	{'N', '\u0085', []string{"\u0085", `\N`, `\x85`, `\u0085`, `\U00000085`}},
 	{'L', '\u2028', []string{"\u2028", `\L`, `\u2028`, `\U00002028`}},
 	{'P', '\u2029', []string{"\u2029", `\P`, `\u2029`, `\U00002029`}},
+	// Control characters: a file cannot hold them raw, only escaped.
+	{'e', '\x1b', []string{"\x1b", `\e`, `\x1b`, `\u001b`, `\U0000001b`}},
+	{'a', '\a', []string{"\a", `\a`, `\x07`, `\u0007`, `\U00000007`}},
+	{'v', '\v', []string{"\v", `\v`, `\x0b`, `\u000b`, `\U0000000b`}},
+	{'f', '\f', []string{"\f", `\f`, `\x0c`, `\u000c`, `\U0000000c`}},
+	{'b', '\b', []string{"\b", `\b`, `\x08`, `\u0008`, `\U00000008`}},
+	{'0', 0, []string{"\x00", `\0`, `\x00`, `\u0000`, `\U00000000`}},
 }
 
 // containsAny reports whether data holds any of forms: a hex escape with
