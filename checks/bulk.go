@@ -14,6 +14,7 @@ import (
 	"github.com/preflight-gate/preflight/checks/internal/keyset"
 	"github.com/preflight-gate/preflight/checks/internal/progress"
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/regular"
 	"github.com/preflight-gate/preflight/preflight/words"
 )
 
@@ -284,7 +285,7 @@ func scanBulk(b *preflight.Bundle, opts *preflight.Options, i int, digest bool) 
 		// --input: the path as the user gave it, perhaps outside the bundle.
 		sc.file, sc.display = inputFile(b, p), p
 		var err error
-		if f, _, err = preflight.OpenRegular(p); err != nil {
+		if f, _, err = regular.Open(p); err != nil {
 			return nil, preflight.Errorf(p, 0, 0, "cannot read bulk input %q: %s", spec.Name, words.FileProblem(err))
 		}
 	} else {
@@ -292,7 +293,7 @@ func scanBulk(b *preflight.Bundle, opts *preflight.Options, i int, digest bool) 
 		if f, err = b.OpenFile(fmt.Sprintf("bulk[%d].file", i), spec.File); err != nil {
 			return nil, err
 		}
-		sc.file = preflight.Rel(spec.File)
+		sc.file = words.Rel(spec.File)
 		sc.display = b.Display(spec.File)
 	}
 	defer f.Close()

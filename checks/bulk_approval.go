@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // digestVersion starts the data an approval digest covers; a later
@@ -100,7 +101,7 @@ func unusedApprovals(b *preflight.Bundle) ([]preflight.Finding, error) {
 		if have[a.Key] {
 			continue
 		}
-		f := ruleBulkUnusedApproval.Finding(preflight.Rel(b.Manifest.Signoff), a.Line, 1,
+		f := ruleBulkUnusedApproval.Finding(words.Rel(b.Manifest.Signoff), a.Line, 1,
 			fmt.Sprintf("approval for %q is unused: the manifest has no [[bulk]] input of that name", a.Key))
 		f.Subject = preflight.Subject{Kind: "bulk", Name: a.Key}
 		fs = append(fs, f)

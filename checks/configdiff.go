@@ -6,6 +6,7 @@ import (
 
 	"github.com/preflight-gate/preflight/configdiff"
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 const costIncident = "cost explosion: one config value (model_tier) differed between staging and production; production ran the expensive model for 72 hours and spent $47,000 before anyone compared the two"
@@ -320,7 +321,7 @@ func loadDrift(b *preflight.Bundle, spec *ConfigdiffSpec, opts *preflight.Option
 	}
 	changes := configdiff.Diff(staging, production)
 	d := &Drift{
-		StagingFile: preflight.Rel(spec.Staging), ProductionFile: preflight.Rel(spec.Production), SignoffFile: preflight.Rel(b.Manifest.Signoff),
+		StagingFile: words.Rel(spec.Staging), ProductionFile: words.Rel(spec.Production), SignoffFile: words.Rel(b.Manifest.Signoff),
 		StagingTree: staging, ProductionTree: production, Secrets: secrets,
 	}
 	differs := map[string]bool{}

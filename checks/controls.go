@@ -1,6 +1,9 @@
 package checks
 
-import "github.com/preflight-gate/preflight/preflight"
+import (
+	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
+)
 
 // Controls is the controls gate: the manifest writes down what normal looks
 // like (four baseline numbers, a budget, a revision cap) and the config
@@ -71,7 +74,7 @@ func (Controls) Check(b *preflight.Bundle, spec any, _ *preflight.Options) (*pre
 	r := &controlsRun{
 		c:        c,
 		manifest: preflight.ManifestName,
-		file:     preflight.Rel(c.file),
+		file:     words.Rel(c.file),
 		tree:     tree,
 		secrets:  SecretGlobs(b),
 		locate:   b.Pos,

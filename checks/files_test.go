@@ -37,7 +37,10 @@ func TestBundleFilesTracked(t *testing.T) {
 			if err != nil || e.IsDir() || e.Name() == "README.md" {
 				return err
 			}
-			abs, err := preflight.RealPath(p)
+			abs, err := filepath.Abs(p)
+			if err == nil {
+				abs, err = filepath.EvalSymlinks(abs)
+			}
 			if err != nil {
 				return err
 			}

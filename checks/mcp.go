@@ -14,6 +14,7 @@ import (
 	"github.com/preflight-gate/preflight/checks/internal/mcpfile"
 	"github.com/preflight-gate/preflight/configdiff"
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/regular"
 	"github.com/preflight-gate/preflight/preflight/words"
 )
 
@@ -160,7 +161,7 @@ func readMcpFile(b *preflight.Bundle, c mcpConfig) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := preflight.ReadRegular(p, preflight.MaxFileSize)
+	data, err := regular.Read(p, preflight.MaxFileSize)
 	if err != nil {
 		return nil, preflight.Errorf(b.Display(c.rel), 0, 0, "cannot read: %s", words.FileProblem(err))
 	}
@@ -173,7 +174,7 @@ func mcpConfigFiles(b *preflight.Bundle, spec *McpSpec) ([]mcpConfig, error) {
 	var out []mcpConfig
 	seen := map[string]bool{}
 	add := func(key, rel string, named bool) {
-		rel = preflight.Rel(rel)
+		rel = words.Rel(rel)
 		if !seen[rel] {
 			seen[rel] = true
 			out = append(out, mcpConfig{key, rel, named})
@@ -189,7 +190,7 @@ func mcpConfigFiles(b *preflight.Bundle, spec *McpSpec) ([]mcpConfig, error) {
 			}
 		}
 		if len(out) == 0 {
-			return nil, b.ManifestError("mcp", "[mcp] has no files and none of %s exists in %s: list the MCP client configs in files", strings.Join(McpDefaultFiles, ", "), preflight.DisplayDir(b.Root()))
+			return nil, b.ManifestError("mcp", "[mcp] has no files and none of %s exists in %s: list the MCP client configs in files", strings.Join(McpDefaultFiles, ", "), words.DisplayDir(b.Root()))
 		}
 		return out, nil
 	}
@@ -217,7 +218,7 @@ func readSnapshots(b *preflight.Bundle, spec *McpSpec, servers []*McpServer) err
 		return b.ManifestError("mcp.tools", "mcp.tools %q is not a folder: expected the folder of tool-list snapshots, one SERVER.json each", spec.Tools)
 	}
 	for _, s := range servers {
-		s.Snapshot = preflight.Rel(path.Join(spec.Tools, s.Name+".json"))
+		s.Snapshot = words.Rel(path.Join(spec.Tools, s.Name+".json"))
 		p := filepath.Join(dir, s.Name+".json")
 		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
 			b.Track(p) // a snapshot added later changes the bundle too
@@ -278,7 +279,7 @@ func (MCP) Check(b *preflight.Bundle, s any, opts *preflight.Options) (*prefligh
 		if known[e.Key] {
 			continue
 		}
-		f := ruleMcpUnusedApproval.Finding(preflight.Rel(b.Manifest.Signoff), e.Line, 1,
+		f := ruleMcpUnusedApproval.Finding(words.Rel(b.Manifest.Signoff), e.Line, 1,
 			fmt.Sprintf("approval of MCP server %q is unused: no client config defines that server; remove the entry", e.Key))
 		f.Subject = preflight.Subject{Kind: "mcp", Name: e.Key}
 		res.Findings = append(res.Findings, f)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/preflight-gate/preflight/configdiff"
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // DefaultRouteKeys are the key globs whose values are error routes when the
@@ -209,7 +210,7 @@ func routeFiles(b *preflight.Bundle, spec *RoutesSpec) ([]routeFile, error) {
 	var files []routeFile
 	seen := map[string]bool{}
 	for _, f := range spec.named {
-		f.rel = preflight.Rel(f.rel)
+		f.rel = words.Rel(f.rel)
 		if seen[f.rel] {
 			continue
 		}

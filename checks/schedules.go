@@ -140,7 +140,7 @@ func (Schedules) Check(b *preflight.Bundle, s any, _ *preflight.Options) (*prefl
 	// The workflows first, then the watcher, as the manifest lists them.
 	watcherRel := ""
 	if spec.Watcher != "" {
-		watcherRel = preflight.Rel(spec.Watcher)
+		watcherRel = words.Rel(spec.Watcher)
 	}
 	var scheduled []*workflow
 	for _, f := range files {

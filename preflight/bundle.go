@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/preflight-gate/preflight/configdiff"
+	"github.com/preflight-gate/preflight/preflight/regular"
 	"github.com/preflight-gate/preflight/preflight/words"
 )
 
@@ -63,8 +64,8 @@ func Load(dir string, gates []Gate, o LoadOptions) (*Bundle, error) {
 }
 
 func load(dir string, gates []Gate, o LoadOptions) (*Bundle, error) {
-	dir = DisplayDir(dir)
-	folder, err := RealPath(dir)
+	dir = words.DisplayDir(dir)
+	folder, err := realPath(dir)
 	if err != nil {
 		return nil, Errorf(dir, 0, 0, "cannot open bundle folder: %s", words.FileProblem(err))
 	}
@@ -73,11 +74,11 @@ func load(dir string, gates []Gate, o LoadOptions) (*Bundle, error) {
 	}
 	root := FindRoot(folder)
 	if o.Root != "" {
-		if root, err = RealPath(o.Root); err != nil {
+		if root, err = realPath(o.Root); err != nil {
 			return nil, Errorf(o.Root, 0, 0, "--root: %s", words.FileProblem(err))
 		}
 		if !within(root, folder) {
-			return nil, Errorf(dir, 0, 0, "the bundle is not inside --root %s: expected a folder inside it", DisplayDir(o.Root))
+			return nil, Errorf(dir, 0, 0, "the bundle is not inside --root %s: expected a folder inside it", words.DisplayDir(o.Root))
 		}
 	}
 	b := &Bundle{Dir: dir, folder: folder, root: root, gates: gates, specs: map[string]any{}, files: map[string]bool{}}
@@ -171,23 +172,6 @@ func (b *Bundle) CheckApprovers(key, alias string) error {
 		return b.ManifestError(key, "approvers alias %q is not in the team registry %s", alias, b.Display(b.Manifest.Teams))
 	}
 	return nil
-}
-
-// DisplayDir cleans a bundle folder and makes it relative to the working
-// directory when it lies inside it, so paths in reports match the repository.
-func DisplayDir(dir string) string {
-	dir = filepath.Clean(dir)
-	if !filepath.IsAbs(dir) {
-		return dir
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return dir
-	}
-	if rel, err := filepath.Rel(wd, dir); err == nil && filepath.IsLocal(rel) {
-		return rel
-	}
-	return dir
 }
 
 // Name is the bundle's name: the manifest's name, or the folder's.
@@ -297,7 +281,7 @@ func (b *Bundle) rootDisplay() string {
 	if b.root == b.folder {
 		return b.Dir
 	}
-	return DisplayDir(b.root)
+	return words.DisplayDir(b.root)
 }
 
 // Root is the folder every path of the bundle resolves inside: absolute,
@@ -310,7 +294,7 @@ func (b *Bundle) Root() string { return b.root }
 func (b *Bundle) RootRel(rel string) string {
 	r, err := filepath.Rel(b.folder, filepath.Join(b.root, filepath.FromSlash(rel)))
 	if err != nil {
-		return Rel(rel)
+		return words.Rel(rel)
 	}
 	return filepath.ToSlash(r)
 }
@@ -361,8 +345,8 @@ func GitTop(dir string) (string, bool) {
 	}
 }
 
-// RealPath returns dir's absolute path with symlinks resolved.
-func RealPath(dir string) (string, error) {
+// realPath returns dir's absolute path with symlinks resolved.
+func realPath(dir string) (string, error) {
 	p, err := filepath.Abs(dir)
 	if err != nil {
 		return "", err
@@ -386,7 +370,7 @@ func (b *Bundle) Glob(key, pattern string) ([]string, error) {
 		if _, err := b.Path(key, pattern); err != nil {
 			return nil, err
 		}
-		return []string{Rel(pattern)}, nil
+		return []string{words.Rel(pattern)}, nil
 	}
 	if _, err := path.Match(pattern, ""); err != nil {
 		return nil, b.ManifestError(key, "pattern %q is malformed: expected a path with *, ? or [...] within a segment", pattern)
@@ -413,10 +397,6 @@ func (b *Bundle) Glob(key, pattern string) ([]string, error) {
 	return out, nil
 }
 
-// Rel returns a bundle-relative, slash-separated form of a manifest path,
-// as findings carry it.
-func Rel(p string) string { return filepath.ToSlash(filepath.Clean(p)) }
-
 // Teams returns the team registry. It is an *Error when the bundle has none.
 func (b *Bundle) Teams() (*Registry, error) {
 	if b.teams != nil {
@@ -442,7 +422,7 @@ func (b *Bundle) Teams() (*Registry, error) {
 // production config) share one tree. Load errors name the file as the user reaches
 // it, with the file's own position.
 func (b *Bundle) Config(key, rel string) (*configdiff.Tree, error) {
-	rel = Rel(rel)
+	rel = words.Rel(rel)
 	if t, ok := b.configs[rel]; ok {
 		return t, nil
 	}
@@ -477,7 +457,7 @@ func (b *Bundle) Ledger() (*Ledger, error) {
 			tables = append(tables, t)
 		}
 	}
-	data, err := ReadRegular(p, MaxLedgerSize)
+	data, err := regular.Read(p, MaxLedgerSize)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		b.signoffs = NewLedger(b.Display(b.Manifest.Signoff), tables)

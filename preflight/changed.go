@@ -54,7 +54,7 @@ func (c *Changes) Touch(b *Bundle) (bool, error) {
 // needs checking, and [Changes.Touch] (which needs the bundle checked
 // first, to know every file it reads) can be skipped.
 func (c *Changes) Any(dir string) (bool, error) {
-	folder, err := RealPath(dir)
+	folder, err := realPath(dir)
 	if err != nil {
 		return false, Errorf(dir, 0, 0, "cannot open bundle folder: %s", words.FileProblem(err))
 	}

@@ -42,7 +42,7 @@ func Discover(dirs []string) ([]string, error) {
 			return nil, Errorf(dir, 0, 0, "not a folder: expected a bundle folder, or a folder with bundles below it")
 		}
 		if HasManifest(dir) {
-			found = append(found, DisplayDir(dir))
+			found = append(found, words.DisplayDir(dir))
 			continue
 		}
 		n := len(found)
@@ -73,7 +73,7 @@ func Discover(dirs []string) ([]string, error) {
 				if err != nil {
 					return err
 				}
-				found = append(found, DisplayDir(filepath.Join(dir, rel)))
+				found = append(found, words.DisplayDir(filepath.Join(dir, rel)))
 				return fs.SkipDir
 			}
 			return nil
@@ -90,7 +90,7 @@ func Discover(dirs []string) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
 	for _, d := range found {
-		real, err := RealPath(d)
+		real, err := realPath(d)
 		if err != nil {
 			real = d
 		}
@@ -107,7 +107,7 @@ func Discover(dirs []string) ([]string, error) {
 // that every one of them lies inside (symlinks resolved). It is an *Error
 // otherwise, an error of the run.
 func CheckRoot(root string, folders []string) error {
-	real, err := RealPath(root)
+	real, err := realPath(root)
 	if err != nil {
 		return Usagef("--root %s: %s", root, words.FileProblem(err))
 	}
@@ -115,7 +115,7 @@ func CheckRoot(root string, folders []string) error {
 		return Usagef("--root %s: not a folder: expected the folder every path of the bundles must stay inside", root)
 	}
 	for _, f := range folders {
-		p, err := RealPath(f)
+		p, err := realPath(f)
 		if err != nil {
 			return Errorf(f, 0, 0, "cannot open bundle folder: %s", words.FileProblem(err))
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/preflight-gate/preflight/configdiff"
+	"github.com/preflight-gate/preflight/preflight/regular"
 	"github.com/preflight-gate/preflight/preflight/words"
 )
 
@@ -121,7 +122,7 @@ func NewLedger(file string, tables []*LedgerTable) *Ledger {
 // LoadLedger reads the sign-off file at path; a missing file is empty.
 // file names it in messages.
 func LoadLedger(path, file string, tables []*LedgerTable) (*Ledger, error) {
-	data, err := ReadRegular(path, MaxLedgerSize)
+	data, err := regular.Read(path, MaxLedgerSize)
 	if os.IsNotExist(err) {
 		return NewLedger(file, tables), nil
 	}

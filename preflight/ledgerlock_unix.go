@@ -6,6 +6,8 @@ import (
 	"errors"
 	"os"
 	"syscall"
+
+	"github.com/preflight-gate/preflight/preflight/regular"
 )
 
 // openLockFile opens (creating) the lock file, never through a symlink
@@ -18,7 +20,7 @@ func openLockFile(path string) (*os.File, error) {
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
 		f.Close()
 		if err == nil {
-			err = &NotRegularError{Mode: fi.Mode()}
+			err = &regular.NotRegularError{Mode: fi.Mode()}
 		}
 		return nil, err
 	}

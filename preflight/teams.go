@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/preflight-gate/preflight/configdiff"
+	"github.com/preflight-gate/preflight/preflight/regular"
 	"github.com/preflight-gate/preflight/preflight/words"
 )
 
@@ -50,7 +51,7 @@ type Alias struct {
 
 // LoadRegistry reads a team registry from path; file names it in messages.
 func LoadRegistry(path, file string) (*Registry, error) {
-	data, err := ReadRegular(path, MaxLedgerSize)
+	data, err := regular.Read(path, MaxLedgerSize)
 	if err != nil {
 		return nil, Errorf(file, 0, 0, "cannot read team registry: %s", words.FileProblem(err))
 	}

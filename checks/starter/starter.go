@@ -27,6 +27,7 @@ import (
 	"github.com/preflight-gate/preflight/checks/internal/csvscan"
 	"github.com/preflight-gate/preflight/configdiff"
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/regular"
 	"github.com/preflight-gate/preflight/preflight/words"
 )
 
@@ -245,7 +246,7 @@ func findSchedules(folder string, notes *[]string) *Schedules {
 	slices.Sort(files)
 	for _, p := range files {
 		name := filepath.Base(p)
-		data, err := preflight.ReadRegular(p, preflight.MaxFileSize)
+		data, err := regular.Read(p, preflight.MaxFileSize)
 		if err != nil {
 			*notes = append(*notes, fmt.Sprintf("skipped %s/%s: %s", s.Dir, name, words.FileProblem(err)))
 			continue
@@ -554,7 +555,7 @@ func bulkName(file string, used map[string]bool) string {
 // the gate reads it too, so the manifest need not repeat it, and the
 // delimiter returned is then a comma. Only the file's start is read.
 func readFirstRecord(p string) ([]string, rune, error) {
-	f, _, err := preflight.OpenRegular(p)
+	f, _, err := regular.Open(p)
 	if err != nil {
 		return nil, ',', err
 	}
@@ -864,7 +865,7 @@ func writeNew(p string, data []byte) error {
 // file (never a FIFO or device, never waiting on one) of at most limit
 // bytes.
 func loadConfig(p string, limit int64) (*configdiff.Tree, error) {
-	data, err := preflight.ReadRegular(p, limit)
+	data, err := regular.Read(p, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/preflight-gate/preflight/preflight"
+	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // loaded is one bundle of a run: loaded, or the *Error that stopped it.
@@ -64,7 +65,7 @@ func (a *app) loadBundles(args []string, root string, forceSeveral bool) (*runSe
 			}
 		} else {
 			abs, _ := filepath.Abs(dir)
-			l.dir, l.name = preflight.DisplayDir(dir), filepath.Base(abs)
+			l.dir, l.name = words.DisplayDir(dir), filepath.Base(abs)
 		}
 		if prev, dup := names[l.name]; dup && rs.several {
 			return nil, &preflight.Error{

@@ -81,11 +81,11 @@ func (shoutGate) Check(b *preflight.Bundle, s any, _ *preflight.Options) (*prefl
 		if err != nil {
 			return nil, err
 		}
-		if e := ledger.Find(shoutTable.Name, preflight.Rel(rel)); e != nil && e.Int("lines") == len(loud) {
+		if e := ledger.Find(shoutTable.Name, words.Rel(rel)); e != nil && e.Int("lines") == len(loud) {
 			loud = nil
 		}
 		res.Findings = append(res.Findings, loud...)
-		res.Items = append(res.Items, preflight.Item{Gate: "shout", Name: preflight.Rel(rel), File: preflight.Rel(rel), Findings: len(loud)})
+		res.Items = append(res.Items, preflight.Item{Gate: "shout", Name: words.Rel(rel), File: words.Rel(rel), Findings: len(loud)})
 	}
 	return res, nil
 }
@@ -104,8 +104,8 @@ func loudLines(b *preflight.Bundle, spec *shoutSpec, i int) ([]preflight.Finding
 	var loud []preflight.Finding
 	for n, line := range strings.Split(string(data), "\n") {
 		if line == strings.ToUpper(line) && countLetters(line) >= spec.min {
-			f := ruleShoutLoudLine.Finding(preflight.Rel(rel), n+1, 1, fmt.Sprintf("line %d shouts: write it in sentence case", n+1))
-			f.Subject = preflight.Subject{Kind: "shout", Name: preflight.Rel(rel)}
+			f := ruleShoutLoudLine.Finding(words.Rel(rel), n+1, 1, fmt.Sprintf("line %d shouts: write it in sentence case", n+1))
+			f.Subject = preflight.Subject{Kind: "shout", Name: words.Rel(rel)}
 			loud = append(loud, f)
 		}
 	}

@@ -1,16 +1,19 @@
 // Package words holds the plain-text helpers that the engine, the gates
 // and the commands share, so that each question has one answer: how to
-// count a noun (Plural), how to list things in a sentence (List), how to quote for TOML (QuoteTOML) or a shell
-// (ShellQuote), what an email address looks like (IsEmail, IsEmailBytes),
-// how to say what went wrong with a file (FileProblem), and how text from
-// an input is made safe to print (Escape, EscapeLines, IsControl). It
-// imports nothing of the project.
+// count a noun (Plural), how to list things in a sentence (List), how to
+// quote for TOML (QuoteTOML) or a shell (ShellQuote), what an email
+// address looks like (IsEmail, IsEmailBytes), how to say what went wrong
+// with a file (FileProblem), how paths are written in reports (Rel) and
+// messages (DisplayDir), and how text from an input is made safe to print
+// (Escape, EscapeLines, IsControl). It imports nothing of the project.
 package words
 
 import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -149,4 +152,25 @@ func FileProblem(err error) string {
 		return "permission denied"
 	}
 	return err.Error()
+}
+
+// Rel returns a bundle-relative, slash-separated form of a manifest path,
+// as findings, items and subjects carry it.
+func Rel(p string) string { return filepath.ToSlash(filepath.Clean(p)) }
+
+// DisplayDir cleans a bundle folder and makes it relative to the working
+// directory when it lies inside it, so paths in reports match the repository.
+func DisplayDir(dir string) string {
+	dir = filepath.Clean(dir)
+	if !filepath.IsAbs(dir) {
+		return dir
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return dir
+	}
+	if rel, err := filepath.Rel(wd, dir); err == nil && filepath.IsLocal(rel) {
+		return rel
+	}
+	return dir
 }

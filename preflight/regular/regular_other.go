@@ -1,6 +1,6 @@
 //go:build !unix
 
-package preflight
+package regular
 
 import "os"
 
