@@ -251,8 +251,8 @@ func TestSchedulesWatcherMessages(t *testing.T) {
 	}{
 		{strings.Replace(watcherOf("0 7 * * 1", "data-oncall@example.com", "n.yml"), "  schedule:\n    - cron: '0 7 * * 1'\n", "  push:\n", 1), "",
 			[]string{"the watcher weekly.yml does not run on a schedule: add on: schedule with a cron line, runs at most 7 days apart"}},
-		{watcherOf("0 7 */14 * *", "data-oncall@example.com", "n.yml"), "",
-			[]string{"the watcher weekly.yml can go 14 days between runs: expected at most 7 days (max_gap_days)"}},
+		{watcherOf("0 7 1,15 * *", "data-oncall@example.com", "n.yml"), "",
+			[]string{"the watcher weekly.yml can go 17 days between runs: expected at most 7 days (max_gap_days)"}},
 		{watcherOf("0 7 * * 1", "data-oncall@example.com", "n.yml"), "max_gap_days = 3\n",
 			[]string{"can go 7 days between runs: expected at most 3 days"}},
 		{watcherOf("0 7 29 2 *", "data-oncall@example.com", "n.yml"), "",

@@ -14,11 +14,12 @@
 //
 // # Days
 //
-// A day field that starts with `*` is unrestricted. When both day fields are
-// restricted, a day that matches either runs the line; otherwise the
-// restricted one decides, among the days the other one allows (Vixie cron: a
-// field starting with `*` joins the other with "and", so `*/2` still
-// keeps only odd days).
+// A day field that starts with `*` is unrestricted, whatever follows the
+// star: `*/2` in the day of month matches every day. When both day fields
+// are restricted, a day that matches either runs the line; when only one is,
+// it alone decides; when neither is, every day runs. This is the contract's
+// rule, not Vixie cron's (which keeps the values of a `*/N` field and joins
+// the two fields with "and" when either starts with `*`).
 //
 // # Time zones and gaps
 //
@@ -235,8 +236,13 @@ func (s *Schedule) runsOn(month time.Month, day int, weekday time.Weekday) bool 
 	}
 	dom := s.dom&(1<<uint(day)) != 0
 	dow := s.dow&(1<<uint(weekday)) != 0
-	if s.domStar || s.dowStar {
-		return dom && dow
+	switch {
+	case s.domStar && s.dowStar:
+		return true
+	case s.domStar:
+		return dow
+	case s.dowStar:
+		return dom
 	}
 	return dom || dow
 }

@@ -51,8 +51,13 @@ func TestLongestGap(t *testing.T) {
 		// 2026-01-01 is a Thursday: the 1st of each month or any Friday.
 		{"day of month OR day of week", []line{{"0 0 1 * 5", ""}}, 7 * day, 52 + 12 - 1}, // May 1 2026 is a Friday
 		{"a star day field leaves the other to decide", []line{{"0 0 * * 5", ""}}, 7 * day, 52},
-		{"*/2 is still odd days only", []line{{"0 0 */2 * *", ""}}, 2 * day, 186},
-		{"star days AND the weekday", []line{{"0 0 */2 * 1", ""}}, 21 * day, 26},
+		// The contract: a day field that starts with * is unrestricted,
+		// whatever follows the star (not Vixie cron's "and").
+		{"a day field starting with * is every day", []line{{"0 0 */2 * *", ""}}, day, 365},
+		{"a weekday field starting with * is every day", []line{{"0 0 * * */3", ""}}, day, 365},
+		{"a star-step day of month leaves the weekday to decide", []line{{"0 0 */2 * 1", ""}}, 7 * day, 52},
+		{"a star-step weekday leaves the day of month to decide", []line{{"0 0 1 * */2", ""}}, 31 * day, 12},
+		{"both restricted: either day runs it", []line{{"0 0 1-7 * 1", ""}}, 7 * day, 52 + 12*7 - 12},
 		{"February 29 in no year near", []line{{"0 0 29 2 *", ""}}, 0, 0},
 		{"February 30 never", []line{{"0 0 30 2 *", ""}}, 0, 0},
 		{"once in 2026 and never after", []line{{"0 0 31 12 *", ""}}, 365 * day, 1},
