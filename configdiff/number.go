@@ -103,24 +103,72 @@ func (t *Tree) NumberText(n *Node) string {
 	return Show(n)
 }
 
-// token returns the run of number characters at p in the file's content.
+// token returns the run of number characters at p in the file's content,
+// cut after maxNumberToken+1 bytes (written refuses it then).
 func (t *Tree) token(p Pos) string {
-	if p.Line < 1 || p.Column < 1 {
+	off, ok := t.offset(p)
+	if !ok {
 		return ""
-	}
-	if p.Line > len(t.lines) {
-		return ""
-	}
-	off := t.lines[p.Line-1]
-	for col := 1; col < p.Column && off < len(t.data) && t.data[off] != '\n'; col++ {
-		_, size := utf8.DecodeRune(t.data[off:])
-		off += size
 	}
 	end := off
-	for end < len(t.data) && isNumberByte(t.data[end]) {
+	for end < len(t.data) && end-off <= maxNumberToken && isNumberByte(t.data[end]) {
 		end++
 	}
 	return string(t.data[off:end])
+}
+
+// colStep is how many code points apart the column index of a long line
+// keeps byte offsets.
+const colStep = 256
+
+// offset returns the byte offset in t.data of position p, counting code
+// points from the line's start; false when p is not in the file. A line
+// longer than colStep bytes (minified JSON) gets an index of every
+// colStep-th code point, built once, so that finding every value on it
+// does not cost the line's length each.
+func (t *Tree) offset(p Pos) (int, bool) {
+	if p.Line < 1 || p.Column < 1 || p.Line > len(t.lines) {
+		return 0, false
+	}
+	off, end := t.lines[p.Line-1], len(t.data)
+	if p.Line < len(t.lines) {
+		end = t.lines[p.Line]
+	}
+	col := 1
+	if end-off > colStep {
+		index := t.columns(p.Line-1, off, end)
+		i := min((p.Column-1)/colStep, len(index)-1)
+		off, col = index[i], i*colStep+1
+	}
+	for ; col < p.Column && off < end && t.data[off] != '\n'; col++ {
+		_, size := utf8.DecodeRune(t.data[off:end])
+		off += size
+	}
+	return off, true
+}
+
+// columns returns the column index of a line (0-based) that spans
+// data[start:end]: the byte offsets of code points 1, colStep+1,
+// 2×colStep+1, ...
+func (t *Tree) columns(line, start, end int) []int {
+	t.colMu.Lock()
+	defer t.colMu.Unlock()
+	if index, ok := t.cols[line]; ok {
+		return index
+	}
+	index := []int{start}
+	for off, n := start, 0; off < end; {
+		_, size := utf8.DecodeRune(t.data[off:end])
+		off += size
+		if n++; n%colStep == 0 {
+			index = append(index, off)
+		}
+	}
+	if t.cols == nil {
+		t.cols = map[int][]int{}
+	}
+	t.cols[line] = index
+	return index
 }
 
 func isNumberByte(c byte) bool {

@@ -1,6 +1,10 @@
 package configdiff
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
 
 func TestNumber(t *testing.T) {
 	cases := []struct {
@@ -86,6 +90,72 @@ func TestNumberText(t *testing.T) {
 		}
 		if got := tree.NumberText(n); got != c.want {
 			t.Errorf("%s %q: %q, want %q", c.file, c.data, got, c.want)
+		}
+	}
+}
+
+// TestNumberTextLongLine: numbers on one long line (minified JSON), some
+// after multi-byte characters, are read at their own positions across the
+// line's column index.
+func TestNumberTextLongLine(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"v": [`)
+	want := map[string]string{}
+	for i := range 3000 {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if i%7 == 0 {
+			fmt.Fprintf(&b, `"é€%d", `, i) // 2 and 3 bytes a code point
+		}
+		text := fmt.Sprintf("%d.%d0", i, i%9+1)
+		b.WriteString(text)
+		want[text] = ""
+	}
+	b.WriteString("]}")
+	tree, err := Parse("a.json", []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range tree.Leaves() {
+		if n.Kind != Float {
+			continue
+		}
+		got := tree.NumberText(n)
+		if _, ok := want[got]; !ok {
+			t.Fatalf("%s at %v: %q, not a number as written", n.Key, n.ValuePos, got)
+		}
+		delete(want, got)
+	}
+	if len(want) != 0 {
+		t.Fatalf("%d numbers not read as written", len(want))
+	}
+}
+
+// BenchmarkNumberTextLongLine reads every number of a 200,000-number
+// minified JSON line as written (quadratic before the column index: each
+// value counted the line's code points up to it).
+func BenchmarkNumberTextLongLine(b *testing.B) {
+	var s strings.Builder
+	s.WriteString(`{"v": [`)
+	for i := range 200_000 {
+		if i > 0 {
+			s.WriteString(",")
+		}
+		s.WriteString("100.0")
+	}
+	s.WriteString("]}")
+	tree, err := Parse("a.json", []byte(s.String()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	leaves := tree.Leaves()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, n := range leaves {
+			if tree.NumberText(n) != "100.0" {
+				b.Fatal(n.Key)
+			}
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/preflight-gate/preflight/preflight/words"
@@ -75,6 +76,9 @@ type Tree struct {
 	leaves []*Node
 	data   []byte // the file's content (without a BOM), for [Tree.NumberText]
 	lines  []int  // byte offset of the start of each line of data
+
+	colMu sync.Mutex
+	cols  map[int][]int // line (0-based) -> its column index (see Tree.offset), made when asked
 }
 
 // Error is a load error with the file's own position.
