@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"math"
 	"os"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -70,7 +72,10 @@ func (sc *bulkScan) read(b *preflight.Bundle, f *os.File, h hash.Hash) error {
 		in.hashing = make(chan error, 1)
 		go in.hash(h)
 	}
-	err = in.guard(func() error { return sc.scan(b, csvscan.NewBytes(data, d), in) })
+	err = in.guard(func() error {
+		defer in.scanned.Store(math.MaxInt64) // the hash goes on alone
+		return sc.scan(b, csvscan.NewBytes(data, d), in)
+	})
 	if in.hashing != nil {
 		if herr := <-in.hashing; err == nil {
 			err = herr
@@ -93,10 +98,16 @@ func (sc *bulkScan) readError(err error) error {
 type mapped struct {
 	data    []byte
 	hashed  atomic.Int64 // bytes hashed, when hashing
+	scanned atomic.Int64 // bytes scanned (all of them once the scan ends)
 	hashing chan error   // the hash goroutine's end, or nil
-	dropped int          // pages before are dropped
 	next    int64        // the scan offset of the next drop
+	mu      sync.Mutex   // held to drop pages
+	dropped int          // pages before are dropped
 }
+
+// hashAhead is how far the hash may run ahead of the scan: the pages it
+// reads stay until the scan has read them too. (A variable for tests.)
+var hashAhead int64 = 32 << 20
 
 // faultError is a fault reading the mapping: the file shrank under it.
 type faultError struct{}
@@ -126,8 +137,14 @@ func (in *mapped) hash(h hash.Hash) {
 	in.hashing <- in.guard(func() error {
 		const chunk = 4 << 20
 		for off := 0; off < len(in.data); off += chunk {
+			for in.scanned.Load() < int64(off)-hashAhead { // scanned may be MaxInt64
+				time.Sleep(time.Millisecond)
+			}
 			h.Write(in.data[off:min(off+chunk, len(in.data))])
 			in.hashed.Store(int64(min(off+chunk, len(in.data))))
+			if off%dropEvery == 0 {
+				in.drop()
+			}
 		}
 		return nil
 	})
@@ -140,11 +157,20 @@ func (in *mapped) progress(off int64) {
 		return
 	}
 	in.next = off + dropEvery
+	in.scanned.Store(off)
+	in.drop()
+}
+
+// drop drops the pages both the scan and the hash (if any) have read.
+func (in *mapped) drop() {
+	off := in.scanned.Load()
 	if in.hashing != nil {
 		off = min(off, in.hashed.Load())
 	}
 	const keep = 1 << 20 // the current record's start, at least
-	if upto := int(off-keep) &^ (pageSize - 1); upto > in.dropped {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if upto := int(min(off, int64(len(in.data)))-keep) &^ (pageSize - 1); upto > in.dropped {
 		dropPages(in.data[in.dropped:upto])
 		in.dropped = upto
 	}
