@@ -424,6 +424,7 @@ func TestControlsMalformed(t *testing.T) {
 		{"max_ratio 1", "max_ratio = 1\n", "preflight.toml:3:1: max_ratio must be a number over 1"},
 		{"max_ratio string", "max_ratio = \"3\"\n", "preflight.toml:3:1: max_ratio must be a number over 1 (alerts and caps at most this many times normal), got a string"},
 		{"max_ratio nan", "max_ratio = nan\n", "preflight.toml:3:1: max_ratio must be a number over 1"},
+		{"config of no known format", "file = \"limits.txt\"\n", "preflight.toml:3:1: controls.file \"limits.txt\": unsupported config format \".txt\""},
 		{"max_ratio date", "max_ratio = 2026-01-01\n", "preflight.toml:3:1: max_ratio must be a number over 1 (alerts and caps at most this many times normal), got a date or time"},
 		{"limit a glob", "[controls.budget]\nlimit = \"billing.*\"\n", "preflight.toml:4:1: limit: invalid key"},
 		{"alerts a number", "[controls.budget]\nalerts = 5\n", "preflight.toml:4:1: alerts is 5: expected a key glob"},
