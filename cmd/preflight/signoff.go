@@ -86,7 +86,8 @@ func parseExpires(s string) (*time.Time, error) {
 	if s == "" {
 		return nil, nil
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
+	// RFC 3339 allows a lower-case t and z; Go's layout does not.
+	if t, err := time.Parse(time.RFC3339, strings.ToUpper(s)); err == nil {
 		t = t.UTC()
 		return &t, nil
 	}
