@@ -424,7 +424,6 @@ func TestControlsMalformed(t *testing.T) {
 		{"max_ratio 1", "max_ratio = 1\n", "preflight.toml:3:1: max_ratio must be a number over 1"},
 		{"max_ratio string", "max_ratio = \"3\"\n", "preflight.toml:3:1: max_ratio must be a number over 1 (alerts and caps at most this many times normal), got a string"},
 		{"max_ratio nan", "max_ratio = nan\n", "preflight.toml:3:1: max_ratio must be a number over 1"},
-		{"config of no known format", "file = \"limits.txt\"\n", "preflight.toml:3:1: controls.file \"limits.txt\": unsupported config format \".txt\""},
 		{"max_ratio date", "max_ratio = 2026-01-01\n", "preflight.toml:3:1: max_ratio must be a number over 1 (alerts and caps at most this many times normal), got a date or time"},
 		{"limit a glob", "[controls.budget]\nlimit = \"billing.*\"\n", "preflight.toml:4:1: limit: invalid key"},
 		{"alerts a number", "[controls.budget]\nalerts = 5\n", "preflight.toml:4:1: alerts is 5: expected a key glob"},
@@ -583,5 +582,25 @@ escalate_to = "agent.reviewer.escalate_to"
 				t.Errorf("%s: %q cites no incident figure", f.Rule, f.Message)
 			}
 		})
+	}
+}
+
+// TestControlsFileFormat: a config of no known format is exit 2 at the
+// manifest line that names it.
+func TestControlsFileFormat(t *testing.T) {
+	b, err := LoadBundle(writeBundle(t, map[string]string{
+		"preflight.toml": "version = 1\n[controls]\nfile = \"limits.txt\"\n",
+		"limits.txt":     "a: 1\n",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Controls{}.Check(b, b.Spec("controls"), &preflight.Options{FailOn: preflight.SeverityError})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	const want = `preflight.toml:3:1: controls.file "limits.txt": unsupported config format ".txt"`
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q, want it to contain %q", err, want)
 	}
 }

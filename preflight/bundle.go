@@ -426,12 +426,12 @@ func (b *Bundle) Config(key, rel string) (*configdiff.Tree, error) {
 	if t, ok := b.configs[rel]; ok {
 		return t, nil
 	}
-	if _, ok := configdiff.FormatOf(rel); !ok { // at the manifest line that names it
-		return nil, b.ManifestError(key, "%s %q: unsupported config format %q (use .toml, .yaml, .yml, .json or .env)", key, rel, strings.ToLower(path.Ext(rel)))
-	}
 	p, data, err := b.ReadFile(key, rel, MaxFileSize)
 	if err != nil {
 		return nil, err
+	}
+	if _, ok := configdiff.FormatOf(rel); !ok { // at the manifest line that names it
+		return nil, b.ManifestError(key, "%s %q: unsupported config format %q (use .toml, .yaml, .yml, .json or .env)", key, rel, strings.ToLower(path.Ext(rel)))
 	}
 	t, err := parseConfigAs(p, b.Display(rel), data)
 	if err != nil {
