@@ -22,8 +22,9 @@
 // `.exe` or `.bat` extension (`C:\bin\npx.cmd` is `npx`); `cmd /c X ...`
 // is judged as `X ...`. The flags `--package`, `-p`, `--from`, `--spec`,
 // `--python`, `--with`, `--index` and `--registry` take a value (`--flag
-// VALUE` or `--flag=VALUE`); other arguments starting with `-` are flags
-// without a value; `--` ends the flags. The package is the value of
+// VALUE` or `--flag=VALUE`), also before a subcommand (`npm --registry R
+// exec`); other arguments starting with `-` are flags without a value;
+// `--` ends the flags. `cmd /d /s /c X ...` is `cmd /c X ...`. The package is the value of
 // `--package`, `-p`, `--from` or `--spec` when one is given (each such
 // value is judged), else the first argument that is neither a flag nor a
 // flag's value.
@@ -127,9 +128,14 @@ func Judge(command string, args []string) Verdict {
 		words[i] = word{a, i}
 	}
 	base := Base(command)
-	// cmd /c X ...: judged as X ...
-	for base == "cmd" && len(words) >= 2 && (strings.EqualFold(words[0].s, "/c") || strings.EqualFold(words[0].s, "/k")) {
-		rest := words[1:]
+	// cmd /c X ...: judged as X ... (other switches before /c, as in
+	// cmd /d /s /c, are skipped)
+	for base == "cmd" {
+		c := cmdRun(words)
+		if c < 0 {
+			break
+		}
+		rest := words[c+1:]
 		if len(rest) == 1 && strings.ContainsAny(rest[0].s, " \t") {
 			// cmd /c "npx -y pkg": one argument holding the command line
 			var split []word
@@ -227,13 +233,32 @@ func shownUpTo(words []word, i int) int {
 	return words[i].i + 1
 }
 
-// subcommand finds want as the first argument that is not a flag.
-func subcommand(words []word, want string) (int, bool) {
+// cmdRun returns the index of cmd's /c or /k switch when only other
+// switches come before it, else -1.
+func cmdRun(words []word) int {
 	for i, w := range words {
-		if strings.HasPrefix(w.s, "-") {
+		switch {
+		case strings.EqualFold(w.s, "/c") || strings.EqualFold(w.s, "/k"):
+			return i
+		case !strings.HasPrefix(w.s, "/"):
+			return -1
+		}
+	}
+	return -1
+}
+
+// subcommand finds want as the first argument that is neither a flag nor
+// a flag's value.
+func subcommand(words []word, want string) (int, bool) {
+	for i := 0; i < len(words); i++ {
+		w := words[i].s
+		if strings.HasPrefix(w, "-") {
+			if flagsWithValue[w] {
+				i++ // --python 3.12
+			}
 			continue
 		}
-		return i, w.s == want
+		return i, w == want
 	}
 	return 0, false
 }

@@ -54,6 +54,11 @@ func TestJudge(t *testing.T) {
 		{"cmd /c npx -y server-x", NPM, NoVersion, "server-x", "server-x", 3},
 		{"cmd /C npx -y server-x@1.0.0", NPM, Pinned, "", "", -1},
 		{"cmd.exe /c node server.js", NotJudged, Pinned, "", "", -1},
+		{"cmd /d /s /c npx -y server-x", NPM, NoVersion, "server-x", "server-x", 5},
+		{"cmd /q /C npx -y server-x@1.0.0", NPM, Pinned, "", "", -1},
+		// a flag's value before the subcommand is not the subcommand
+		{"npm --registry https://r.example.com exec server-x", NPM, NoVersion, "server-x", "server-x", 3},
+		{"uv --python 3.12 tool run mcp-server-fetch", Python, NoVersion, "mcp-server-fetch", "mcp-server-fetch", 4},
 
 		// Python launchers
 		{"uvx mcp-server-fetch", Python, NoVersion, "mcp-server-fetch", "mcp-server-fetch", 0},
