@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/preflight-gate/preflight/checks/internal/launch"
@@ -348,7 +349,8 @@ func showLaunch(command string, args []string) string {
 // showArg renders one word of a command line: "(secret)" for a word that
 // looks like a credential or sets a secret-named variable (TOKEN=…,
 // --api-key=…), a URL without its user and password, and quoted when it
-// is empty or holds white space.
+// is empty or holds white space, a quote or a character a person does
+// not see (escaped).
 func showArg(a string) string {
 	if configdiff.LooksLikeCredential(a) {
 		return "(secret)"
@@ -361,8 +363,10 @@ func showArg(a string) string {
 			a = a[:i+3] + "…@" + a[i+3+at+1:]
 		}
 	}
-	if a == "" || strings.ContainsAny(a, " \t\n\"") {
-		return fmt.Sprintf("%q", a)
+	if a == "" || strings.ContainsAny(a, " \t\n\"") || mcpfile.Visible(a) != a {
+		// quoted, and every character a person does not see escaped
+		// (\u200b, \ufe0f, \u202e): strconv.Quote keeps the marks
+		return mcpfile.Visible(strconv.Quote(a))
 	}
 	return a
 }
@@ -381,7 +385,7 @@ func (c *mcpCheck) url() {
 	case "localhost", "127.0.0.1", "::1":
 		return
 	}
-	c.add(ruleMcpInsecureUrl, s.File, s.URL.Pos, "server %q connects to http://%s over plain HTTP: anyone on the network path can change its tools and read the headers sent to it; use https://", s.Name, host)
+	c.add(ruleMcpInsecureUrl, s.File, s.URL.Pos, "server %q connects to %s over plain HTTP: anyone on the network path can change its tools and read the headers sent to it; use https://", s.Name, showArg("http://"+host))
 }
 
 // plainHTTPHost returns the host of an http:// URL (without user, port or

@@ -87,6 +87,9 @@ func TestShowArg(t *testing.T) {
 		"https://r.example.com/x?a=b@c":          "https://r.example.com/x?a=b@c",
 		"a b":                                    `"a b"`,
 		"":                                       `""`,
+		"X\u200b_TOKEN":                          `"X\u200b_TOKEN"`,
+		"p\ufe0f":                                `"p\ufe0f"`,
+		"a\u202eb":                               `"a\u202eb"`,
 	} {
 		if got := showArg(in); got != want {
 			t.Errorf("showArg(%q) = %q, want %q", in, got, want)
