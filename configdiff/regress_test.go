@@ -341,3 +341,74 @@ func TestTOMLTableTwice(t *testing.T) {
 	}
 	mustParse(t, "t.toml", "[a.b]\nx = 1\n[a]\ny = 2\n[[c]]\n[[c]]\n[c.d]\n[[c]]\n[c.d]\n")
 }
+
+// TestTOMLRedefinition: repeated keys and redefined tables are refused
+// with the messages and positions go-toml's decoder gave before the check
+// became a map per table (tomlCheck); an integer beyond 64 bits too.
+func TestTOMLRedefinition(t *testing.T) {
+	for _, tt := range []struct{ data, want string }{
+		{"a = 1\na = 2\n", "t.toml:2:1: key \"a\" is defined twice (first at line 1)"},
+		{"a = 1\n\n a = 2\n", "t.toml:3:2: key \"a\" is defined twice (first at line 1)"},
+		{"[a]\nx = 1\n[a]\ny = 2\n", "t.toml:3:2: table \"a\" is defined twice (first at line 1)"},
+		{"[a]\n[b]\n[a]\n", "t.toml:3:2: table \"a\" is defined twice (first at line 1)"},
+		{"a.b = 1\n[a]\n", "t.toml:2:2: table a already exists as defined by a dotted key"},
+		{"a.b = 1\n[a.b]\n", "t.toml:2:4: key \"a.b\" is already an integer"},
+		{"a.b = 1\na.b.c = 2\n", "t.toml:2:3: key \"a.b\" is already an integer"},
+		{"a = 1\na.b = 2\n", "t.toml:2:1: key \"a\" is already an integer"},
+		{"a = 1\n[a]\n", "t.toml:2:2: key \"a\" is already an integer"},
+		{"a = 1\n[a.b]\n", "t.toml:2:2: key \"a\" is already an integer"},
+		{"a = 1\n[[a]]\n", "t.toml:2:3: key \"a\" is already an integer"},
+		{"a = []\n[[a]]\n", "t.toml:2:3: key a already exists as a value, but should be an array table"},
+		{"[[a]]\n[a]\n", "t.toml:2:2: table a already exists as an array of tables"},
+		{"[a]\n[[a]]\n", "t.toml:2:3: key \"a\" is already a mapping"},
+		{"[[a]]\nx = 1\n[[a]]\nx = 2\n", ""},
+		{"[[a]]\n[a.b]\n[[a]]\n[a.b]\n", ""},
+		{"[[a]]\n[a.b]\n[a.b]\n", "t.toml:3:4: table \"a[0].b\" is defined twice (first at line 2)"},
+		{"a = {b = 1}\na.c = 2\n", "t.toml:2:1: key a is already defined"},
+		{"a = {b = 1}\n[a]\n", "t.toml:2:2: key a should be a table, not a value"},
+		{"a = {b = 1}\n[a.c]\n", "t.toml:2:2: key a already exists as a value"},
+		{"a = {b = 1, b = 2}\n", "t.toml:1:13: key \"a.b\" is defined twice (first at line 1)"},
+		{"a = {b = {c = 1}, b.d = 2}\n", "t.toml:1:1: key b is already defined"},
+		{"a = [{b = 1, b = 2}]\n", "t.toml:1:14: key \"a[0].b\" is defined twice (first at line 1)"},
+		{"a = [[{b = 1, b = 2}]]\n", "t.toml:1:15: key \"a[0][0].b\" is defined twice (first at line 1)"},
+		{"[a.b]\nc = 1\n[a]\nb.d = 2\n", "t.toml:4:1: key b is already defined"},
+		{"[a]\nb.c = 1\n[a.b]\n", "t.toml:3:2: table b already exists as defined by a dotted key"},
+		{"[a]\nb.c = 1\n[a.b.d]\n", ""},
+		{"[a.b.c]\n[a]\n[a.b]\n", ""},
+		{"[a.b.c]\n[a.b]\n[a.b]\n", "t.toml:3:4: table \"a.b\" is defined twice (first at line 2)"},
+		{"[a]\nb = 1\n[a.b.c]\n", "t.toml:3:4: key \"a.b\" is already an integer"},
+		{"a.b.c = 1\n[a.b.d]\n", ""},
+		{"x = 99999999999999999999\n", "t.toml:1:5: decimal number is too large to fit in a 64-bit signed integer"},
+		{"x = 2021-02-30\n", "t.toml:1:5: value of \"x\" is not a valid date"},
+		{"x = 1e999\n", "t.toml:1:5: value of \"x\" is out of range for a float (64-bit: at most ±1.8e308)"},
+		{"x = 0x\n", "t.toml:1:5: radix prefix must be followed by at least one digit"},
+		{"[\"a.b\"]\n[a.b]\n[a]\nb = 1\n", "t.toml:4:1: key \"a.b\" is defined twice (first at line 2)"},
+		{"'a' = 1\n\"a\" = 2\n", "t.toml:2:1: key \"a\" is defined twice (first at line 1)"},
+		{"[a]\n[ a ]\n", "t.toml:2:3: table \"a\" is defined twice (first at line 1)"},
+		{"[a]\n\n[\"a\"]\n", "t.toml:3:2: table \"a\" is defined twice (first at line 1)"},
+		{"a.'b' = 1\na.\"b\" = 2\n", "t.toml:2:3: key \"a.b\" is defined twice (first at line 1)"},
+		{"[[a.b]]\n[a]\nb = 1\n", "t.toml:3:1: key \"a.b\" is defined twice (first at line 1)"},
+		{"[[a]]\n[[a.b]]\n[a.b]\n", "t.toml:3:2: table b already exists as an array of tables"},
+		{"[a]\n[[a.b]]\n[a.b.c]\n[a.b]\n", "t.toml:4:2: table b already exists as an array of tables"},
+		{"a = [1, 99999999999999999999]\n", "t.toml:1:9: decimal number is too large to fit in a 64-bit signed integer"},
+		{"a = {b = -99999999999999999999}\n", "t.toml:1:10: decimal number is too large to fit in a 64-bit signed integer"},
+		{"x = 9_223_372_036_854_775_808\n", "t.toml:1:5: decimal number is too large to fit in a 64-bit signed integer"},
+		{"x = -9_223_372_036_854_775_808\n", ""},
+		{"x = 0xffffffffffffffffff\n", "t.toml:1:5: hexadecimal number is too large to fit in a 64-bit signed integer"},
+		{"[t]\n  x =   99999999999999999999 # c\n", "t.toml:2:9: decimal number is too large to fit in a 64-bit signed integer"},
+		{"a = [{b = [{c = 1, c = 2}]}]\n", "t.toml:1:20: key \"a[0].b[0].c\" is defined twice (first at line 1)"},
+		{"a = [{b = 1}, {b = 2}]\n", ""},
+		{"[[a]]\nb = [{c = 1}]\n[[a]]\nb = [{c = 1}]\n", ""},
+		{"x = 1\n[y]\n[x.z]\n", "t.toml:3:2: key \"x\" is already an integer"},
+		{"\ufeffa = 1\na = 2\n", "t.toml:2:1: key \"a\" is defined twice (first at line 1)"},
+	} {
+		_, err := Parse("t.toml", []byte(tt.data))
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != tt.want {
+			t.Errorf("Parse(%q) = %q, want %q", tt.data, got, tt.want)
+		}
+	}
+}

@@ -6,13 +6,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 )
 
 // parseTOML walks the unstable parser's AST to build the tree with
-// positions, then checks the document with go-toml's decoder (which refuses
-// repeated keys and redefined tables). The walk comes first: it refuses
+// positions, then checks the document as go-toml's decoder does (repeated
+// keys, redefined tables, numbers beyond 64 bits: tomlCheck). The walk comes first: it refuses
 // too deep nesting before anything is built, and a value it cannot load
 // is reported by its key, never by its text.
 func parseTOML(b *builder) error {
@@ -44,16 +43,7 @@ func parseTOML(b *builder) error {
 		}
 		return b.errAt(Pos{}, "%s", tomlMessage(err.Error()))
 	}
-	var scratch map[string]any
-	if err := toml.Unmarshal(b.data, &scratch); err != nil {
-		var de *toml.DecodeError
-		if errors.As(err, &de) {
-			line, col := de.Position()
-			return b.errAt(b.bytePos(line, col), "%s", tomlMessage(de.Error()))
-		}
-		return b.errAt(Pos{}, "%s", tomlMessage(err.Error()))
-	}
-	return nil
+	return t.tomlCheck()
 }
 
 // tomlChar matches a character go-toml quotes in a message ("U+004C 'L'",

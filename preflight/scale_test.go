@@ -11,7 +11,7 @@ import (
 // of 100,000 entries load in seconds (SPEC "Limits and hostile input").
 // bench/run.sh is where the numbers are kept; these measure one load each:
 //
-//	go test ./preflight -run '^$' -bench 'Registry200k|Ledger100k' -benchtime 1x
+//	go test ./preflight -run '^$' -bench 'Registry|Ledger100k' -benchtime 1x
 
 // bigRegistry is a registry of 2n members: one alias of n and n/200
 // aliases of 200.
@@ -87,6 +87,27 @@ func BenchmarkLedger100k(b *testing.B) {
 		}
 		for i := range 100_000 {
 			l.Find("change", fmt.Sprintf("k%d", i))
+		}
+	}
+}
+
+// manyAliases is a registry of n aliases of 4 members each: n tables side
+// by side under [aliases], the shape that was quadratic in go-toml's
+// check of sibling tables.
+func manyAliases(n int) []byte {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "[aliases.t%d]\naddress = \"t%d@example.com\"\nmembers = [\"a%d@example.com\", \"b%d@example.com\", \"c%d@example.com\", \"d%d@example.com\"]\n", i, i, i, i, i, i)
+	}
+	return []byte(b.String())
+}
+
+// BenchmarkRegistry50kAliases: 50,000 aliases and 200,000 members.
+func BenchmarkRegistry50kAliases(b *testing.B) {
+	data := manyAliases(50_000)
+	for b.Loop() {
+		if _, err := ParseRegistry("teams.toml", data); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
