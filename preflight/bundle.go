@@ -25,6 +25,7 @@ type Bundle struct {
 	root     string           // the root every path must resolve inside: absolute, symlinks resolved
 	tree     *configdiff.Tree // the manifest, for positions
 	files    map[string]bool  // every file the bundle resolved (absolute), for --changed-since
+	patterns []string         // every path pattern it matched (bundle-relative, clean), for --changed-since
 	starter  bool             // the manifest is one `preflight init` wrote
 	gates    []Gate
 	specs    map[string]any // by gate name: what Load returned, for enabled gates
@@ -310,6 +311,29 @@ func (b *Bundle) Track(path string) {
 	}
 }
 
+// Matches reports whether a file (absolute) is one of the bundle's:
+// resolved so far (see [Bundle.Files]), or matched by a path pattern the
+// bundle globbed, whether or not the file exists now.
+func (b *Bundle) Matches(file string) bool {
+	if b.files[file] {
+		return true
+	}
+	if len(b.patterns) == 0 {
+		return false
+	}
+	rel, err := filepath.Rel(b.folder, file)
+	if err != nil {
+		return false
+	}
+	rel = filepath.ToSlash(rel)
+	for _, p := range b.patterns {
+		if ok, _ := path.Match(p, rel); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // Files returns every file the bundle has resolved so far (the manifest,
 // the registry, the sign-off file, every file a gate read, matched or
 // looked for), absolute and sorted: a symlink under both its names.
@@ -378,6 +402,9 @@ func (b *Bundle) Glob(key, pattern string) ([]string, error) {
 	if _, err := b.inside(key, pattern); err != nil {
 		return nil, err
 	}
+	// A file the pattern matched at some REF and deleted since is a change
+	// of the bundle too: --changed-since matches changed paths against it.
+	b.patterns = append(b.patterns, path.Clean(filepath.ToSlash(pattern)))
 	matches, err := filepath.Glob(filepath.Join(b.folder, filepath.FromSlash(pattern)))
 	if err != nil {
 		return nil, b.ManifestError(key, "pattern %q is malformed: expected a path with *, ? or [...] within a segment", pattern)

@@ -33,16 +33,17 @@ func NewChanges(ref string) (*Changes, error) {
 	return &Changes{Ref: ref, tops: map[string]map[string]bool{}}, nil
 }
 
-// Touch reports whether one of the files the bundle resolved (see
-// [Bundle.Files]) changed since the ref. Outside a git work tree, without
+// Touch reports whether one of the bundle's files (see [Bundle.Matches]:
+// the files it resolved, and those its path patterns match, deleted ones
+// included) changed since the ref. Outside a git work tree, without
 // git, or with a ref git does not know, it is an *Error.
 func (c *Changes) Touch(b *Bundle) (bool, error) {
 	changed, err := c.of(b.folder, b.Dir)
 	if err != nil {
 		return false, err
 	}
-	for _, f := range b.Files() {
-		if changed[f] {
+	for f := range changed {
+		if b.Matches(f) {
 			return true, nil
 		}
 	}
