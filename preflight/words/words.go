@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Plural writes a count with its noun: "1 error", "2 errors". A noun
@@ -40,7 +41,8 @@ func List(items []string, conj string) string {
 	return strings.Join(items[:len(items)-1], ", ") + " " + conj + " " + items[len(items)-1]
 }
 
-// QuoteTOML quotes s as a TOML basic string.
+// QuoteTOML quotes s as a TOML basic string, every control and format
+// character (C1, U+2028, bidi controls, zero-width characters) escaped.
 func QuoteTOML(s string) string {
 	var b strings.Builder
 	b.WriteByte('"')
@@ -57,6 +59,14 @@ func QuoteTOML(s string) string {
 			b.WriteString(`\r`)
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&b, `\u%04X`, r)
+		case IsControl(r) || unicode.Is(unicode.Cf, r):
+			// Valid TOML raw, but invisible to whoever reviews the file
+			// (a bidi override can make a line read otherwise).
+			if r > 0xffff {
+				fmt.Fprintf(&b, `\U%08X`, r)
+			} else {
+				fmt.Fprintf(&b, `\u%04X`, r)
+			}
 		default:
 			b.WriteRune(r)
 		}

@@ -81,6 +81,8 @@ func TestPlural(t *testing.T) {
 func TestQuote(t *testing.T) {
 	for in, want := range map[string]string{
 		`plain`: `"plain"`, `a"b\c`: `"a\"b\\c"`, "t\tn\nr\r": `"t\tn\nr\r"`, "\x01\x7f": `"\u0001\u007F"`, "ä": `"ä"`,
+		// Invisible in a reviewed sign-off file: C1, line separators, format characters (bidi, zero width, BOM, tags).
+		"a\u0085b\u2028c\u2029": `"a\u0085b\u2028c\u2029"`, "x\u202ey\u200bz\ufeff": `"x\u202Ey\u200Bz\uFEFF"`, "\U000e0041": `"\U000E0041"`,
 	} {
 		if got := QuoteTOML(in); got != want {
 			t.Errorf("QuoteTOML(%q) = %s, want %s", in, got, want)
