@@ -252,7 +252,7 @@ func (r *schedulesRun) notice(w *workflow) {
 	jobs, steps, ok := w.notice()
 	if !ok {
 		r.report(ruleSchedulesNoFailureNotice, w, w.schedule.KeyPos,
-			"%s runs on a schedule but nothing notices when it fails%s: add a job with if: failure() that needs every job, and send it to a team alias",
+			"%s runs on a schedule but nothing notices when it fails: add a job with if: failure() that needs every job, and send it to a team alias%s",
 			w.base(), w.missingNotice())
 		return
 	}
@@ -264,8 +264,8 @@ func (r *schedulesRun) notice(w *workflow) {
 	}
 }
 
-// missingNotice says, after "nothing notices when it fails", what comes
-// closest to a notice and why it does not count; "" when nothing does.
+// missingNotice says, after the contract's message, what comes closest to
+// a notice and why it does not count; "" when nothing does.
 func (w *workflow) missingNotice() string {
 	byID := map[string]*workflowJob{}
 	for _, j := range w.jobs {

@@ -279,7 +279,7 @@ var (
 // failureCondition reports whether an `if` expression runs on failure: it
 // calls failure() not preceded by '!', or it calls always() and holds the
 // string 'failure' (as in always() && contains(needs.*.result, 'failure')).
-// Function names compare case-insensitively.
+// Function names compare case-insensitively; the string 'failure' does not.
 func failureCondition(expr string) bool {
 	for _, m := range callFailure.FindAllStringIndex(expr, -1) {
 		before := expr[:m[0]]
@@ -291,7 +291,7 @@ func failureCondition(expr string) bool {
 		}
 		return true
 	}
-	return callAlways.MatchString(expr) && strings.Contains(strings.ToLower(expr), "'failure'")
+	return callAlways.MatchString(expr) && strings.Contains(expr, "'failure'")
 }
 
 // identByte reports whether c can be part of a name in an expression.

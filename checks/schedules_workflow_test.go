@@ -31,7 +31,9 @@ func TestFailureCondition(t *testing.T) {
 		{"steps.x.failure()", false},
 		{"always() && contains(needs.*.result, 'failure')", true},
 		{"ALWAYS() && needs.build.result == 'failure'", true},
-		{"always() && needs.build.result == 'FAILURE'", true},
+		// Only function names compare case-insensitively: the string is 'failure'.
+		{"always() && needs.build.result == 'FAILURE'", false},
+		{"Always() && contains(needs.*.result, 'Failure')", false},
 		{"always()", false},
 		{"always() && needs.build.result == 'success'", false},
 		{"needs.build.result == 'failure'", false},
