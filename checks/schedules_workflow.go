@@ -309,8 +309,8 @@ func (w *workflow) notice() (jobs []*workflowJob, steps []*workflowStep, ok bool
 		byID[j.id] = j
 	}
 	if len(w.jobs) >= 2 {
-		for _, j := range w.jobs {
-			if j.failure && len(w.needed(j, byID)) == len(w.jobs)-1 {
+		for _, j := range w.reachingAll(byID) {
+			if j.failure {
 				jobs = append(jobs, j)
 			}
 		}
@@ -331,6 +331,59 @@ func (w *workflow) notice() (jobs []*workflowJob, steps []*workflowStep, ok bool
 		steps = found
 	}
 	return jobs, steps, len(jobs) > 0 || len(steps) > 0
+}
+
+// reachingAll returns, in file order, the jobs whose needs reach every
+// other job, directly or through other jobs' needs, in time linear in the
+// jobs and their needs (a hostile workflow of many jobs must not cost the
+// square of them). The job started last by a series of walks over the needs
+// that together visit every job reaches every job when any job does; the
+// jobs that do are then exactly those that reach it.
+func (w *workflow) reachingAll(byID map[string]*workflowJob) []*workflowJob {
+	walk := func(from string, seen map[string]bool, next func(string) []string) int {
+		n := 0
+		stack := []string{from}
+		seen[from] = true
+		for len(stack) > 0 {
+			id := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			n++
+			for _, o := range next(id) {
+				if !seen[o] {
+					seen[o] = true
+					stack = append(stack, o)
+				}
+			}
+		}
+		return n
+	}
+	needs := func(id string) []string { return byID[id].needs }
+	seen := map[string]bool{}
+	last := ""
+	for _, j := range w.jobs {
+		if !seen[j.id] {
+			last = j.id
+			walk(j.id, seen, needs)
+		}
+	}
+	if last == "" || walk(last, map[string]bool{}, needs) < len(w.jobs) {
+		return nil
+	}
+	neededBy := map[string][]string{}
+	for _, j := range w.jobs {
+		for _, n := range j.needs {
+			neededBy[n] = append(neededBy[n], j.id)
+		}
+	}
+	reach := map[string]bool{}
+	walk(last, reach, func(id string) []string { return neededBy[id] })
+	var out []*workflowJob
+	for _, j := range w.jobs {
+		if reach[j.id] {
+			out = append(out, j)
+		}
+	}
+	return out
 }
 
 // needed returns the other jobs j needs, directly or through their needs.

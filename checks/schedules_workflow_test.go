@@ -2,6 +2,8 @@ package checks
 
 import (
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -345,4 +347,63 @@ func FuzzReadWorkflow(f *testing.F) {
 		jobs, steps, _ := w.notice()
 		noticeAddresses(jobs, steps)
 	})
+}
+
+// TestReachingAllMatchesNeeded checks the linear search for the jobs whose
+// needs reach every other job against the definition, job by job, on random
+// needs graphs (loops and self-needs included).
+func TestReachingAllMatchesNeeded(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for round := 0; round < 2000; round++ {
+		n := 1 + r.IntN(7)
+		var b strings.Builder
+		b.WriteString(nightlyOn + "jobs:\n")
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "  j%d:\n    if: failure()\n    needs: [", i)
+			for k := 0; k < n; k++ {
+				if r.IntN(3) == 0 {
+					fmt.Fprintf(&b, "j%d, ", k)
+				}
+			}
+			b.WriteString("]\n")
+		}
+		w := readTestWorkflow(t, b.String())
+		byID := map[string]*workflowJob{}
+		for _, j := range w.jobs {
+			byID[j.id] = j
+		}
+		var want []string
+		for _, j := range w.jobs {
+			if len(w.needed(j, byID)) == len(w.jobs)-1 {
+				want = append(want, j.id)
+			}
+		}
+		var got []string
+		for _, j := range w.reachingAll(byID) {
+			got = append(got, j.id)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s\nreachingAll = %q, want %q", b.String(), got, want)
+		}
+	}
+}
+
+// BenchmarkNoticeChain is a hostile workflow: 20,000 jobs with a failure
+// condition, each needing the one before (about 0.8 MB). Asking each job
+// for everything it needs costs the square of the jobs (minutes).
+func BenchmarkNoticeChain(b *testing.B) {
+	var s strings.Builder
+	s.WriteString(nightlyOn + "jobs:\n  j0: {if: failure()}\n")
+	for i := 1; i < 20000; i++ {
+		fmt.Fprintf(&s, "  j%d: {needs: j%d, if: failure()}\n", i, i-1)
+	}
+	w, err := readWorkflow("chain.yml", []byte(s.String()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if jobs, _, ok := w.notice(); !ok || len(jobs) != 1 || jobs[0].id != "j19999" {
+			b.Fatalf("notice jobs %d, ok %v: want the last job only", len(jobs), ok)
+		}
+	}
 }
