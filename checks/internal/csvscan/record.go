@@ -31,7 +31,14 @@ func (s *Scanner) record() {
 			s.fields = append(s.fields, field{})
 		}
 		s.fields = s.fields[:n+1]
-		s.fields[n] = field{start: int32(fstart - s.start), end: int32(i - s.start), line: int32(fline - s.recLine), quoted: quoted, complex: complex}
+		meta := lineMeta(fline - s.recLine)
+		if quoted {
+			meta |= fQuoted
+		}
+		if complex {
+			meta |= fComplex
+		}
+		s.fields[n] = field{start: int32(fstart - s.start), end: int32(i - s.start), meta: meta}
 	}
 	for {
 		if i >= s.end {

@@ -56,18 +56,41 @@ type Problem struct {
 	Msg       string
 }
 
-// field is one field of the current record. start and end index the
-// record's raw bytes (quotes included); a complex field's value is
-// s.esc[escStart:escEnd].
+// field is one field of the current record, in 12 bytes: a record of
+// millions of empty fields holds one each. start and end index the
+// record's raw bytes (quotes included); an esc field's value is
+// s.esc[r.from:r.to], r = s.escs[end]. meta is the physical line the
+// field starts on, after the record's (at most maxFieldLine), times 16,
+// plus its flags.
 type field struct {
-	start, end       int32 // a record is at most maxRecord bytes
-	escStart, escEnd int32
-	line             int32 // physical line the field starts on, after the record's
-	quoted           bool
-	complex          bool // quoted with a doubled quote or text after the closing quote
-	esc              bool
-	lost             bool // in a record too long to hold, and not kept: read as empty
+	start, end int32 // a record is at most maxRecord bytes
+	meta       uint32
 }
+
+const (
+	fQuoted  = 1 << iota
+	fComplex // quoted with a doubled quote or text after the closing quote
+	fEsc
+	fLost // in a record too long to hold, and not kept: read as empty
+
+	fieldFlags   = 4
+	maxFieldLine = 1<<(32-fieldFlags) - 1 // a field on a later line is said to be on this one
+)
+
+// lineMeta returns meta for a field line lines after its record's start.
+func lineMeta(line int) uint32 { return uint32(min(line, maxFieldLine)) << fieldFlags }
+
+func (f *field) line() int     { return int(f.meta >> fieldFlags) }
+func (f *field) quoted() bool  { return f.meta&fQuoted != 0 }
+func (f *field) complex() bool { return f.meta&fComplex != 0 }
+func (f *field) esc() bool     { return f.meta&fEsc != 0 }
+func (f *field) lost() bool    { return f.meta&fLost != 0 }
+
+// lostField returns f lost: read as empty.
+func lostField(f *field) field { return field{meta: f.meta&^(1<<fieldFlags-1) | fLost} }
+
+// escRange is where an esc field's value is in Scanner.esc.
+type escRange struct{ from, to int32 }
 
 // Scanner reads CSV records one at a time; see the package comment.
 type Scanner struct {
@@ -122,6 +145,7 @@ type Scanner struct {
 	colN     int
 	fields   []field
 	esc      []byte
+	escs     []escRange
 	problems []Problem
 }
 
@@ -165,7 +189,7 @@ func (s *Scanner) Reset(r io.Reader, off int64) {
 	*s = Scanner{
 		r: r, base: off, buf: s.buf[:readSize*2], size: readSize * 2, line: 1, crOff: -2, begun: true, maxRecord: s.maxRecord,
 		delim: s.delim, special: s.special, qspecial: s.qspecial, plainFormula: s.plainFormula, allText: s.allText,
-		keep: s.keep, seps: s.seps[:0], fields: s.fields[:0], esc: s.esc[:0], problems: s.problems[:0],
+		keep: s.keep, seps: s.seps[:0], fields: s.fields[:0], esc: s.esc[:0], escs: s.escs[:0], problems: s.problems[:0],
 	}
 }
 
@@ -241,7 +265,7 @@ func (s *Scanner) Partial() bool { return s.overflow }
 // Lost reports whether field i of the current record was not read: the
 // record was too long to hold, and the field was not kept (Keep) or was
 // itself too long. Its value then reads as empty.
-func (s *Scanner) Lost(i int) bool { return !s.plain && s.fields[i].lost }
+func (s *Scanner) Lost(i int) bool { return !s.plain && s.fields[i].lost() }
 
 // Keep names the fields (0-based indexes) that a record too long to hold
 // still reads, from the next record on: the key columns.
@@ -264,10 +288,11 @@ func (s *Scanner) Field(i int) []byte {
 		return s.buf[s.start+from : s.start+to]
 	}
 	f := &s.fields[i]
-	if f.esc {
-		return s.esc[f.escStart:f.escEnd]
+	if f.esc() {
+		r := s.escs[f.end]
+		return s.esc[r.from:r.to]
 	}
-	if f.quoted {
+	if f.quoted() {
 		return s.buf[s.start+int(f.start)+1 : s.start+int(f.end)-1] // a plain quoted field
 	}
 	return s.buf[s.start+int(f.start) : s.start+int(f.end)]
@@ -284,7 +309,7 @@ func (s *Scanner) FieldPos(i int) (line, col int) {
 		return s.recLine, s.reportCol(s.recLine, int(s.seps[i-1])+1)
 	}
 	f := &s.fields[i]
-	return s.recLine + int(f.line), s.reportCol(s.recLine+int(f.line), int(f.start))
+	return s.recLine + f.line(), s.reportCol(s.recLine+f.line(), int(f.start))
 }
 
 // reportCol returns the column a finding about the current record carries
@@ -411,17 +436,18 @@ func (s *Scanner) spill() {
 	for k := s.spilled; k < len(s.fields); k++ {
 		f := &s.fields[k]
 		if !s.kept(k) || f.start < 0 {
-			*f = field{line: f.line, lost: true}
+			*f = lostField(f)
 			continue
 		}
 		from := len(s.esc)
 		raw := s.buf[s.start+int(f.start) : s.start+int(f.end)]
-		if f.quoted {
+		if f.quoted() {
 			s.esc = unquote(s.esc, raw)
 		} else {
 			s.esc = append(s.esc, raw...)
 		}
-		*f = field{escStart: int32(from), escEnd: int32(len(s.esc)), line: f.line, esc: true}
+		s.escs = append(s.escs, escRange{int32(from), int32(len(s.esc))})
+		*f = field{end: int32(len(s.escs) - 1), meta: f.meta&^(1<<fieldFlags-1) | fEsc}
 	}
 	s.spilled = len(s.fields)
 }
@@ -466,6 +492,7 @@ func (s *Scanner) Scan() bool {
 	s.fields = s.fields[:0]
 	s.plain = false
 	s.esc = s.esc[:0]
+	s.escs = s.escs[:0]
 	s.problems = s.problems[:0]
 	s.overflow, s.cut = false, false
 	s.spilled = 0
@@ -534,7 +561,7 @@ func (s *Scanner) finish(i int) {
 		// start was dropped; only the kept ones are read.
 		for k := s.spilled; k < len(s.fields); k++ {
 			if f := &s.fields[k]; !s.kept(k) || f.start < 0 {
-				*f = field{line: f.line, lost: true}
+				*f = lostField(f)
 			}
 		}
 		s.problem(s.recLine, -1, "%s", s.overflowMsg())
@@ -542,12 +569,13 @@ func (s *Scanner) finish(i int) {
 	raw := s.buf[s.start : s.start+s.recEnd]
 	for k := s.spilled; k < len(s.fields); k++ {
 		f := &s.fields[k]
-		if !f.complex || f.lost {
+		if !f.complex() || f.lost() {
 			continue
 		}
 		from := len(s.esc)
 		s.esc = unquote(s.esc, raw[f.start:f.end])
-		f.escStart, f.escEnd, f.esc = int32(from), int32(len(s.esc)), true
+		s.escs = append(s.escs, escRange{int32(from), int32(len(s.esc))})
+		f.end, f.meta = int32(len(s.escs)-1), f.meta|fEsc
 	}
 	if !s.text || s.overflow {
 		return // the text of a record too long to hold is not checked
@@ -600,7 +628,7 @@ func (s *Scanner) overflowMsg() string {
 	for k := range s.fields {
 		if s.kept(k) {
 			keep++
-			if s.fields[k].lost {
+			if s.fields[k].lost() {
 				lost++
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -527,5 +528,14 @@ func TestScannerLongRecordKeepRandom(t *testing.T) {
 		if s.Scan() {
 			t.Fatalf("case %d: extra record", n)
 		}
+	}
+}
+
+// TestFieldSize: a record of millions of empty fields holds one field
+// each, so its size bounds the scan's memory (SPEC "Limits and hostile
+// input": 5 rows of 4 million fields stay under 256 MiB).
+func TestFieldSize(t *testing.T) {
+	if n := unsafe.Sizeof(field{}); n != 12 {
+		t.Errorf("a field takes %d bytes, want 12", n)
 	}
 }
