@@ -95,6 +95,14 @@ func load(dir string, gates []Gate, o LoadOptions) (*Bundle, error) {
 	b.starter = bytes.Contains(data[:min(len(data), 200)], []byte(StarterMark))
 	m, sections, tree, err := parseManifest(file, data, gates)
 	if err != nil {
+		// Refused after it parsed (an unknown key, a wrong version): a
+		// name it writes is still the bundle's name in the reports.
+		if t, perr := parseTOML(file, data); perr == nil {
+			if n := t.Get("name"); n != nil && n.Kind == configdiff.String && n.Text != "" {
+				b.Manifest = &Manifest{Name: n.Text}
+				return b, err
+			}
+		}
 		return nil, err
 	}
 	b.Manifest, b.tree = m, tree
