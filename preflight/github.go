@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -64,7 +63,7 @@ func (g githubFormatter) Format(w io.Writer, run *Run) error {
 func ghErrorCommand(e *ReportError) string {
 	var props []string
 	if e.File != "" {
-		props = append(props, "file="+ghEscapeProperty(filepath.ToSlash(e.File)))
+		props = append(props, "file="+ghEscapeProperty(e.WorkPath()))
 		if e.Line > 0 {
 			props = append(props, "line="+strconv.Itoa(e.Line))
 			if e.Column > 0 {

@@ -4,7 +4,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/preflight-gate/preflight/preflight/words"
@@ -89,7 +88,7 @@ func (junitFormatter) Format(w io.Writer, run *Run) error {
 // "preflight", whose one test case is the error.
 func junitBundle(r *Report, prefix string) []*junitSuite {
 	if e := r.Error; e != nil {
-		file := words.Escape(filepath.ToSlash(e.File))
+		file := words.Escape(e.WorkPath())
 		return []*junitSuite{{Name: words.Escape(prefix) + "preflight", Errors: 1, Cases: []junitCase{{
 			Name:      "preflight " + location(file, e.Line, e.Column),
 			Classname: "preflight",

@@ -3,6 +3,7 @@ package preflight
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"github.com/preflight-gate/preflight/preflight/words"
 )
@@ -33,6 +34,16 @@ type ReportError struct {
 	Column  int    `json:"column"`
 	Message string `json:"message"`
 	Hint    string `json:"-"`
+}
+
+// WorkPath is the error's file as SARIF, JUnit and GitHub annotations
+// need it: relative to the working directory when it lies inside it,
+// slash-separated.
+func (e *ReportError) WorkPath() string {
+	if e.File == "" {
+		return ""
+	}
+	return filepath.ToSlash(words.DisplayDir(e.File))
 }
 
 // Line is the error as stderr and text show it:

@@ -176,3 +176,23 @@ func TestRunErr(t *testing.T) {
 		t.Errorf("no bundle: %v, want passed", err)
 	}
 }
+
+// A cannot-judge error's file given as an absolute path inside the working
+// directory (an --input PATH) lands on the file as SARIF, JUnit and GitHub
+// need it: relative to the working directory.
+func TestCannotJudgePathRelative(t *testing.T) {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := Single(ErrorReport(".", "x", &Error{File: filepath.Join(wd, "data", "in.csv"), Msg: "cannot read bulk input"}, SeverityError))
+	for format, want := range map[string]string{
+		"github": "::error file=data/in.csv,title=preflight::",
+		"junit":  `file="data/in.csv"`,
+		"sarif":  `"uri": "data/in.csv"`,
+	} {
+		if got := string(renderRun(t, format, FormatOptions{}, run)); !strings.Contains(got, want) {
+			t.Errorf("%s: want %q in:\n%s", format, want, got)
+		}
+	}
+}

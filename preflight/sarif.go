@@ -170,7 +170,7 @@ func (s sarifFormatter) Format(w io.Writer, run *Run) error {
 			n := sarifNotification{Level: "error", Message: sarifText{Text: e.Message}}
 			if e.File != "" {
 				n.Locations = []sarifLocation{{PhysicalLocation: sarifPhysical{
-					ArtifactLocation: sarifArtifact{URI: sarifURI(filepath.ToSlash(e.File))},
+					ArtifactLocation: sarifArtifact{URI: sarifURI(e.WorkPath())},
 					Region:           sarifRegionOf(e.Line, e.Column),
 				}}}
 			}
