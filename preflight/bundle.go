@@ -115,6 +115,7 @@ func load(dir string, gates []Gate, o LoadOptions) (*Bundle, error) {
 	if _, err := b.SignoffPath(); err != nil {
 		return b, err
 	}
+	named := m.Teams != ""
 	if m.Teams == "" {
 		if _, err := os.Stat(filepath.Join(folder, "teams.toml")); err == nil {
 			m.Teams = "teams.toml"
@@ -122,13 +123,13 @@ func load(dir string, gates []Gate, o LoadOptions) (*Bundle, error) {
 	}
 	if m.Teams != "" {
 		// A registry that is there is read now: who counts as whom
-		// ([logins]) must not depend on which gate needs it first. A
-		// missing one is an error only where a gate needs it.
+		// ([logins]) must not depend on which gate needs it first. One
+		// the manifest names is a file it needs: missing is an error.
 		p, err := b.inside("teams", m.Teams)
 		if err != nil {
 			return b, err
 		}
-		if _, err := os.Stat(p); err == nil {
+		if _, err := os.Stat(p); err == nil || named {
 			if _, err := b.Teams(); err != nil {
 				return b, err
 			}
