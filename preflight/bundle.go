@@ -115,6 +115,10 @@ func load(dir string, gates []Gate, o LoadOptions) (*Bundle, error) {
 	if _, err := b.SignoffPath(); err != nil {
 		return b, err
 	}
+	// A manifest error a gate's Load finds comes before a registry or
+	// sign-off file error (the contract's order), unless that Load failed
+	// on the registry itself.
+	var regErr error
 	named := m.Teams != ""
 	if m.Teams == "" {
 		if _, err := os.Stat(filepath.Join(folder, "teams.toml")); err == nil {
@@ -131,16 +135,8 @@ func load(dir string, gates []Gate, o LoadOptions) (*Bundle, error) {
 		}
 		if _, err := os.Stat(p); err == nil || named {
 			if _, err := b.Teams(); err != nil {
-				return b, err
+				regErr = err
 			}
-		}
-	}
-	// The sign-off file is read now too: a malformed one is exit 2 whatever
-	// gates run, in the contract's order (manifest, registry, sign-off). A
-	// manifest that enables no gate is the first error of its bundle.
-	if slices.ContainsFunc(sections, func(s any) bool { return s != nil }) {
-		if _, err := b.Ledger(); err != nil {
-			return b, err
 		}
 	}
 	for i, g := range gates {
@@ -150,13 +146,33 @@ func load(dir string, gates []Gate, o LoadOptions) (*Bundle, error) {
 		info := g.Info()
 		spec, err := g.Load(b, sections[i])
 		if err != nil {
+			if regErr != nil && sameFile(err, regErr) {
+				return b, regErr
+			}
 			return b, err
 		}
 		if spec != nil {
 			b.specs[info.Name] = spec
 		}
 	}
+	if regErr != nil {
+		return b, regErr
+	}
+	// The sign-off file is read now too: a malformed one is exit 2 whatever
+	// gates run, in the contract's order (manifest, registry, sign-off). A
+	// manifest that enables no gate is the first error of its bundle.
+	if slices.ContainsFunc(sections, func(s any) bool { return s != nil }) {
+		if _, err := b.Ledger(); err != nil {
+			return b, err
+		}
+	}
 	return b, nil
+}
+
+// sameFile reports whether two errors are both *Error about one file.
+func sameFile(a, b error) bool {
+	var ea, eb *Error
+	return errors.As(a, &ea) && errors.As(b, &eb) && ea.File == eb.File
 }
 
 // Gates returns the gates the bundle was loaded for, in order.
