@@ -1,8 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -164,6 +166,15 @@ func parseInputs(flags []string) ([]input, error) {
 		}
 		in = append(in, it)
 	}
+	// BUNDLE:NAME is the more specific: it applies after (so over) a
+	// bare NAME, in whichever order they were given.
+	qualified := func(it input) int {
+		if it.bundle != "" {
+			return 1
+		}
+		return 0
+	}
+	slices.SortStableFunc(in, func(a, b input) int { return cmp.Compare(qualified(a), qualified(b)) })
 	return in, nil
 }
 
