@@ -263,7 +263,11 @@ func (b *Bundle) inside(key, rel string) (string, error) {
 	p := filepath.Join(b.folder, filepath.FromSlash(rel))
 	if filepath.IsAbs(rel) || strings.HasPrefix(rel, "/") || strings.HasPrefix(rel, `\`) || filepath.VolumeName(rel) != "" || !within(b.root, p) {
 		if b.root == b.folder {
-			return "", b.ManifestError(key, "path %q leaves the bundle: expected a path relative to %s", rel, b.Dir)
+			e := b.ManifestError(key, "path %q leaves the bundle: expected a path relative to %s", rel, b.Dir)
+			if _, git := GitTop(b.folder); !git {
+				e.Hint = "outside a git work tree the root is the bundle folder itself: to share a file with other bundles, give --root DIR (the folder that holds them all)"
+			}
+			return "", e
 		}
 		return "", b.ManifestError(key, "path %q leaves %s: expected a path relative to the bundle that stays inside it", rel, b.scope())
 	}
