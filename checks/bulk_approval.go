@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"github.com/preflight-gate/preflight/preflight"
-	"github.com/preflight-gate/preflight/preflight/words"
 )
 
 // digestVersion starts the data an approval digest covers; a later
@@ -96,15 +95,9 @@ func unusedApprovals(b *preflight.Bundle) ([]preflight.Finding, error) {
 	for _, s := range BulkSpecs(b) {
 		have[s.Name] = true
 	}
-	var fs []preflight.Finding
-	for _, a := range so.Entries(bulkTable.Name) {
-		if have[a.Key] {
-			continue
-		}
-		f := ruleBulkUnusedApproval.Finding(words.Rel(b.Manifest.Signoff), a.Line, 1,
-			fmt.Sprintf("approval for %q is unused: the manifest has no [[bulk]] input of that name", a.Key))
-		f.Subject = preflight.Subject{Kind: "bulk", Name: a.Key}
-		fs = append(fs, f)
-	}
-	return fs, nil
+	return unusedEntries(b, so, bulkTable, ruleBulkUnusedApproval, "bulk",
+		func(name string) bool { return have[name] },
+		func(name string) string {
+			return fmt.Sprintf("approval for %q is unused: the manifest has no [[bulk]] input of that name", name)
+		}), nil
 }

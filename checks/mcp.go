@@ -276,15 +276,11 @@ func (MCP) Check(b *preflight.Bundle, s any, opts *preflight.Options) (*prefligh
 		res.Findings = append(res.Findings, c.findings...)
 		res.Items = append(res.Items, preflight.Item{Gate: "mcp", Name: "server " + sv.Name, File: sv.File, Findings: len(c.findings)})
 	}
-	for _, e := range ledger.Entries(mcpTable.Name) {
-		if known[e.Key] {
-			continue
-		}
-		f := ruleMcpUnusedApproval.Finding(words.Rel(b.Manifest.Signoff), e.Line, 1,
-			fmt.Sprintf("approval of MCP server %q is unused: no client config defines that server; remove the entry", e.Key))
-		f.Subject = preflight.Subject{Kind: "mcp", Name: e.Key}
-		res.Findings = append(res.Findings, f)
-	}
+	res.Findings = append(res.Findings, unusedEntries(b, ledger, mcpTable, ruleMcpUnusedApproval, "mcp",
+		func(name string) bool { return known[name] },
+		func(name string) string {
+			return fmt.Sprintf("approval of MCP server %q is unused: no client config defines that server; remove the entry", name)
+		})...)
 	return res, nil
 }
 

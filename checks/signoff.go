@@ -229,3 +229,19 @@ func approveBulks(b *preflight.Bundle, s *preflight.Ledger, names []string, req 
 	}
 	return done, nil
 }
+
+// unusedEntries reports each entry of a gate's sign-off table whose key the
+// gate no longer has (known is false for it), at the entry's line in the
+// sign-off file, as rule with the message unused(key) and the subject kind.
+func unusedEntries(b *preflight.Bundle, l *preflight.Ledger, table *preflight.LedgerTable, rule preflight.Rule, kind string, known func(key string) bool, unused func(key string) string) []preflight.Finding {
+	var fs []preflight.Finding
+	for _, e := range l.Entries(table.Name) {
+		if known(e.Key) {
+			continue
+		}
+		f := rule.Finding(words.Rel(b.Manifest.Signoff), e.Line, 1, unused(e.Key))
+		f.Subject = preflight.Subject{Kind: kind, Name: e.Key}
+		fs = append(fs, f)
+	}
+	return fs
+}
