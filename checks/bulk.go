@@ -8,10 +8,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"text/template"
 
-	"github.com/preflight-gate/preflight/checks/internal/csvscan"
-	"github.com/preflight-gate/preflight/checks/internal/keyset"
 	"github.com/preflight-gate/preflight/checks/internal/progress"
 	"github.com/preflight-gate/preflight/preflight"
 	"github.com/preflight-gate/preflight/preflight/regular"
@@ -231,37 +231,30 @@ type bulkScan struct {
 	headerBytes [][]byte
 	headerFirst [256]bool // the bytes a key cell equal to the header's may start with
 	width       int       // fields of the first record
+	delim       rune      // the delimiter in effect (a "sep=" line may set it)
 	headerLines []int     // data rows that look like a header
 	blank       int
+	invalid     int
 	headerLine  int  // header = true: the header record's line
 	badHeader   bool // header = true and the header record is malformed
 	headerLost  bool // header = true and a header field was not read (too long)
 	noKeys      bool // the key columns are not known (badHeader): no key is checked
 	maskAll     bool // a mask column is not known (badHeader): every field is masked
 
-	// Keys go to the key set in batches, looked up on a second goroutine
-	// (see lookup) while the scan goes on; it alone touches the fields
-	// from keys to hash until the scan waits for it. They sit apart from
-	// the scan's own fields, so that the two goroutines do not write to
-	// the same cache lines.
-	cur         *keyBatchBuf
-	work, spare chan *keyBatchBuf
-	done        chan struct{}
-	meter       *progress.Meter
-	part        []byte // reused by appendKey
+	input *os.File
+	meter *progress.Meter
+	*pipeline
+}
 
-	_           [cacheLine]byte
-	keys        *keyset.Set
-	invalid     int
-	keyFindings []preflight.Finding
-	touched     uint64           // keeps lookup's loads
-	hash        hash.Hash        // the approval digest, when the file's bytes go with the batches (see digestReader)
-	again       *csvscan.Scanner // reads a key's first record again (see confirm)
-	againIn     recordReader
-	againKey    []byte
-	againParts  []int
-	againPart   []byte
-	_           [cacheLine]byte
+// pipeline is the state of one scan's parts and key workers (see
+// bulk_pipeline.go).
+type pipeline struct {
+	in          *mapped // nil when the input is read
+	workers     []*keyWorker
+	workersDone sync.WaitGroup
+	partList    atomic.Pointer[[]*scanPart]
+	partsDone   sync.WaitGroup
+	splitTried  bool // the first part looked at splitting the input
 }
 
 // cacheLine is a size that keeps apart fields two cores write.

@@ -9,13 +9,10 @@ import (
 	"math"
 	"os"
 	"runtime/debug"
-	"sync"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
 	"github.com/preflight-gate/preflight/checks/internal/csvscan"
-	"github.com/preflight-gate/preflight/checks/internal/keyset"
 	"github.com/preflight-gate/preflight/checks/internal/progress"
 	"github.com/preflight-gate/preflight/preflight"
 )
@@ -23,19 +20,21 @@ import (
 // How a bulk input is read. A regular file is mapped into memory and
 // scanned in place: no read copies it, and the approval digest, when the
 // check needs one, hashes the mapping on a goroutine of its own, beside the
-// scan. The pages both have passed are dropped from the mapping as they
-// go, so that the file's pages do not add up in the process's memory.
-// Where a file cannot be mapped it is read through a buffer, and hashed
-// on the key goroutine (see digestReader).
+// scan. Each reader of the mapping (the scan's parts, the digest) drops
+// the pages behind it as it goes, so that the file's pages do not add up
+// in the process's memory; a page one reader dropped and another still
+// needs is read again from the system's page cache. Where a file cannot be
+// mapped it is read through a buffer, and the digest reads it again.
 //
-// The key set keeps no key: it confirms a match by reading the key's first
-// record again, at its offset, with a scanner of its own (see confirm).
+// The key sets keep no key: a worker confirms a match by reading the key's
+// first record again, at its offset, with a scanner of its own (see
+// confirm).
 
 // progressAfter is how long a scan runs before it shows its progress.
 var progressAfter = time.Second
 
-// dropEvery is how far the scan goes between two drops of the pages
-// behind it.
+// dropEvery is how far a reader of the mapping goes between two drops of
+// the pages behind it.
 const dropEvery = 8 << 20
 
 // read scans the open input f, and writes its bytes to h unless h is nil.
@@ -45,39 +44,22 @@ func (sc *bulkScan) read(b *preflight.Bundle, f *os.File, h hash.Hash) error {
 		return sc.readError(err)
 	}
 	d, _ := utf8.DecodeRuneInString(sc.spec.Delimiter)
-	sc.againIn.f = f
-	sc.keys = keyset.New(sc.confirm, int(min(fi.Size()/64, 1<<30)))
+	sc.input = f
 	sc.meter = progress.Start(sc.progress, fmt.Sprintf("bulk %q", sc.spec.Name), fi.Size(), progressAfter)
 	defer sc.meter.Stop()
-	data := mapInput(f, fi.Size())
-	if data == nil {
-		var r io.Reader = f
-		if h != nil {
-			sc.hash = h
-			r = &digestReader{r: f, sc: sc}
-		}
-		if err := sc.scan(b, csvscan.New(r, d), nil); err != nil {
-			return err
-		}
-		if h != nil {
-			if _, err := io.Copy(h, f); err != nil { // the scan may stop early
-				return sc.readError(err)
-			}
-		}
-		return nil
+	src := &source{f: f, size: fi.Size()}
+	if data := mapInput(f, fi.Size()); data != nil {
+		defer unmapFile(data)
+		src.in = &mapped{data: data}
 	}
-	defer unmapFile(data)
-	in := &mapped{data: data}
+	var hashed chan error
 	if h != nil {
-		in.hashing = make(chan error, 1)
-		go in.hash(h)
+		hashed = make(chan error, 1)
+		go func() { hashed <- src.hash(h) }()
 	}
-	err = in.guard(func() error {
-		defer in.scanned.Store(math.MaxInt64) // the hash goes on alone
-		return sc.scan(b, csvscan.NewBytes(data, d), in)
-	})
-	if in.hashing != nil {
-		if herr := <-in.hashing; err == nil {
+	err = sc.scan(b, src, d)
+	if hashed != nil {
+		if herr := <-hashed; err == nil {
 			err = herr
 		}
 	}
@@ -87,6 +69,25 @@ func (sc *bulkScan) read(b *preflight.Bundle, f *os.File, h hash.Hash) error {
 	return err
 }
 
+// hash writes the whole input to h.
+func (src *source) hash(h hash.Hash) error {
+	if src.in == nil {
+		_, err := io.CopyBuffer(h, io.NewSectionReader(src.f, 0, math.MaxInt64), make([]byte, 1<<20))
+		return err
+	}
+	in := src.in
+	return in.guard(func() error {
+		const chunk = 4 << 20
+		var t trail
+		for off := 0; off < len(in.data); off += chunk {
+			end := min(off+chunk, len(in.data))
+			h.Write(in.data[off:end])
+			in.dropBehind(&t, int64(end))
+		}
+		return nil
+	})
+}
+
 // mapInput is mapFile; tests make it fail, to check the reads against it.
 var mapInput = mapFile
 
@@ -94,20 +95,15 @@ func (sc *bulkScan) readError(err error) error {
 	return preflight.Errorf(sc.display, 0, 0, "cannot read bulk input %q: %v", sc.spec.Name, err)
 }
 
-// mapped is a mapped input, read by the scan and perhaps hashed.
+// mapped is a mapped input.
 type mapped struct {
-	data    []byte
-	hashed  atomic.Int64 // bytes hashed, when hashing
-	scanned atomic.Int64 // bytes scanned (all of them once the scan ends)
-	hashing chan error   // the hash goroutine's end, or nil
-	next    int64        // the scan offset of the next drop
-	mu      sync.Mutex   // held to drop pages
-	dropped int          // pages before are dropped
+	data []byte
 }
 
-// hashAhead is how far the hash may run ahead of the scan: the pages it
-// reads stay until the scan has read them too. (A variable for tests.)
-var hashAhead int64 = 32 << 20
+// trail is how far one reader of a mapping dropped the pages behind it.
+type trail struct {
+	dropped int64
+}
 
 // faultError is a fault reading the mapping: the file shrank under it.
 type faultError struct{}
@@ -117,7 +113,8 @@ func (faultError) Error() string {
 }
 
 // guard runs read, which reads the mapping, and turns a fault doing so
-// (the file shrank under the mapping) into a faultError.
+// (the file shrank under the mapping) into a faultError. It guards the
+// goroutine it runs on.
 func (in *mapped) guard(read func() error) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
@@ -132,48 +129,19 @@ func (in *mapped) guard(read func() error) (err error) {
 	return read()
 }
 
-// hash writes the mapping to h, a chunk at a time, and then ends hashing.
-func (in *mapped) hash(h hash.Hash) {
-	in.hashing <- in.guard(func() error {
-		const chunk = 4 << 20
-		for off := 0; off < len(in.data); off += chunk {
-			for in.scanned.Load() < int64(off)-hashAhead { // scanned may be MaxInt64
-				time.Sleep(time.Millisecond)
-			}
-			h.Write(in.data[off:min(off+chunk, len(in.data))])
-			in.hashed.Store(int64(min(off+chunk, len(in.data))))
-			if off%dropEvery == 0 {
-				in.drop()
-			}
-		}
-		return nil
-	})
-}
-
-// progress is told that the scan read through offset off; it drops the
-// pages before it, and before the hash's progress, every dropEvery bytes.
-func (in *mapped) progress(off int64) {
-	if in == nil || off < in.next {
+// dropBehind drops the mapped pages of a reader that has read up to off,
+// every dropEvery bytes, but for the last MiB (the current record's start,
+// at least).
+func (in *mapped) dropBehind(t *trail, off int64) {
+	const keep = 1 << 20
+	page := int64(pageSize)
+	from := (t.dropped + page - 1) &^ (page - 1)
+	upto := (min(off, int64(len(in.data))) - keep) &^ (page - 1)
+	if upto-from < dropEvery {
 		return
 	}
-	in.next = off + dropEvery
-	in.scanned.Store(off)
-	in.drop()
-}
-
-// drop drops the pages both the scan and the hash (if any) have read.
-func (in *mapped) drop() {
-	off := in.scanned.Load()
-	if in.hashing != nil {
-		off = min(off, in.hashed.Load())
-	}
-	const keep = 1 << 20 // the current record's start, at least
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	if upto := int(min(off, int64(len(in.data)))-keep) &^ (pageSize - 1); upto > in.dropped {
-		dropPages(in.data[in.dropped:upto])
-		in.dropped = upto
-	}
+	dropPages(in.data[from:upto])
+	t.dropped = upto
 }
 
 // recordReader reads the input from an offset, with reads that start
@@ -194,26 +162,49 @@ func (r *recordReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// confirm reports whether key is the key of the record at offset ref,
-// which the scan read: the key set asks it for each match of a key's hash.
-// It runs on the key goroutine.
-func (sc *bulkScan) confirm(ref uint64, key []byte) (bool, error) {
-	sc.againIn.off, sc.againIn.want = int64(ref), 512
-	s := sc.again
+// reread reads the record at offset ref again, which the scan read.
+func (w *keyWorker) reread(ref uint64) (*csvscan.Scanner, error) {
+	sc := w.sc
+	if w.again == nil {
+		w.again = csvscan.New(nil, sc.delim)
+	}
+	w.againIn.off, w.againIn.want = int64(ref), 512
+	s := w.again
 	s.Keep(sc.keyCols)
-	s.Reset(&sc.againIn, int64(ref))
+	s.Reset(&w.againIn, int64(ref))
 	if !s.Scan() {
 		if err := s.Err(); err != nil {
-			return false, sc.readError(err)
+			return nil, sc.readError(err)
 		}
-		return false, sc.readError(fmt.Errorf("the record at byte offset %d is gone: the file changed while it was read", ref))
+		return nil, sc.readError(fmt.Errorf("the record at byte offset %d is gone: the file changed while it was read", ref))
 	}
 	if err := s.Err(); err != nil {
-		return false, sc.readError(err)
+		return nil, sc.readError(err)
+	}
+	return s, nil
+}
+
+// confirm reports whether key is the key of the record at offset ref:
+// the key set asks it for each match of a key's hash.
+func (w *keyWorker) confirm(ref uint64, key []byte) (bool, error) {
+	s, err := w.reread(ref)
+	if err != nil {
+		return false, err
 	}
 	var ok bool
-	sc.againKey, sc.againParts, _, ok = sc.appendKey(sc.againKey[:0], sc.againParts[:0], &sc.againPart, s)
-	return ok && bytes.Equal(sc.againKey, key), nil
+	w.againKey, w.againParts, _, ok = w.sc.appendKey(w.againKey[:0], w.againParts[:0], &w.againPart, s)
+	return ok && bytes.Equal(w.againKey, key), nil
+}
+
+// keyColumn returns the column of the first key field of the record at
+// offset ref, as a finding about it carries it.
+func (w *keyWorker) keyColumn(ref uint64) (int, error) {
+	s, err := w.reread(ref)
+	if err != nil {
+		return 0, err
+	}
+	_, col := s.FieldPos(w.sc.keyCols[0])
+	return col, nil
 }
 
 // appendKey appends the current record's normalised key to dst, and the

@@ -104,6 +104,12 @@ type renderBudget struct {
 	stop     atomic.Bool
 }
 
+// reset makes the budget whole again, for a preview made again.
+func (r *renderBudget) reset() {
+	r.deadline = time.Time{}
+	r.stop.Store(false)
+}
+
 // funcs are the bounded printf, print and println, for template.Funcs.
 func (r *renderBudget) funcs() template.FuncMap {
 	bounded := func(s string) (string, error) {

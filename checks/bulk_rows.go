@@ -7,12 +7,12 @@ import (
 	"strings"
 
 	"github.com/preflight-gate/preflight/checks/internal/csvscan"
-	"github.com/preflight-gate/preflight/preflight"
 	"github.com/preflight-gate/preflight/preflight/words"
 )
 
-// row checks one data row.
-func (sc *bulkScan) row(s *csvscan.Scanner, line, rows int) {
+// row checks one data row, number p.rows of the part.
+func (p *scanPart) row(s *csvscan.Scanner, line int) {
+	sc := p.sc
 	n := s.NumFields()
 	for i := range n {
 		if !s.MaybeFormula() {
@@ -20,20 +20,20 @@ func (sc *bulkScan) row(s *csvscan.Scanner, line, rows int) {
 		}
 		if v := s.Field(i); len(v) > 0 && isFormula(v) {
 			_, col := s.FieldPos(i)
-			sc.add(ruleBulkFormulaCell, line, col, "cell in column %d starts with %q: a spreadsheet runs it as a formula", i+1, v[:1])
+			p.add(ruleBulkFormulaCell, line, col, "cell in column %d starts with %q: a spreadsheet runs it as a formula", i+1, v[:1])
 		}
 	}
-	if len(sc.preview.First) < *sc.spec.Preview {
+	if p.index == 0 && len(sc.preview.First) < *sc.spec.Preview {
 		sc.execution(s, line)
 	}
-	if sc.looksLikeHeader(s, rows) {
-		sc.headerLines = append(sc.headerLines, line)
+	if sc.looksLikeHeader(s, p.index == 0 && p.rows == 1) {
+		p.headerLines = append(p.headerLines, line)
 		if sc.header {
 			_, col := s.FieldPos(0)
-			sc.add(ruleBulkHeaderAsData, line, col, "row repeats the header row (line %d): the automation would run it as data", sc.headerLine)
+			p.add(ruleBulkHeaderAsData, line, col, "row repeats the header row (line %d): the automation would run it as data", sc.headerLine)
 		} else {
 			_, kc := s.FieldPos(sc.keyCols[0])
-			sc.add(ruleBulkHeaderAsData, line, kc, "first row looks like a header, but header = false: the automation would run it as data; set header = true and name the key column")
+			p.add(ruleBulkHeaderAsData, line, kc, "first row looks like a header, but header = false: the automation would run it as data; set header = true and name the key column")
 		}
 		return
 	}
@@ -43,29 +43,54 @@ func (sc *bulkScan) row(s *csvscan.Scanner, line, rows int) {
 	if s.Partial() && sc.keyLost(s) {
 		return // too long to hold, and its key not read: reported as malformed
 	}
-	// The key set is looked up in batches: see lookup.
-	kb := sc.cur
-	start, pstart := len(kb.keys), len(kb.parts)
 	var blank int
 	var ok bool
-	kb.keys, kb.parts, blank, ok = sc.appendKey(kb.keys, kb.parts, &sc.part, s)
-	if !ok || blank >= 0 {
-		kb.keys, kb.parts = kb.keys[:start], kb.parts[:pstart]
-		if ok {
-			_, kc := s.FieldPos(sc.keyCols[blank])
-			sc.add(ruleBulkBlankKey, line, kc, "%s is blank", sc.keyName(blank))
-			sc.blank++
-		}
-		return // else a ragged row without its key: reported as malformed
+	p.key, p.parts, blank, ok = sc.appendKey(p.key[:0], p.parts[:0], &p.part, s)
+	if !ok {
+		return // a ragged row without its key: reported as malformed
 	}
-	kb.items = append(kb.items, pendingKey{start: start, end: len(kb.keys), parts: len(kb.cols), line: line, ref: uint64(s.RecordOffset())})
-	for _, c := range sc.keyCols {
-		_, kc := s.FieldPos(c)
-		kb.cols = append(kb.cols, kc)
+	if blank >= 0 {
+		_, kc := s.FieldPos(sc.keyCols[blank])
+		p.add(ruleBulkBlankKey, line, kc, "%s is blank", sc.keyName(blank))
+		p.blank++
+		return
 	}
+	if sc.email && !p.validKey(s, line) {
+		return
+	}
+	// The key goes to the worker its hash names, in a batch.
+	ks := sc.workers[0].set
+	h := ks.Hash(p.key)
+	w := int(h % uint64(len(sc.workers)))
+	kb := p.cur[w]
+	start := len(kb.keys)
+	kb.keys = append(kb.keys, p.key...)
+	_, col := s.FieldPos(sc.keyCols[0])
+	kb.items = append(kb.items, pendingKey{start: int32(start), end: int32(len(kb.keys)), col: int32(col), line: line, ref: uint64(s.RecordOffset())})
+	kb.hashes = append(kb.hashes, h)
 	if len(kb.items) == keyBatch {
-		sc.sendKeys()
+		p.send(w)
 	}
+}
+
+// validKey checks each part of the current row's email key, p.key, and
+// reports the first that is not an address. A key not valid is in no key
+// set: each of its rows is reported, none as a duplicate.
+func (p *scanPart) validKey(s *csvscan.Scanner, line int) bool {
+	sc := p.sc
+	for c := range sc.keyCols {
+		kv := p.key
+		if len(sc.keyCols) > 1 { // the key is its one part otherwise (see appendKey)
+			kv = p.key[p.parts[2*c]:p.parts[2*c+1]]
+		}
+		if !words.IsEmailBytes(kv) {
+			_, col := s.FieldPos(sc.keyCols[c])
+			p.add(ruleBulkInvalidKey, line, col, "%s is not an email address", sc.keyName(c))
+			p.invalid++
+			return false
+		}
+	}
+	return true
 }
 
 // keyLost reports whether a key column of a record too long to hold was
@@ -86,89 +111,6 @@ func (sc *bulkScan) keyLost(s *csvscan.Scanner) bool {
 		}
 	}
 	return false
-}
-
-// keyBatch is how many keys go to the key goroutine at a time, and
-// keyGroup how many of them it looks up together.
-const (
-	keyBatch = 4096
-	keyGroup = 32
-)
-
-// keyBatchBuf is a batch of normalised, non-blank keys for lookup.
-type keyBatchBuf struct {
-	items []pendingKey
-	keys  []byte
-	cols  []int  // each key column's column, per key
-	parts []int  // each key column's bounds in the key, per key (of more than one column)
-	raw   []byte // the file's bytes read since the last batch, for the digest
-}
-
-func (b *keyBatchBuf) reset() {
-	b.items, b.keys, b.cols, b.parts, b.raw = b.items[:0], b.keys[:0], b.cols[:0], b.parts[:0], b.raw[:0]
-}
-
-// pendingKey is one key of a batch.
-type pendingKey struct {
-	start, end int // the key in keys
-	parts      int // its key columns at cols[parts:], their bounds at parts[2*parts:]
-	line       int
-	ref        uint64 // its record's offset in the file
-}
-
-// lookup looks a batch of keys up, in row order: a repeated key is a
-// duplicate; a new one is checked for its format (a key seen before was
-// valid then, so the format check costs per distinct key) and added.
-//
-// It hashes a group of keys first and touches their table slots (see
-// keyset.Set.Touch), so that the lookups that follow mostly hit the cache.
-func (sc *bulkScan) lookup(b *keyBatchBuf) {
-	k := sc.keys
-	var hashes [keyGroup]uint64
-	for g := 0; g < len(b.items); g += keyGroup {
-		group := b.items[g:min(g+keyGroup, len(b.items))]
-		for i := range group {
-			hashes[i] = k.Hash(b.keys[group[i].start:group[i].end])
-		}
-		sc.touched += k.Touch(hashes[:len(group)])
-		for i := range group {
-			pk := &group[i]
-			key := b.keys[pk.start:pk.end]
-			if first, nth := k.Lookup(key, hashes[i]); nth > 0 {
-				// The message without fmt: a large file can have many.
-				f := ruleBulkDuplicateKey.Finding(sc.file, pk.line, b.cols[pk.parts], sc.keyPhrase()+" repeats the key of line "+strconv.Itoa(first)+": the same recipient would get this a "+ordinal(nth)+" time")
-				f.Subject = preflight.Subject{Kind: "bulk", Name: sc.spec.Name}
-				sc.keyFindings = append(sc.keyFindings, f)
-				continue
-			}
-			if sc.email && !sc.validKey(b, key, pk) {
-				continue
-			}
-			k.Insert(hashes[i], pk.line, pk.ref)
-		}
-	}
-}
-
-// validKey checks each part of an email key, and reports the first that
-// is not an address.
-func (sc *bulkScan) validKey(b *keyBatchBuf, key []byte, pk *pendingKey) bool {
-	if len(sc.keyCols) == 1 { // the key is its one part (see appendKey)
-		if !words.IsEmailBytes(key) {
-			sc.keyFindings = append(sc.keyFindings, sc.finding(ruleBulkInvalidKey, pk.line, b.cols[pk.parts], "%s is not an email address", sc.keyName(0)))
-			sc.invalid++
-			return false
-		}
-		return true
-	}
-	for c := range sc.keyCols {
-		kv := key[b.parts[2*(pk.parts+c)]:b.parts[2*(pk.parts+c)+1]]
-		if !words.IsEmailBytes(kv) {
-			sc.keyFindings = append(sc.keyFindings, sc.finding(ruleBulkInvalidKey, pk.line, b.cols[pk.parts+c], "%s is not an email address", sc.keyName(c)))
-			sc.invalid++
-			return false
-		}
-	}
-	return true
 }
 
 func ordinal(n int) string {
@@ -199,12 +141,12 @@ func (sc *bulkScan) keyPhrase() string {
 	return "row's key"
 }
 
-// looksLikeHeader reports whether data row number rows is a header: with
-// header = false the first row when a key cell is a header label, with
+// looksLikeHeader reports whether a data row is a header: with header =
+// false the first row (firstRow) when a key cell is a header label, with
 // header = true any row equal to the header row.
-func (sc *bulkScan) looksLikeHeader(s *csvscan.Scanner, rows int) bool {
+func (sc *bulkScan) looksLikeHeader(s *csvscan.Scanner, firstRow bool) bool {
 	if !sc.header {
-		if rows != 1 {
+		if !firstRow {
 			return false
 		}
 		for _, c := range sc.keyCols {
@@ -308,7 +250,7 @@ func (sc *bulkScan) rowCount(s *csvscan.Scanner) {
 		default:
 			why = append(why, fmt.Sprintf("%d rows look like a header (first at line %d)", len(h), h[0]))
 		}
-		if x := sc.keys.Extra(); x > 0 {
+		if x := sc.preview.Extra; x > 0 {
 			why = append(why, words.Plural(x, "row repeats", "rows repeat")+" a key")
 		}
 		if sc.blank > 0 {

@@ -2,148 +2,76 @@ package checks
 
 import (
 	"fmt"
-	"io"
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/preflight-gate/preflight/checks/internal/csvscan"
-	"github.com/preflight-gate/preflight/checks/internal/keyset"
 	"github.com/preflight-gate/preflight/preflight"
 	"github.com/preflight-gate/preflight/preflight/words"
 )
 
-// digestReader reads the file for the scan and hands what it reads to
-// the approval digest: with the key batches, in order, so that hashing
-// runs on the key goroutine, beside the scan, or directly when that
-// goroutine is not running.
-type digestReader struct {
-	r  io.Reader
-	sc *bulkScan
-}
-
-// digestBatch is how many bytes a batch carries at most; a full one is
-// sent even without its keyBatch keys, so that memory stays bounded.
-const digestBatch = 1 << 20
-
-func (d *digestReader) Read(p []byte) (int, error) {
-	n, err := d.r.Read(p)
-	if n > 0 {
-		sc := d.sc
-		if sc.work == nil {
-			sc.hash.Write(p[:n])
-		} else {
-			sc.cur.raw = append(sc.cur.raw, p[:n]...)
-			if len(sc.cur.raw) >= digestBatch {
-				sc.sendKeys()
-			}
-		}
+// scan reads the records of the input and collects findings and the
+// preview, in parts on every core for a large input (see bulk_pipeline.go);
+// it scans again in one part when a split proved wrong.
+func (sc *bulkScan) scan(b *preflight.Bundle, src *source, delim rune) error {
+	saved := *sc
+	ok, err := sc.scanParts(b, src, delim, true)
+	if ok || err != nil {
+		return err
 	}
-	return n, err
-}
-
-// startKeys starts the goroutine that looks keys up; waitKeys sends the
-// last batch and waits for it to finish.
-func (sc *bulkScan) startKeys() {
-	sc.work = make(chan *keyBatchBuf, 4)
-	sc.spare = make(chan *keyBatchBuf, 6)
-	sc.done = make(chan struct{})
-	sc.cur = &keyBatchBuf{}
-	go func() {
-		defer close(sc.done)
-		for b := range sc.work {
-			if sc.hash != nil {
-				sc.hash.Write(b.raw)
-			}
-			sc.lookup(b)
-			sc.spare <- b
-		}
-	}()
-}
-
-func (sc *bulkScan) waitKeys() {
-	if sc.work == nil {
-		return
+	*sc = saved
+	if sc.render != nil {
+		sc.render.reset()
 	}
-	if len(sc.cur.items) > 0 || len(sc.cur.raw) > 0 {
-		sc.work <- sc.cur
-	}
-	close(sc.work)
-	<-sc.done
-	sc.work = nil
-	sc.findings = append(sc.findings, sc.keyFindings...)
+	_, err = sc.scanParts(b, src, delim, false)
+	return err
 }
 
-// sendKeys hands the current batch to the key goroutine.
-func (sc *bulkScan) sendKeys() {
-	sc.work <- sc.cur
-	select {
-	case sc.cur = <-sc.spare:
-		sc.cur.reset()
-	default:
-		sc.cur = &keyBatchBuf{}
+// scanParts is one scan of the input, split when split is set and the
+// input is large enough; it reports false when the split proved wrong:
+// then its results are not the input's.
+func (sc *bulkScan) scanParts(b *preflight.Bundle, src *source, delim rune, split bool) (bool, error) {
+	sc.pipeline = &pipeline{in: src.in}
+	workers := 1
+	if split && splitParts > 1 && src.size >= 2*splitMin {
+		workers = splitParts
+	} else {
+		sc.splitTried = true
 	}
-}
-
-// scan reads the records of s and collects findings and the preview;
-// in, when the input is mapped, is told how far the scan is.
-func (sc *bulkScan) scan(b *preflight.Bundle, s *csvscan.Scanner, in *mapped) error {
-	spec := sc.spec
-	first := true
-	rows := 0
+	sc.startWorkers(workers, int(min(src.size/64, 1<<30)))
+	var s *csvscan.Scanner
+	if src.in != nil {
+		s = csvscan.NewBytes(src.in.data, delim)
+	} else {
+		s = csvscan.New(sc.input, delim)
+	}
 	if !sc.header {
 		sc.keepKeys(s) // the first record is data too
 	}
-	sc.startKeys()
-	defer sc.waitKeys()
-	for s.Scan() {
-		line := s.Line()
-		for _, p := range s.Problems() {
-			// p.Col is already 0 when p is not on the record's first line.
-			sc.add(ruleBulkMalformed, line, p.Col, "%s%s", p.Msg, onLine(p.Line, line))
+	first := sc.newPart(0, s, 0)
+	sc.partList.Store(&[]*scanPart{first})
+	err := src.guard(func() error { return first.run(b, src) })
+	ok, perr := sc.joinParts()
+	sc.stopWorkers()
+	if err == nil {
+		err = perr
+	}
+	if err != nil || !ok {
+		for _, w := range sc.workers {
+			w.set.Release()
 		}
-		if first {
-			first = false
-			sc.width = s.NumFields()
-			// A key's first record is read again with the delimiter
-			// in effect: a "sep=" line may have set it.
-			sc.again = csvscan.New(nil, s.Delimiter())
-			if err := sc.columns(b, s); err != nil {
-				return err
-			}
-			if sc.header {
-				sc.keepKeys(s)
-				continue // the header row: not data, not checked for formulas
-			}
-		} else if n := s.NumFields(); n != sc.width {
-			sc.add(ruleBulkMalformed, line, 0, "ragged row: %d fields, expected %d like the first record", n, sc.width)
-		}
-		rows++
-		sc.row(s, line, rows)
-		if rows&1023 == 0 {
-			in.progress(s.Offset())
-			sc.meter.Set(s.Offset(), rows)
-		}
+		return ok, err
 	}
-	sc.waitKeys()
-	if err := s.Err(); err != nil {
-		return preflight.Errorf(sc.display, 0, 0, "cannot read bulk input %q: %v", spec.Name, err)
+	sc.mergeParts()
+	if err := sc.finishKeys(); err != nil {
+		return true, err
 	}
-	if err := sc.keys.Err(); err != nil {
-		return err
-	}
-	if sc.keys.Full() {
-		return preflight.Errorf(sc.display, 0, 0, "cannot check bulk input %q: it has more distinct keys than the key set holds (%d)", spec.Name, keyset.MaxKeys)
-	}
-	p := &sc.preview
-	p.Rows = rows
-	p.Unique = sc.keys.Len()
-	p.Repeated = sc.keys.Repeated()
-	p.Extra = sc.keys.Extra()
-	sc.rowCount(s)
-	sc.keys.Release()
-	return nil
+	parts := sc.parts()
+	sc.rowCount(parts[len(parts)-1].s)
+	sc.findings = preflight.SortFindings(sc.findings) // the parts' and workers' in the file's order
+	return true, nil
 }
 
 // keepKeys has the scanner read the key columns of a record too long to

@@ -392,15 +392,11 @@ func TestBulkDigest(t *testing.T) {
 	}
 }
 
-// TestBulkDigestLarge checks the digest of files read over many batches
-// against one computed directly: with keys, without any (blank keys: the
-// bytes go in batches of their own), and when the scan stops early (an
-// unterminated quote: the rest is read for the digest only).
+// TestBulkDigestLarge checks the digest of files hashed in many chunks
+// beside the scan against one computed directly: with keys, without any
+// (blank keys), and when the scan stops early (an unterminated quote: the
+// rest is read for the digest only).
 func TestBulkDigestLarge(t *testing.T) {
-	// The hash of a mapped input waits for the scan to be near: here
-	// after every chunk it hashes.
-	defer func(n int64) { hashAhead = n }(hashAhead)
-	hashAhead = 64 << 10
 	keyed := csvgen.Simple(80000, 50000)
 	blank := bytes.Repeat([]byte(" ,"+strings.Repeat("x", 998)+"\n"), 3000)
 	blank = append([]byte("email,n\n"), blank...)
@@ -648,9 +644,9 @@ func TestBulkMemory(t *testing.T) {
 		// the key again, from the file.
 		f := bulkTempFile(t, data)
 		return testing.AllocsPerRun(2, func() {
-			sc := &bulkScan{spec: &BulkSpec{}, email: true, keyCols: []int{0}, again: csvscan.New(nil, ',')}
-			sc.againIn.f = f
-			ks := keyset.New(sc.confirm, 0)
+			w := &keyWorker{sc: &bulkScan{spec: &BulkSpec{}, email: true, keyCols: []int{0}, delim: ','}}
+			w.againIn.f = f
+			ks := keyset.New(w.confirm, 0)
 			var buf []byte
 			s := csvscan.New(bytes.NewReader(data), ',')
 			for s.Scan() {
@@ -671,15 +667,30 @@ func TestBulkMemory(t *testing.T) {
 	}
 }
 
-// bothReads runs test as two subtests, name/mapped and name/read: the
-// bulk inputs mapped, as they are where the system can, and read.
+// bothReads runs test as four subtests: the bulk inputs mapped, as they
+// are where the system can, and read (name/mapped, name/read), each
+// scanned as usual and split into three parts of at least 4 KiB (name/
+// mapped/split, name/read/split; see splitMin).
 func bothReads(t *testing.T, name string, test func(t *testing.T)) {
-	t.Run(name+"/mapped", test)
-	t.Run(name+"/read", func(t *testing.T) {
-		mapInput = func(*os.File, int64) []byte { return nil }
-		defer func() { mapInput = mapFile }()
-		test(t)
-	})
+	for _, mode := range []string{"mapped", "read"} {
+		for _, split := range []bool{false, true} {
+			sub := name + "/" + mode
+			if split {
+				sub += "/split"
+			}
+			t.Run(sub, func(t *testing.T) {
+				if mode == "read" {
+					mapInput = func(*os.File, int64) []byte { return nil }
+					defer func() { mapInput = mapFile }()
+				}
+				if split {
+					defer func(n int64, p int) { splitMin, splitParts = n, p }(splitMin, splitParts)
+					splitMin, splitParts = 4<<10, 3
+				}
+				test(t)
+			})
+		}
+	}
 }
 
 // bulkTempFile writes data to a file that the test's end removes, and

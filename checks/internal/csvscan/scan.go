@@ -123,8 +123,10 @@ type Scanner struct {
 	// see every such byte, and every record's text is checked
 	allText bool
 
-	begun bool
-	done  bool
+	begun   bool
+	done    bool
+	stop    int64 // StopAt's offset, or 0
+	stopped bool  // Scan ended at stop, on a record boundary
 
 	maxRecord int
 	keep      []int // indexes of the fields a record too long to hold keeps (Keep)
@@ -503,6 +505,11 @@ func (s *Scanner) Scan() bool {
 	// Skip line ends: blank lines, and the LF of a CRLF.
 	i := s.pos
 	for {
+		if s.stop > 0 && s.offset(i) >= s.stop {
+			s.pos, s.done = i, true
+			s.stopped = s.offset(i) == s.stop
+			return false
+		}
 		if i == s.end {
 			var ok bool
 			if i, ok = s.fill(i); !ok {

@@ -80,7 +80,16 @@ func New(confirm Confirm, hint int) *Set {
 	return k
 }
 
-// Hash returns the hash of key that Lookup and Insert take.
+// Sibling returns an empty set like New's that hashes keys as k does: a
+// caller that spreads its keys over several sets by their hash (one per
+// goroutine) hashes each key once.
+func (k *Set) Sibling(confirm Confirm, hint int) *Set {
+	s := New(confirm, hint)
+	s.seed = k.seed
+	return s
+}
+
+// Hash returns the hash of key that Lookup, Find and Insert take.
 func (k *Set) Hash(key []byte) uint64 { return maphash.Bytes(k.seed, key) }
 
 // Add looks key up and, when it is new, inserts it with line and ref: it
@@ -98,11 +107,11 @@ func (k *Set) Add(key []byte, line int, ref uint64) (firstLine, nth int) {
 // Len returns the number of distinct keys.
 func (k *Set) Len() int { return k.n }
 
-// Repeated returns the number of keys seen more than once.
+// Repeated returns the number of keys Lookup found more than once.
 func (k *Set) Repeated() int { return k.repeated }
 
-// Extra returns the number of lookups that found a key seen before: the
-// rows beyond the first of each key.
+// Extra returns the number of lookups (Lookup or Find) that found a key
+// seen before: the rows beyond the first of each key.
 func (k *Set) Extra() int { return k.extra }
 
 // Full reports whether an Insert found the set full (see MaxKeys): the
@@ -154,21 +163,43 @@ func (k *Set) entry(i uint32) (ref uint64, line int) {
 // Lookup looks a key up by its hash h (from Hash). For a key seen before
 // it counts the repetition and returns the line of the key's first row
 // and which occurrence this is (2 for the first repetition); 0, 0 for a
-// new key, which the caller may then Insert.
+// new key, which the caller may then Insert. It is for keys looked up in
+// row order; see Find for keys that come out of order.
 func (k *Set) Lookup(key []byte, h uint64) (firstLine, nth int) {
+	idx := k.Find(key, h)
+	if idx < 0 {
+		return 0, 0
+	}
+	if k.counts == nil {
+		k.counts = map[uint32]int{}
+	}
+	c := k.counts[uint32(idx)] + 1
+	if c == 1 {
+		k.repeated++
+	}
+	k.counts[uint32(idx)] = c
+	line, _ := k.First(idx)
+	return line, c + 1
+}
+
+// Find looks a key up by its hash h (from Hash) and returns its index
+// (from 0, in the order of Insert), or -1 for a new key, which the caller
+// may then Insert. It counts a found key in Extra, not in Repeated: a
+// caller that looks keys up out of row order counts repetitions itself.
+func (k *Set) Find(key []byte, h uint64) int {
 	tag := h >> 32
 	mask := len(k.slots) - 1
 	for i := int(h >> (64 - k.bits)); ; i = (i + 1) & mask {
 		s := k.slots[i]
 		if s == 0 {
 			k.free, k.freeHash = i, h // where Insert puts it
-			return 0, 0
+			return -1
 		}
 		if s>>32 != tag {
 			continue
 		}
 		idx := uint32(s) - 1
-		ref, line := k.entry(idx)
+		ref, _ := k.entry(idx)
 		same, err := k.confirm(ref, key)
 		if err != nil && k.err == nil {
 			k.err = err
@@ -177,17 +208,20 @@ func (k *Set) Lookup(key []byte, h uint64) (firstLine, nth int) {
 			continue
 		}
 		k.extra++
-		if k.counts == nil {
-			k.counts = map[uint32]int{}
-		}
-		c := k.counts[idx] + 1
-		if c == 1 {
-			k.repeated++
-		}
-		k.counts[idx] = c
-		return line, c + 1
+		return int(idx)
 	}
 }
+
+// First returns the line and ref the key at index idx (see Find) was
+// inserted with, or last given by SetFirst.
+func (k *Set) First(idx int) (line int, ref uint64) {
+	ref, line = k.entry(uint32(idx))
+	return line, ref
+}
+
+// SetFirst makes line and ref the key at index idx's first row: for a
+// caller that finds, out of order, a row before the one it inserted.
+func (k *Set) SetFirst(idx, line int, ref uint64) { k.put(uint32(idx), line, ref) }
 
 // Insert adds a key that Lookup did not find, by its hash h, with the
 // line of its first row and its ref. It does nothing once the set is full
@@ -201,30 +235,12 @@ func (k *Set) Insert(h uint64, line int, ref uint64) {
 		k.grow()
 	}
 	idx := uint32(k.n)
-	c, at := idx>>chunkBits, idx&(1<<chunkBits-1)
-	if at == 0 {
+	if idx&(1<<chunkBits-1) == 0 {
 		k.refLo = append(k.refLo, make([]uint32, 1<<chunkBits))
 		k.refHi = append(k.refHi, make([]uint8, 1<<chunkBits))
 		k.lines = append(k.lines, make([]uint32, 1<<chunkBits))
 	}
-	if ref>>32 >= wideRef {
-		if k.wideRef == nil {
-			k.wideRef = map[uint32]uint64{}
-		}
-		k.wideRef[idx] = ref
-		k.refHi[c][at] = wideRef
-	} else {
-		k.refLo[c][at], k.refHi[c][at] = uint32(ref), uint8(ref>>32)
-	}
-	if line >= wideLine {
-		if k.wide == nil {
-			k.wide = map[uint32]int{}
-		}
-		k.wide[idx] = line
-		k.lines[c][at] = wideLine
-	} else {
-		k.lines[c][at] = uint32(line)
-	}
+	k.put(idx, line, ref)
 	slot := k.free
 	if k.freeHash != h || k.slots[slot] != 0 {
 		mask := len(k.slots) - 1
@@ -238,6 +254,29 @@ func (k *Set) Insert(h uint64, line int, ref uint64) {
 		// An eighth full, the table has a key on most of its pages.
 		hugePages(k.slots)
 		k.huge = true
+	}
+}
+
+// put stores the ref and first line of the key at index i.
+func (k *Set) put(i uint32, line int, ref uint64) {
+	c, at := i>>chunkBits, i&(1<<chunkBits-1)
+	if ref>>32 >= wideRef {
+		if k.wideRef == nil {
+			k.wideRef = map[uint32]uint64{}
+		}
+		k.wideRef[i] = ref
+		k.refHi[c][at] = wideRef
+	} else {
+		k.refLo[c][at], k.refHi[c][at] = uint32(ref), uint8(ref>>32)
+	}
+	if line >= wideLine {
+		if k.wide == nil {
+			k.wide = map[uint32]int{}
+		}
+		k.wide[i] = line
+		k.lines[c][at] = wideLine
+	} else {
+		k.lines[c][at] = uint32(line)
 	}
 }
 
