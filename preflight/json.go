@@ -1,38 +1,58 @@
 package preflight
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
 )
 
 // jsonFormatter writes the report as the contract's JSON document; several
 // bundles as {"schema": 1, "passed": B, "bundles": [DOC, ...]}, each DOC
-// the one-bundle document plus "path".
+// the one-bundle document plus "path". It writes the document by hand,
+// streaming, byte for byte as writeJSON would write the Report (see
+// json_fast.go).
 type jsonFormatter struct{}
 
 func (jsonFormatter) Format(w io.Writer, run *Run) error {
+	s := jsonStream{w: bufio.NewWriterSize(w, 64<<10)}
+	s.b = s.w.AvailableBuffer()
 	if !run.Several {
-		return writeJSON(w, run.Reports[0])
+		s.report(run.Reports[0], run.Reports[0].Where, 1)
+	} else {
+		s.b = append(s.b, '{')
+		s.b = appendKey(s.b, 1, "schema")
+		s.b = append(s.b, '1', ',')
+		s.b = appendKey(s.b, 1, "passed")
+		s.b = strconv.AppendBool(s.b, run.Passed())
+		s.b = append(s.b, ',')
+		s.b = appendKey(s.b, 1, "bundles")
+		if len(run.Reports) == 0 {
+			s.b = append(s.b, '[', ']')
+		} else {
+			s.b = append(s.b, '[')
+			for i, r := range run.Reports {
+				if i > 0 {
+					s.b = append(s.b, ',')
+				}
+				s.b = appendNewline(s.b, 2)
+				s.report(r, filepath.ToSlash(r.Dir), 3)
+			}
+			s.b = appendNewline(s.b, 1)
+			s.b = append(s.b, ']')
+		}
+		s.b = append(s.b, '\n', '}')
 	}
-	doc := jsonRun{Schema: 1, Passed: run.Passed(), Bundles: []Report{}}
-	for _, r := range run.Reports {
-		d := *r
-		d.Where = filepath.ToSlash(r.Dir)
-		doc.Bundles = append(doc.Bundles, d)
-	}
-	return writeJSON(w, doc)
+	s.b = append(s.b, '\n')
+	s.spill()
+	return s.w.Flush()
 }
 
-type jsonRun struct {
-	Schema  int      `json:"schema"`
-	Passed  bool     `json:"passed"`
-	Bundles []Report `json:"bundles"`
-}
-
-// writeJSON writes v as indented JSON, as the json and sarif formats do.
+// writeJSON writes v as indented JSON, as the sarif format does and the
+// json format does by hand.
 // encoding/json escapes C0 controls and U+2028/U+2029; DEL and the C1
 // controls, which JSON allows raw, are escaped as well (\u007f, \u009b), so
 // that no input reaches a terminal raw (see words.IsControl).

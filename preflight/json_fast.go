@@ -1,0 +1,331 @@
+package preflight
+
+import (
+	"bufio"
+	"maps"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+)
+
+// The json format writes its document by hand rather than through
+// encoding/json: a report of a large bulk input carries hundreds of
+// thousands of findings, and reflection, the per-finding MarshalJSON, the
+// re-indenting of the whole document and the pass of escapeJSONControls
+// over it cost twenty times more than appending the bytes directly. The
+// output is byte for byte what writeJSON makes of the same report (see
+// TestJSONMatchesEncodingJSON): encoding/json's indentation, field order
+// and escaping without HTML escapes, plus DEL and the C1 controls escaped.
+
+// jsonIndent is sixteen levels of indentation, more than a document
+// reaches (seven in the several-bundle form), sliced for fewer.
+const jsonIndent = "                                "
+
+// appendNewline appends a line break and the indentation of depth levels
+// of two spaces.
+func appendNewline(b []byte, depth int) []byte {
+	b = append(b, '\n')
+	for n := 2 * depth; n > 0; n -= len(jsonIndent) {
+		b = append(b, jsonIndent[:min(n, len(jsonIndent))]...)
+	}
+	return b
+}
+
+// appendKey appends a new line at depth and the object key k, which is
+// plain ASCII needing no escape, with its colon.
+func appendKey(b []byte, depth int, k string) []byte {
+	b = appendNewline(b, depth)
+	b = append(b, '"')
+	b = append(b, k...)
+	return append(b, '"', ':', ' ')
+}
+
+// jsonStream writes a document to w as it is appended to b, b being the
+// free end of w's buffer: one finding at a time, so that the document is
+// never whole in memory.
+type jsonStream struct {
+	w *bufio.Writer
+	b []byte
+}
+
+// spill hands what b holds to w, and w's buffer to its writer when less
+// than jsonRoom of it is free, so that the next finding fits in what is
+// left rather than in a new slice. A write error is kept by w, which then
+// writes nothing more and returns the error from Flush.
+func (s *jsonStream) spill() {
+	_, _ = s.w.Write(s.b)
+	if s.w.Available() < jsonRoom {
+		_ = s.w.Flush()
+	}
+	s.b = s.w.AvailableBuffer()
+}
+
+// jsonRoom is the free buffer a finding is appended to: a few times the
+// size of a typical one.
+const jsonRoom = 4 << 10
+
+// report appends the report's document, with "path" where when where is
+// not empty, as an object whose fields are at depth: its opening brace
+// where b ends, its closing one at depth-1.
+func (s *jsonStream) report(r *Report, where string, depth int) {
+	b := append(s.b, '{')
+	b = appendKey(b, depth, "schema")
+	b = strconv.AppendInt(b, int64(r.Schema), 10)
+	b = append(b, ',')
+	b = appendKey(b, depth, "bundle")
+	b = appendJSONString(b, r.Bundle)
+	b = append(b, ',')
+	if where != "" {
+		b = appendKey(b, depth, "path")
+		b = appendJSONString(b, where)
+		b = append(b, ',')
+	}
+	b = appendKey(b, depth, "passed")
+	b = strconv.AppendBool(b, r.Passed)
+	b = append(b, ',')
+	b = appendKey(b, depth, "findings")
+	switch {
+	case r.Findings == nil:
+		b = append(b, "null"...)
+	case len(r.Findings) == 0:
+		b = append(b, '[', ']')
+	default:
+		b = append(b, '[')
+		for i := range r.Findings {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendNewline(b, depth+1)
+			s.b = appendFinding(b, &r.Findings[i], depth+2)
+			s.spill()
+			b = s.b
+		}
+		b = appendNewline(b, depth)
+		b = append(b, ']')
+	}
+	b = append(b, ',')
+	b = appendKey(b, depth, "previews")
+	b = appendArray(b, r.Previews, depth, func(b []byte, p *Preview) []byte { return appendPreview(b, p, depth+2) })
+	if e := r.Error; e != nil {
+		b = append(b, ',')
+		b = appendKey(b, depth, "error")
+		b = append(b, '{')
+		b = appendKey(b, depth+1, "file")
+		b = appendJSONString(b, e.File)
+		b = append(b, ',')
+		b = appendKey(b, depth+1, "line")
+		b = strconv.AppendInt(b, int64(e.Line), 10)
+		b = append(b, ',')
+		b = appendKey(b, depth+1, "column")
+		b = strconv.AppendInt(b, int64(e.Column), 10)
+		b = append(b, ',')
+		b = appendKey(b, depth+1, "message")
+		b = appendJSONString(b, e.Message)
+		b = appendNewline(b, depth)
+		b = append(b, '}')
+	}
+	b = appendNewline(b, depth-1)
+	s.b = append(b, '}')
+	s.spill()
+}
+
+// appendArray appends the array of elems as the value of a field at
+// depth, each element by elem at depth+1: null for a nil slice, [] for an
+// empty one, as encoding/json writes them.
+func appendArray[E any](b []byte, elems []E, depth int, elem func(b []byte, e *E) []byte) []byte {
+	if elems == nil {
+		return append(b, "null"...)
+	}
+	if len(elems) == 0 {
+		return append(b, '[', ']')
+	}
+	b = append(b, '[')
+	for i := range elems {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendNewline(b, depth+1)
+		b = elem(b, &elems[i])
+	}
+	b = appendNewline(b, depth)
+	return append(b, ']')
+}
+
+// appendFinding appends the finding as Finding.MarshalJSON writes it,
+// indented: its fields at depth, its subject last.
+func appendFinding(b []byte, f *Finding, depth int) []byte {
+	b = append(b, '{')
+	b = appendKey(b, depth, "rule")
+	b = appendJSONString(b, f.Rule)
+	b = append(b, ',')
+	b = appendKey(b, depth, "severity")
+	b = appendJSONString(b, string(f.Severity))
+	b = append(b, ',')
+	b = appendKey(b, depth, "file")
+	b = appendJSONString(b, f.File)
+	b = append(b, ',')
+	b = appendKey(b, depth, "line")
+	b = strconv.AppendInt(b, int64(f.Line), 10)
+	b = append(b, ',')
+	b = appendKey(b, depth, "column")
+	b = strconv.AppendInt(b, int64(f.Column), 10)
+	b = append(b, ',')
+	b = appendKey(b, depth, "message")
+	b = appendJSONString(b, f.Message)
+	if f.Key != "" {
+		b = append(b, ',')
+		b = appendKey(b, depth, "key")
+		b = appendJSONString(b, f.Key)
+	}
+	if f.Subject.Kind != "" {
+		b = append(b, ',')
+		b = appendSubject(b, f.Subject, depth)
+	}
+	b = appendNewline(b, depth-1)
+	return append(b, '}')
+}
+
+// appendSubject appends the subject as a field at depth named after its
+// kind.
+func appendSubject(b []byte, s Subject, depth int) []byte {
+	b = appendNewline(b, depth)
+	b = appendJSONString(b, s.Kind)
+	b = append(b, ':', ' ')
+	return appendJSONString(b, s.Name)
+}
+
+// appendPreview appends the preview as Preview.MarshalJSON writes it,
+// indented: its fields at depth, its subject first.
+func appendPreview(b []byte, p *Preview, depth int) []byte {
+	b = append(b, '{')
+	if p.Subject.Kind != "" {
+		b = appendSubject(b, p.Subject, depth)
+		b = append(b, ',')
+	}
+	b = appendKey(b, depth, "file")
+	b = appendJSONString(b, p.File)
+	b = append(b, ',')
+	b = appendKey(b, depth, "rows")
+	b = strconv.AppendInt(b, int64(p.Rows), 10)
+	b = append(b, ',')
+	b = appendKey(b, depth, "unique")
+	b = strconv.AppendInt(b, int64(p.Unique), 10)
+	b = append(b, ',')
+	b = appendKey(b, depth, "repeated")
+	b = strconv.AppendInt(b, int64(p.Repeated), 10)
+	b = append(b, ',')
+	b = appendKey(b, depth, "extra")
+	b = strconv.AppendInt(b, int64(p.Extra), 10)
+	b = append(b, ',')
+	b = appendKey(b, depth, "columns")
+	b = appendArray(b, p.Columns, depth, func(b []byte, c *string) []byte { return appendJSONString(b, *c) })
+	b = append(b, ',')
+	b = appendKey(b, depth, "first")
+	b = appendArray(b, p.First, depth, func(b []byte, e *Execution) []byte { return appendExecution(b, e, depth+2) })
+	b = appendNewline(b, depth-1)
+	return append(b, '}')
+}
+
+// appendExecution appends the execution with its fields at depth, the
+// keys of its Fields sorted as encoding/json sorts a map's.
+func appendExecution(b []byte, e *Execution, depth int) []byte {
+	b = append(b, '{')
+	b = appendKey(b, depth, "line")
+	b = strconv.AppendInt(b, int64(e.Line), 10)
+	b = append(b, ',')
+	b = appendKey(b, depth, "fields")
+	switch {
+	case e.Fields == nil:
+		b = append(b, "null"...)
+	case len(e.Fields) == 0:
+		b = append(b, '{', '}')
+	default:
+		b = append(b, '{')
+		for i, k := range slices.Sorted(maps.Keys(e.Fields)) {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendNewline(b, depth+1)
+			b = appendJSONString(b, k)
+			b = append(b, ':', ' ')
+			b = appendJSONString(b, e.Fields[k])
+		}
+		b = appendNewline(b, depth)
+		b = append(b, '}')
+	}
+	if e.Rendered != "" {
+		b = append(b, ',')
+		b = appendKey(b, depth, "rendered")
+		b = appendJSONString(b, e.Rendered)
+	}
+	b = appendNewline(b, depth-1)
+	return append(b, '}')
+}
+
+// jsonPlain marks the ASCII bytes a JSON string holds as they are: all
+// but the C0 controls, DEL, the quote and the backslash.
+var jsonPlain = func() (t [utf8.RuneSelf]bool) {
+	for c := ' '; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != 0x7f
+	}
+	return t
+}()
+
+// appendJSONString appends s as a JSON string the way writeJSON writes
+// it: encoding/json's escapes without the HTML ones (\b, \f, \n, \r, \t,
+// \u00XX for the other C0 controls, \ufffd for each byte of invalid
+// UTF-8, \u2028 and \u2029), then DEL and the C1 controls as \u007f to
+// \u009f, as escapeJSONControls does.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if jsonPlain[c] {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r <= 0x9f: // C1
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '0', '0', hex[r>>4], hex[r&0xf])
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
