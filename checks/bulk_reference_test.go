@@ -150,3 +150,76 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// TestBulkSplitSame holds a split scan to the whole one on messy inputs:
+// quoted fields with line breaks (so that some splits prove wrong and the
+// input is scanned again), CR and CRLF line ends, blank lines, formula
+// cells, ragged rows, blank, invalid and repeated keys, the header again,
+// and keys repeated across parts in both directions. Findings (rule,
+// place, message) and preview must be the same for every number of
+// parts.
+func TestBulkSplitSame(t *testing.T) {
+	rows := []func(i int) string{
+		func(i int) string { return fmt.Sprintf("u%d@example.com,plain,%d\n", i, i) },
+		func(i int) string { return fmt.Sprintf("u%d@example.com,\"two\nlines\",x\n", i%97) },
+		func(i int) string { return fmt.Sprintf("U%d@Example.com ,=SUM(A%d),\r\n", i%89, i) },
+		func(i int) string { return fmt.Sprintf("\"u%d@example.com\",\"q\"\"uote\",y\r", i%83) },
+		func(int) string { return "\n" },
+		func(i int) string { return fmt.Sprintf("u%d@example.com,ragged\n", i) },
+		func(int) string { return " ,blank,key\n" },
+		func(i int) string { return fmt.Sprintf("not-an-address-%d,x,y\n", i%5) },
+		func(int) string { return "email,note,n\n" },
+		func(i int) string { return fmt.Sprintf("\"u%d@example.com\",\"open\n\n\",z\n", i%71) },
+	}
+	for seed, weights := range [][]int{
+		{50, 1, 1, 1, 1, 1, 1, 1, 0, 0},
+		{10, 10, 5, 5, 2, 1, 1, 1, 1, 3},
+		{1, 30, 0, 0, 0, 0, 0, 0, 0, 30},
+		{90, 0, 5, 0, 0, 0, 0, 0, 0, 0},
+	} {
+		var pick []int
+		for k, w := range weights {
+			for range w {
+				pick = append(pick, k)
+			}
+		}
+		var data strings.Builder
+		data.WriteString("email,note,n\n")
+		x := uint64(seed + 1)
+		for i := 0; data.Len() < 200<<10; i++ {
+			x ^= x << 13
+			x ^= x >> 7
+			x ^= x << 17
+			data.WriteString(rows[pick[x%uint64(len(pick))]](i))
+		}
+		b := writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest("key = [\"email\"]\nformat = \"email\"\napprove_over = 1000000"), "in.csv": data.String()})
+		check := func() (*preflight.Result, string) {
+			res, err := Bulk{}.Check(b, nil, &preflight.Options{Now: bulkNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, f := range preflight.SortFindings(res.Findings) {
+				out = append(out, fmt.Sprintf("%s %d:%d %s", f.Rule, f.Line, f.Column, f.Message))
+			}
+			return res, strings.Join(out, "\n")
+		}
+		whole, wantText := check()
+		if !strings.Contains(wantText, "duplicate-key") {
+			t.Fatalf("seed %d: no duplicates to compare", seed)
+		}
+		for _, parts := range []int{2, 3, 5} {
+			bothReads(t, fmt.Sprintf("seed=%d,parts=%d", seed, parts), func(t *testing.T) {
+				defer func(n int64, p int) { splitMin, splitParts = n, p }(splitMin, splitParts)
+				splitMin, splitParts = 8<<10, parts
+				res, got := check()
+				if diff := cmp.Diff(wantText, got); diff != "" {
+					t.Errorf("findings (-whole +split):\n%s", diff)
+				}
+				if diff := cmp.Diff(whole.Previews, res.Previews); diff != "" {
+					t.Errorf("preview (-whole +split):\n%s", diff)
+				}
+			})
+		}
+	}
+}

@@ -2,6 +2,8 @@ package checks
 
 import (
 	"fmt"
+	"io"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -45,7 +47,7 @@ func (sc *bulkScan) scanParts(b *preflight.Bundle, src *source, delim rune, spli
 	if src.in != nil {
 		s = csvscan.NewBytes(src.in.data, delim)
 	} else {
-		s = csvscan.New(sc.input, delim)
+		s = csvscan.New(io.NewSectionReader(sc.input, 0, math.MaxInt64), delim) // from the top, scanned again or not
 	}
 	if !sc.header {
 		sc.keepKeys(s) // the first record is data too

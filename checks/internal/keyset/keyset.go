@@ -40,7 +40,6 @@ type Set struct {
 	lines   [][]uint32        // a line too large for 32 bits is in wide
 	wide    map[uint32]int    // by index
 	wideRef map[uint32]uint64 // by index
-	huge    bool              // the table is in huge pages (see hugePages)
 	counts  map[uint32]int    // repetitions of the keys that repeat, by index
 	n       int               // distinct keys
 	full    bool
@@ -68,9 +67,9 @@ const MaxKeys = 3 << (maxBits - 2)
 // New returns an empty set whose matches confirm calls confirm. hint is
 // how many distinct keys the caller expects at most (0: unknown): the
 // table starts large enough for them, up to 12,582,912 keys (a table of
-// 128 MiB), so that a doubling seldom stalls the caller. Memory still
-// grows with the keys: the table's pages are the system's until a key
-// lands on them.
+// 128 MiB), so that a doubling seldom stalls the caller. A large table is
+// in 2 MiB pages (see allocSlots): memory grows with the keys, a page at a
+// time, up to the table's size.
 func New(confirm Confirm, hint int) *Set {
 	k := &Set{seed: maphash.MakeSeed(), confirm: confirm, bits: minBits}
 	for k.bits < hintBits && 3<<(k.bits-2) < hint {
@@ -250,11 +249,6 @@ func (k *Set) Insert(h uint64, line int, ref uint64) {
 	k.slots[slot] = h>>32<<32 | uint64(idx+1)
 	k.n++
 	k.freeHash = 0
-	if !k.huge && k.n > len(k.slots)>>3 {
-		// An eighth full, the table has a key on most of its pages.
-		hugePages(k.slots)
-		k.huge = true
-	}
 }
 
 // put stores the ref and first line of the key at index i.
@@ -288,8 +282,6 @@ func (k *Set) grow() {
 	old := k.slots
 	k.bits++
 	k.slots = allocSlots(1 << k.bits)
-	hugePages(k.slots) // over a third full
-	k.huge = true
 	mask := len(k.slots) - 1
 	shift := 64 - k.bits
 	for _, s := range old {
