@@ -57,12 +57,21 @@ type keyBatchBuf struct {
 	keys   []byte
 }
 
-// pendingKey is one key of a batch.
+// pendingKey is one key of a batch, in 24 bytes.
 type pendingKey struct {
-	start, end int32 // the key in keys
-	col        int32 // the column of its first key field (see Scanner.FieldPos)
-	line       int   // the line of its row, in its part
-	ref        uint64
+	start int32 // the key in keys, up to the next key's start
+	col   int32 // the column of its first key field (see Scanner.FieldPos)
+	line  int   // the line of its row, in its part
+	ref   uint64
+}
+
+// key returns the batch's i'th key.
+func (b *keyBatchBuf) key(i int) []byte {
+	end := len(b.keys)
+	if i+1 < len(b.items) {
+		end = int(b.items[i+1].start)
+	}
+	return b.keys[b.items[i].start:end]
 }
 
 // dupRow is a row whose key a key worker found before: a repeat of the
@@ -94,6 +103,7 @@ type scanPart struct {
 	invalid     int
 
 	cur   []*keyBatchBuf // by key worker
+	hash  *keyset.Set    // hashes the keys as every worker's set does
 	spare chan *keyBatchBuf
 	part  []byte // reused by appendKey
 	key   []byte // the current row's key (see appendKey)
@@ -161,7 +171,7 @@ func (sc *bulkScan) stopWorkers() {
 }
 
 func (sc *bulkScan) newPart(index int, s *csvscan.Scanner, from int64) *scanPart {
-	p := &scanPart{sc: sc, index: index, s: s, from: from, trail: trail{dropped: from}}
+	p := &scanPart{sc: sc, index: index, s: s, from: from, trail: trail{dropped: from}, hash: sc.workers[0].set}
 	p.cur = make([]*keyBatchBuf, len(sc.workers))
 	p.spare = make(chan *keyBatchBuf, len(sc.workers)*6)
 	for i := range p.cur {
@@ -367,7 +377,7 @@ func (w *keyWorker) lookup(b *keyBatchBuf) {
 		w.touched += k.Touch(hashes)
 		for i := range group {
 			pk := &group[i]
-			idx := k.Find(b.keys[pk.start:pk.end], hashes[i])
+			idx := k.Find(b.key(g+i), hashes[i])
 			if idx < 0 {
 				k.Insert(hashes[i], pk.line, pk.ref)
 				continue
@@ -383,10 +393,12 @@ func (w *keyWorker) lookup(b *keyBatchBuf) {
 }
 
 // finishKeys turns the workers' repeats into duplicate findings, each
-// naming its key's first line and which occurrence it is, and counts the
-// keys for the preview.
+// naming its key's first line and which occurrence it is, in line order,
+// and counts the keys for the preview.
 func (sc *bulkScan) finishKeys() error {
 	p := &sc.preview
+	type dup struct{ line, col, first, nth int }
+	var dups []dup
 	for _, w := range sc.workers {
 		if err := w.set.Err(); err != nil {
 			return err
@@ -412,15 +424,19 @@ func (sc *bulkScan) finishKeys() error {
 					return err
 				}
 			}
-			// The message without fmt: a large file can have many.
-			f := ruleBulkDuplicateKey.Finding(sc.file, sc.fileLine(d.line, d.ref), col, sc.keyPhrase()+" repeats the key of line "+strconv.Itoa(sc.fileLine(firstLine, firstRef))+": the same recipient would get this a "+ordinal(nth)+" time")
-			f.Subject = preflight.Subject{Kind: "bulk", Name: sc.spec.Name}
-			sc.findings = append(sc.findings, f)
+			dups = append(dups, dup{sc.fileLine(d.line, d.ref), col, sc.fileLine(firstLine, firstRef), nth})
 		}
 		p.Extra += len(w.dups)
 		p.Unique += w.set.Len()
 		w.set.Release()
 		w.dups = nil
+	}
+	slices.SortFunc(dups, func(a, b dup) int { return cmp.Compare(a.line, b.line) })
+	for _, d := range dups {
+		// The message without fmt: a large file can have many.
+		f := ruleBulkDuplicateKey.Finding(sc.file, d.line, d.col, sc.keyPhrase()+" repeats the key of line "+strconv.Itoa(d.first)+": the same recipient would get this a "+ordinal(d.nth)+" time")
+		f.Subject = preflight.Subject{Kind: "bulk", Name: sc.spec.Name}
+		sc.findings = append(sc.findings, f)
 	}
 	return nil
 }

@@ -59,14 +59,13 @@ func (p *scanPart) row(s *csvscan.Scanner, line int) {
 		return
 	}
 	// The key goes to the worker its hash names, in a batch.
-	ks := sc.workers[0].set
-	h := ks.Hash(p.key)
+	h := p.hash.Hash(p.key)
 	w := int(h % uint64(len(sc.workers)))
 	kb := p.cur[w]
 	start := len(kb.keys)
 	kb.keys = append(kb.keys, p.key...)
 	_, col := s.FieldPos(sc.keyCols[0])
-	kb.items = append(kb.items, pendingKey{start: int32(start), end: int32(len(kb.keys)), col: int32(col), line: line, ref: uint64(s.RecordOffset())})
+	kb.items = append(kb.items, pendingKey{start: int32(start), col: int32(col), line: line, ref: uint64(s.RecordOffset())})
 	kb.hashes = append(kb.hashes, h)
 	if len(kb.items) == keyBatch {
 		p.send(w)

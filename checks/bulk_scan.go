@@ -72,7 +72,6 @@ func (sc *bulkScan) scanParts(b *preflight.Bundle, src *source, delim rune, spli
 	}
 	parts := sc.parts()
 	sc.rowCount(parts[len(parts)-1].s)
-	sc.findings = preflight.SortFindings(sc.findings) // the parts' and workers' in the file's order
 	return true, nil
 }
 
