@@ -3,6 +3,7 @@ package checks
 import (
 	"bytes"
 	"encoding/binary"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -32,15 +33,23 @@ func normalizeKey(dst, v []byte, email bool) []byte {
 		v = v[:len(v)-1]
 	}
 	from := len(dst)
-	dst = append(dst, v...)
-	if asciiKey(dst[from:], email) {
+	dst = slices.Grow(dst, len(v))[:from+len(v)]
+	if asciiKey(dst[from:], v, email) {
 		return dst
 	}
+	return unicodeKey(dst[:from], v, email)
+}
+
+// unicodeKey is normalizeKey for a key v, already trimmed of ASCII white
+// space, that is not ASCII, appended to dst: apart, so that the ASCII
+// path stays small.
+func unicodeKey(dst, v []byte, email bool) []byte {
+	from := len(dst)
 	form := norm.NFC
 	if email {
 		form = norm.NFKC
 	}
-	dst = form.Append(dst[:from], removeFormat(v)...)
+	dst = form.Append(dst, removeFormat(v)...)
 	if k := bytes.TrimFunc(dst[from:], unicode.IsSpace); len(k) != len(dst)-from {
 		dst = append(dst[:from], k...)
 	}
@@ -129,31 +138,48 @@ func isASCII(s string) bool {
 	return true
 }
 
-// asciiKey reports whether the key b is ASCII, and when it is and lower is
-// set lower-cases it in place. It works on eight bytes at a time: an ASCII
-// byte plus 0x3f has its top bit set when it is 'A' or more, plus 0x25 when
-// it is more than 'Z'. On false, b may be partly lower-cased.
-func asciiKey(b []byte, lower bool) bool {
-	const ones, high = 0x0101010101010101, 0x8080808080808080
-	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		w := binary.LittleEndian.Uint64(b[i:])
-		if w&high != 0 {
-			return false
+// asciiKey reports whether the key v is ASCII, and copies it to dst, of
+// its length, lower-cased when lower is set: one read and one write of
+// each byte, eight at a time (lowerWord). It reads a key of 16 to 32
+// bytes, as most are, as its first two and last two words, which overlap
+// whatever its length (a byte written twice is written the same), without
+// a branch to mispredict. On false, dst holds no particular bytes.
+func asciiKey(dst, v []byte, lower bool) bool {
+	n := len(v)
+	dst = dst[:n]
+	var mask uint64
+	if lower {
+		mask = 0x8080808080808080
+	}
+	var all uint64
+	switch {
+	case n >= 16 && n <= 32:
+		all = lowerWord(dst, v, 0, mask) | lowerWord(dst, v, 8, mask) | lowerWord(dst, v, n-16, mask) | lowerWord(dst, v, n-8, mask)
+	case n >= 8 && n < 16:
+		all = lowerWord(dst, v, 0, mask) | lowerWord(dst, v, n-8, mask)
+	case n < 8:
+		for i, c := range v {
+			all |= uint64(c)
+			if lower && 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst[i] = c
 		}
-		if lower {
-			upper := (w + ones*0x3f) &^ (w + ones*0x25) & high
-			binary.LittleEndian.PutUint64(b[i:], w|upper>>2)
+	default:
+		for i := 0; i < n; i += 8 {
+			all |= lowerWord(dst, v, min(i, n-8), mask)
 		}
 	}
-	for ; i < len(b); i++ {
-		c := b[i]
-		if c >= utf8.RuneSelf {
-			return false
-		}
-		if lower && 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return true
+	return all&0x8080808080808080 == 0
+}
+
+// lowerWord copies the eight bytes of v from i to dst, lower-cased when
+// mask has their top bits, and returns them as read: an ASCII byte plus
+// 0x3f has its top bit set when it is 'A' or more, plus 0x25 when it is
+// more than 'Z', and no sum carries into the next byte.
+func lowerWord(dst, v []byte, i int, mask uint64) uint64 {
+	const ones = 0x0101010101010101
+	w := binary.LittleEndian.Uint64(v[i:])
+	binary.LittleEndian.PutUint64(dst[i:], w|(w+ones*0x3f)&^(w+ones*0x25)&mask>>2)
+	return w
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -107,5 +108,121 @@ func TestFileProblem(t *testing.T) {
 	}
 	if got := FileProblem(errors.New("disk on fire")); got != "disk on fire" {
 		t.Errorf("other: %q", got)
+	}
+}
+
+// isEmailRef is isEmail as it was before its eight-bytes-at-a-time fast
+// path: the one-pass byte loop over emailByteRef's classes. The fast one
+// must agree with it on every input.
+func isEmailRef(b []byte) bool {
+	at, dot, prev := -1, false, -2
+	for i := 0; i < len(b); i++ {
+		switch emailByteRef[b[i]] {
+		case 0:
+		case emailBad:
+			return false
+		case emailC2:
+			if i+1 < len(b) && b[i+1] >= 0x80 && b[i+1] <= 0x9f {
+				return false
+			}
+		case emailAt:
+			if at >= 0 {
+				return false
+			}
+			at = i
+		case emailDot:
+			if at >= 0 {
+				if i == at+1 || prev == i-1 {
+					return false
+				}
+				dot, prev = true, i
+			}
+		}
+	}
+	return at > 0 && dot && prev != len(b)-1
+}
+
+var emailByteRef = func() (t [256]uint8) {
+	for c := range 0x20 {
+		t[c] = emailBad
+	}
+	t[0x7f] = emailBad
+	t[' '], t['<'], t['>'] = emailBad, emailBad, emailBad
+	t['@'], t['.'], t[0xc2] = emailAt, emailDot, emailC2
+	return t
+}()
+
+// checkIsEmail fails t when IsEmailBytes or IsEmail and the reference
+// disagree on s.
+func checkIsEmail(t *testing.T, s string) {
+	t.Helper()
+	if got, want := IsEmailBytes([]byte(s)), isEmailRef([]byte(s)); got != want {
+		t.Fatalf("IsEmailBytes(%q) = %v, the reference says %v", s, got, want)
+	}
+	if got, want := IsEmail(s), isEmailRef([]byte(strings.TrimSpace(s))); got != want {
+		t.Fatalf("IsEmail(%q) = %v, the reference says %v", s, got, want)
+	}
+}
+
+// TestIsEmailFast holds the fast path to the reference: every byte at
+// every position of addresses of every length up to 70 (past the fast
+// path's 64), a C1 control at every position, and an @ or a dot at every
+// pair of positions.
+func TestIsEmailFast(t *testing.T) {
+	const base = "ana.silva123@example.co.uk.mail.example.net.corp.example.com.xyz.abcdefg"
+	for n := 0; n <= 70; n++ {
+		for pos := range n {
+			for c := range 256 {
+				b := []byte(base[:n])
+				b[pos] = byte(c)
+				checkIsEmail(t, string(b))
+			}
+			if pos+1 < n {
+				checkIsEmail(t, base[:pos]+"\u0085"+base[pos+2:n])
+			}
+			for pos2 := range n {
+				for _, pair := range []string{"@@", "@.", ".@", ".."} {
+					b := []byte(base[:n])
+					b[pos], b[pos2] = pair[0], pair[1]
+					checkIsEmail(t, string(b))
+				}
+			}
+		}
+	}
+}
+
+// FuzzIsEmailFast holds the fast path to the reference on any input.
+func FuzzIsEmailFast(f *testing.F) {
+	for _, s := range []string{"", "a@b.c", "ana.silva123@example.com", "Ana.Silva123@Example.com", " a@b.c ", "a@b..c", "a@.b", "a@b.",
+		"a@b@c.d", "a<b@c.d", "a\x7f@b.c", "a\u0085b@example.com", "a\u00a9b@example.com", "\u00e4na@xn--bcher-kva.example",
+		strings.Repeat("a", 60) + "@b.c", strings.Repeat("a.", 40) + "@b.c"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkIsEmail)
+}
+
+// BenchmarkIsEmail checks keys as the bulk scan's generator writes them
+// (bench/csvgen: a first name, a dot, a scrambled id in base 36, one of
+// its domains), normalised, one an op.
+func BenchmarkIsEmail(b *testing.B) {
+	first := []string{"ana", "bo", "cy", "dara", "eli", "femi", "gus", "hana", "ivo", "jun", "kai", "lea", "milo", "nia", "omar", "pia", "quinn"}
+	domains := []string{"example.com", "example.org", "mail.example.net", "corp.example.com", "example.co.uk"}
+	keys := make([][]byte, 4096)
+	x := uint64(1)
+	for i := range keys {
+		x = x*6364136223846793005 + 1442695040888963407
+		id := strconv.FormatUint(x>>28, 36) // 7 or so digits, as the generator's
+		keys[i] = []byte(first[i%len(first)] + "." + id + "@" + domains[(i/7)%len(domains)])
+	}
+	b.ReportAllocs()
+	i, valid := 0, 0
+	for b.Loop() {
+		if IsEmailBytes(keys[i&4095]) {
+			valid++
+		}
+		i++
+	}
+	if valid != i {
+		b.Fatalf("%d of %d keys valid", valid, i)
 	}
 }
