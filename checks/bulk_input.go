@@ -162,10 +162,13 @@ func (r *recordReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// reread reads the record at offset ref again, which the scan read.
+// reread reads the record at offset ref again, which the scan read: from
+// the mapping, or with reads of the file.
 func (w *keyWorker) reread(ref uint64) (*csvscan.Scanner, error) {
 	sc := w.sc
-	if w.again == nil {
+	if w.again == nil && w.src.in != nil {
+		w.again = csvscan.NewBytes(w.src.in.data, sc.delim) // Reset reads the mapping again
+	} else if w.again == nil {
 		w.again = csvscan.New(nil, sc.delim)
 	}
 	w.againIn.off, w.againIn.want = int64(ref), 512

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 
 	"github.com/preflight-gate/preflight/checks/internal/csvscan"
@@ -125,11 +126,15 @@ type lineNote struct {
 // keyWorker looks up the keys of one share of the hashes, on a goroutine
 // of its own.
 type keyWorker struct {
-	sc      *bulkScan
-	set     *keyset.Set
-	work    chan *keyBatchBuf
-	dups    []dupRow
-	touched uint64 // keeps lookup's loads
+	sc       *bulkScan
+	src      *source
+	err      error // a fault reading the mapping
+	set      *keyset.Set
+	work     chan *keyBatchBuf
+	dups     []dupRow
+	findings []preflight.Finding // the duplicates (see finish)
+	repeated int                 // keys with a duplicate
+	touched  uint64              // keeps lookup's loads
 	// Reading a key's first record again, to confirm a match (confirm).
 	again      *csvscan.Scanner
 	againIn    recordReader
@@ -140,11 +145,11 @@ type keyWorker struct {
 }
 
 // startWorkers starts n key workers, their sets sized for hint keys in all.
-func (sc *bulkScan) startWorkers(n, hint int) {
+func (sc *bulkScan) startWorkers(src *source, n, hint int) {
 	sc.workers = make([]*keyWorker, n)
 	sc.workersDone.Add(n)
 	for i := range sc.workers {
-		w := &keyWorker{sc: sc, work: make(chan *keyBatchBuf, 4)}
+		w := &keyWorker{sc: sc, src: src, work: make(chan *keyBatchBuf, 4)}
 		if i == 0 {
 			w.set = keyset.New(w.confirm, hint/n)
 		} else {
@@ -154,9 +159,15 @@ func (sc *bulkScan) startWorkers(n, hint int) {
 		sc.workers[i] = w
 		go func() {
 			defer sc.workersDone.Done()
-			for b := range w.work {
-				w.lookup(b)
-				b.owner.spare <- b
+			w.err = src.guard(func() error {
+				for b := range w.work {
+					w.lookup(b)
+					b.owner.recycle(b)
+				}
+				return nil
+			})
+			for b := range w.work { // after a fault: the parts must not wait
+				b.owner.recycle(b)
 			}
 		}()
 	}
@@ -178,6 +189,14 @@ func (sc *bulkScan) newPart(index int, s *csvscan.Scanner, from int64) *scanPart
 		p.cur[i] = &keyBatchBuf{owner: p}
 	}
 	return p
+}
+
+// recycle takes back a batch a worker is done with.
+func (p *scanPart) recycle(b *keyBatchBuf) {
+	select {
+	case p.spare <- b:
+	default: // enough spares
+	}
 }
 
 // send hands the batch for worker w to it.
@@ -394,49 +413,66 @@ func (w *keyWorker) lookup(b *keyBatchBuf) {
 
 // finishKeys turns the workers' repeats into duplicate findings, each
 // naming its key's first line and which occurrence it is, in line order,
-// and counts the keys for the preview.
+// and counts the keys for the preview. Each worker's share is done on a
+// goroutine of its own.
 func (sc *bulkScan) finishKeys() error {
 	p := &sc.preview
-	type dup struct{ line, col, first, nth int }
-	var dups []dup
+	var wg sync.WaitGroup
 	for _, w := range sc.workers {
-		if err := w.set.Err(); err != nil {
-			return err
+		if w.err == nil && w.set.Err() == nil && !w.set.Full() {
+			wg.Go(func() { w.err = w.src.guard(w.finish) })
+		}
+	}
+	wg.Wait()
+	var dups []preflight.Finding
+	for _, w := range sc.workers {
+		for _, err := range []error{w.err, w.set.Err()} {
+			if err != nil {
+				return err
+			}
 		}
 		if w.set.Full() {
 			return preflight.Errorf(sc.display, 0, 0, "cannot check bulk input %q: it has more distinct keys than the key set holds (%d)", sc.spec.Name, keyset.MaxKeys*len(sc.workers))
 		}
-		slices.SortFunc(w.dups, func(a, b dupRow) int {
-			return cmp.Or(cmp.Compare(a.idx, b.idx), cmp.Compare(a.ref, b.ref))
-		})
-		nth := 0
-		for i, d := range w.dups {
-			if i == 0 || d.idx != w.dups[i-1].idx {
-				nth = 1
-				p.Repeated++
-			}
-			nth++
-			firstLine, firstRef := w.set.First(int(d.idx))
-			col := int(d.col)
-			if col < 0 {
-				var err error
-				if col, err = w.keyColumn(d.ref); err != nil {
-					return err
-				}
-			}
-			dups = append(dups, dup{sc.fileLine(d.line, d.ref), col, sc.fileLine(firstLine, firstRef), nth})
-		}
 		p.Extra += len(w.dups)
+		p.Repeated += w.repeated
 		p.Unique += w.set.Len()
 		w.set.Release()
-		w.dups = nil
+		dups = append(dups, w.findings...)
+		w.dups, w.findings = nil, nil
 	}
-	slices.SortFunc(dups, func(a, b dup) int { return cmp.Compare(a.line, b.line) })
-	for _, d := range dups {
+	slices.SortStableFunc(dups, func(a, b preflight.Finding) int { return cmp.Compare(a.Line, b.Line) })
+	sc.findings = append(sc.findings, dups...)
+	return nil
+}
+
+// finish turns the worker's repeats into findings: sorted by key and
+// offset, each is an occurrence of its key.
+func (w *keyWorker) finish() error {
+	sc := w.sc
+	slices.SortFunc(w.dups, func(a, b dupRow) int {
+		return cmp.Or(cmp.Compare(a.idx, b.idx), cmp.Compare(a.ref, b.ref))
+	})
+	w.findings = make([]preflight.Finding, 0, len(w.dups))
+	nth := 0
+	for i, d := range w.dups {
+		if i == 0 || d.idx != w.dups[i-1].idx {
+			nth = 1
+			w.repeated++
+		}
+		nth++
+		firstLine, firstRef := w.set.First(int(d.idx))
+		col := int(d.col)
+		if col < 0 {
+			var err error
+			if col, err = w.keyColumn(d.ref); err != nil {
+				return err
+			}
+		}
 		// The message without fmt: a large file can have many.
-		f := ruleBulkDuplicateKey.Finding(sc.file, d.line, d.col, sc.keyPhrase()+" repeats the key of line "+strconv.Itoa(d.first)+": the same recipient would get this a "+ordinal(d.nth)+" time")
+		f := ruleBulkDuplicateKey.Finding(sc.file, sc.fileLine(d.line, d.ref), col, sc.keyPhrase()+" repeats the key of line "+strconv.Itoa(sc.fileLine(firstLine, firstRef))+": the same recipient would get this a "+ordinal(nth)+" time")
 		f.Subject = preflight.Subject{Kind: "bulk", Name: sc.spec.Name}
-		sc.findings = append(sc.findings, f)
+		w.findings = append(w.findings, f)
 	}
 	return nil
 }
