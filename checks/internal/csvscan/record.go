@@ -20,6 +20,7 @@ func (s *Scanner) record() {
 	if s.plainRecord() {
 		return
 	}
+	s.clearFields()
 	i := s.pos
 	state := stFieldStart
 	fstart, fline := i, s.line
@@ -176,96 +177,200 @@ func (s *Scanner) record() {
 	}
 }
 
+// clearFields empties the current record's fields and what record finds
+// of them: for record's general path, and at the end of the input, where
+// there is no record.
+func (s *Scanner) clearFields() {
+	s.plain = false
+	s.fields = s.fields[:0]
+	s.esc = s.esc[:0]
+	s.escs = s.escs[:0]
+	s.spilled = 0
+	s.text, s.formula = s.allText, false
+	s.quotes, s.quoteAt = 0, -1
+}
+
+// Word masks: plainRecord looks at eight bytes at a time, as a
+// little-endian uint64 w, and marks bytes by their high bits.
+const (
+	ones = 0x0101010101010101
+	high = 0x8080808080808080
+	low  = 0x7f7f7f7f7f7f7f7f
+)
+
+// zeros marks exactly the zero bytes of x.
+func zeros(x uint64) uint64 { return ^((x&low + low) | x) & high }
+
+// marked returns how many bytes m marks: their sum, in the top byte of
+// the product (bits.OnesCount64 is no faster, and may be a call).
+func marked(m uint64) int { return int((m >> 7) * ones >> 56) }
+
+// unusual marks a superset of the bytes of w that a word of a plain line
+// cannot hold without a closer look: every byte below 0x0e (NUL, tab, LF
+// and CR among them), the quote, and those that are not ASCII. A byte's
+// low seven bits decide but for the last, so that no sum carries.
+func unusual(w uint64) uint64 {
+	w7 := w & low
+	return (^((w7 + ones*(0x80-0x0e)) & ((w7 ^ ones*'"') + low)) | w) & high
+}
+
+// asciiFormulas marks the bytes of w, all ASCII, that may start a
+// formula: = @ + -, formulaStart but for the quote and the CR, which no
+// field of a plain record starts with, and the tab, which is unusual.
+// With no byte above 0x7f, x+low sets a byte's high bit exactly when
+// the byte of x is not zero, and no sum carries; '=' and '-' differ in
+// one bit, so one test finds both.
+func asciiFormulas(w uint64) uint64 {
+	return ^((((w | ones*0x10) ^ ones*'=') + low) & ((w ^ ones*'@') + low) & ((w ^ ones*'+') + low)) & high
+}
+
 // plainRecord reads the record at s.pos when it is plain, and reports
-// whether it did: a line, already in the buffer, without quotes or CRs
-// but a CRLF's (most records of most files), split at a one-byte
-// delimiter. It records what record would, faster: it looks at
-// eight bytes at a time. Otherwise it changes nothing, and record reads
-// the record.
+// whether it did: a line, already in the buffer, split at a one-byte
+// delimiter, without a CR but a CRLF's, whose quotes (if any) quote
+// whole fields, doubled inside them, and hold no line break (most
+// records of most files). Such a record has no problem but with its
+// text. plainRecord records what record would, faster: it looks at eight
+// bytes at a time, and only counts the delimiters; sep finds them, and
+// Field unescapes a field with a doubled quote, when the field is asked
+// for. Otherwise it changes nothing, and record reads the record.
 func (s *Scanner) plainRecord() bool {
-	if len(s.delim) != 1 || s.allText || s.delim[0] == '\r' || s.delim[0] == '\n' || s.delim[0] == '"' {
+	if len(s.delim) != 1 || s.allText || s.delim[0] == '\r' || s.delim[0] == '\n' || s.delim[0] == '"' || s.general {
 		return false
 	}
-	const ones, high, low = 0x0101010101010101, 0x8080808080808080, 0x7f7f7f7f7f7f7f7f
-	// zeros marks exactly the zero bytes of x: their high bits.
-	zeros := func(x uint64) uint64 { return ^((x&low + low) | x) & high }
-	start := s.pos
-	buf := s.buf[:s.end]
+	buf := s.buf[s.pos:s.end]
 	d := ones * uint64(s.delim[0])
-	// One pass, eight bytes at a time, up to the line's LF: a quote, or
-	// a CR but a CRLF's, sends the record to the general path, and so
-	// does a line that ends within eight bytes of the input read so far.
-	// The delimiters' offsets go to seps, without a branch per
-	// delimiter: each word stores two offsets (past the line when it has
-	// fewer delimiters), and keeps as many as it has.
-	seps := s.seps[:0]
-	var text uint64 // NUL or a byte that is not ASCII: finish checks the text
-	crLast := false // the word before ended with a CR
-	end := 0
+	// One pass, eight bytes at a time, up to the line's end. Each word
+	// adds its delimiters (outside quotes) to seps, and its field starts
+	// that may be formulas to formula. A field starts at the record's
+	// first byte and after each delimiter: next carries a delimiter's
+	// start from a word's last byte over to the next word, and inq marks
+	// a word that starts inside quotes.
+	//
+	// The word that holds the line end, and the word after a CR at a
+	// word's end, must be whole in the input read so far, as they always
+	// had to be: which unquoted records this path reads shows in
+	// MaybeFormula, false here but true on the general path for an empty
+	// field at a CR, or at a delimiter that is a formula start.
+	var text, formula, quotes, doubled, inq uint64
+	seps, first, next := 0, 0, uint64(1<<7) // first: the first delimiter's offset, once seps > 0
 	for i := 0; ; i += 8 {
-		if start+i+8 > len(buf) {
-			s.seps = seps
+		// Most words hold only ASCII text and delimiters.
+		for ; i+8 <= len(buf); i += 8 {
+			w := binary.LittleEndian.Uint64(buf[i:])
+			delims := zeros(w ^ d)
+			if unusual(w)&^delims != 0 {
+				break
+			}
+			delims &^= inq
+			if at := i + bits.TrailingZeros64(delims)>>3; seps == 0 {
+				first = at // no branch: a select
+			}
+			seps += marked(delims)
+			formula |= asciiFormulas(w) &^ delims & (delims<<8 | next) // a delimiter starts an empty field
+			next = delims >> 56
+		}
+		if i+8 > len(buf) {
 			return false
 		}
-		w := binary.LittleEndian.Uint64(buf[start+i:])
-		lf := zeros(w ^ ones*'\n')
-		keep := ^uint64(0) // the line's bytes in w
-		if lf != 0 {
-			keep = (lf&-lf)>>7 - 1
-		}
-		cr := zeros(w^ones*'\r') & keep
-		if crLast && (lf&(1<<7) == 0 || cr != 0) || zeros(w^ones*'"')&keep != 0 {
-			s.seps = seps
-			return false // a quote, or a CR inside the line
-		}
-		crLast = false
-		if cr != 0 {
-			// Only a CR right before the LF (CRLF), perhaps in the next word.
-			if lf == 0 && cr == 1<<63 {
-				crLast, keep = true, keep>>8
-			} else if lf != 0 && cr == (lf&-lf)>>8 {
-				keep >>= 8
+		// The word at i needs a closer look: the line may end in it; a
+		// CR must be a CRLF's; a NUL or a byte that is not ASCII goes
+		// to text, for finish to check the text; a tab may start a
+		// formula; quotes must open at a field's start and close at
+		// its end.
+		w := binary.LittleEndian.Uint64(buf[i:])
+		lf, q := zeros(w^ones*'\n'), zeros(w^ones*'"')
+		eol := lf & -lf    // the line end: its LF, or the CR of its CRLF
+		keep := eol>>7 - 1 // the line's bytes in w
+		if cr := zeros(w^ones*'\r') & keep; cr != 0 {
+			if eol == 0 && cr == 1<<63 && i+16 <= len(buf) && buf[i+8] == '\n' || cr == eol>>8 {
+				eol, keep = cr, keep>>8
 			} else {
-				s.seps = seps
+				return false // a CR inside the line
+			}
+		}
+		// quoted marks the bytes from an opening quote up to the closing
+		// one (the prefix XOR of the quotes), from the word's start on
+		// when it starts inside quotes.
+		quoted := q ^ q<<8
+		quoted ^= quoted << 16
+		quoted ^= quoted<<32 ^ inq
+		delims := zeros(w^d) &^ quoted & keep
+		starts := delims<<8 | next
+		// A quote opens at a field's start or right after a closing one
+		// (a doubled quote), and closes before a delimiter, the line end
+		// or an opening quote: that is record's plain and doubled quotes,
+		// without its problems. A quote at the word's end closes before
+		// the next word's first byte: next lets that open a quote.
+		opens, closes := q&quoted&keep, q&^quoted&keep
+		doubled |= closes << 8 & opens
+		next = delims >> 56
+		if closes&(1<<63) != 0 {
+			if i+8 == len(buf) {
+				return false
+			}
+			switch buf[i+8] {
+			case '"': // doubled
+				doubled, next = 1, next|1<<7
+			case s.delim[0], '\n', '\r':
+			default:
 				return false
 			}
 		}
+		if eol&quoted != 0 || opens&^(starts|closes<<8) != 0 || closes<<8&^(delims|eol|opens) != 0 {
+			return false // a line break inside quotes, or a quote out of place
+		}
 		text |= (w | zeros(w)) & high & keep
-		m := zeros(w^d) & keep
-		n := len(seps)
-		if cap(seps)-n < 8 {
-			seps = append(seps, make([]int32, 8)...)[:n]
+		if at := i + bits.TrailingZeros64(delims)>>3; seps == 0 {
+			first = at
 		}
-		seps = seps[:n+2]
-		seps[n] = int32(i + bits.TrailingZeros64(m)>>3)
-		m2 := m & (m - 1)
-		seps[n+1] = int32(i + bits.TrailingZeros64(m2)>>3)
-		c := bits.OnesCount64(m)
-		if c > 2 {
-			for m2 &= m2 - 1; m2 != 0; m2 &= m2 - 1 {
-				seps = append(seps, int32(i+bits.TrailingZeros64(m2)>>3))
+		seps += marked(delims)
+		formulas := asciiFormulas(w&low)&^(w&high) | zeros(w^ones*'\t')
+		formula |= formulas & keep &^ delims & starts
+		quotes |= opens
+		inq = -(quoted >> 63) & high
+		if eol != 0 {
+			s.plain, s.nsep, s.seps = true, seps, s.seps[:0]
+			if seps > 0 {
+				s.seps = append(s.seps, int32(first)) // for the first field, the one most asked for
 			}
-		}
-		seps = seps[:n+c]
-		if lf != 0 {
-			end = start + i + bits.TrailingZeros64(lf)>>3
-			if buf[end-1] == '\r' { // a record starts with a byte that is no line end
-				end-- // CRLF
-			}
-			break
+			// A quoted field may be a formula, as record says (see
+			// formulaStart).
+			s.text, s.formula = text != 0, formula|quotes != 0
+			s.doubled, s.esc = doubled != 0, s.esc[:0]
+			s.finishPlain(s.pos + i + bits.TrailingZeros64(eol)>>3)
+			return true
 		}
 	}
-	s.text = text != 0
-	s.seps = seps
-	// The fields are not built: seps are their bounds (see Field).
-	formula := s.plainFormula[buf[start]]
-	for _, at := range seps {
-		formula |= s.plainFormula[buf[start+int(at)+1]] // a delimiter or the line end when empty
+}
+
+// sep returns the offset in the plain record of its k'th delimiter,
+// k < s.nsep. plainRecord only counts them: sep finds those up to the
+// k'th the first time it is asked, so reading a record's first field costs
+// one look for one delimiter. A quoted field's delimiter is the byte after
+// its closing quote.
+func (s *Scanner) sep(k int) int {
+	raw := s.buf[s.start : s.start+s.recEnd]
+	for n := len(s.seps); n <= min(k, s.nsep-1); n++ {
+		from := 0
+		if n > 0 {
+			from = int(s.seps[n-1]) + 1
+		}
+		at := from + bytes.IndexByte(raw[from:], s.delim[0])
+		if raw[from] == '"' {
+			// The delimiter follows the closing quote, the first one
+			// that is not doubled.
+			at = from + 1
+			for {
+				at += bytes.IndexByte(raw[at:], '"') + 1
+				if raw[at] != '"' {
+					break
+				}
+				at++
+			}
+		}
+		s.seps = append(s.seps, int32(at))
 	}
-	s.formula = formula != 0
-	s.plain = true
-	s.finishPlain(end)
-	return true
+	return int(s.seps[k])
 }
 
 // formulaStart marks the first bytes of fields that may be formulas (see

@@ -114,11 +114,16 @@ type Scanner struct {
 	delim    []byte
 	special  [256]bool // bytes that stop the unquoted fast loop
 	qspecial [256]bool // bytes that stop the quoted fast loop
-	// plainFormula: formulaStart for plainRecord, where a field is
-	// not quoted, and starts with the delimiter or a line end when empty
-	plainFormula [256]uint8
-	seps         []int32 // plainRecord's delimiter offsets
-	plain        bool    // the current record is plainRecord's: seps bound its fields, not fields
+	// The current record is plainRecord's: it has nsep delimiters, and
+	// seps holds the offsets of those sep found so far; fields is not
+	// used.
+	plain   bool
+	nsep    int
+	seps    []int32
+	doubled bool // a quoted field of it has a doubled quote: Field unescapes it into esc
+	// general: every record is read on record's general path, which
+	// the tests hold plainRecord to
+	general bool
 	// allText: the delimiter is NUL or not ASCII, so the fast loops do not
 	// see every such byte, and every record's text is checked
 	allText bool
@@ -194,7 +199,7 @@ func (s *Scanner) Reset(r io.Reader, off int64) {
 	}
 	*s = Scanner{
 		r: r, src: src, base: off, buf: buf, size: readSize * 2, line: 1, crOff: -2, begun: true, maxRecord: s.maxRecord,
-		delim: s.delim, special: s.special, qspecial: s.qspecial, plainFormula: s.plainFormula, allText: s.allText,
+		delim: s.delim, special: s.special, qspecial: s.qspecial, allText: s.allText, general: s.general,
 		keep: s.keep, seps: s.seps[:0], fields: s.fields[:0], esc: s.esc[:0], escs: s.escs[:0], problems: s.problems[:0],
 	}
 }
@@ -216,12 +221,6 @@ func (s *Scanner) setDelim(d rune) {
 	markText(&s.special)
 	s.special[s.delim[0]] = true
 	s.allText = len(s.delim) > 1 || s.delim[0] == 0
-	s.plainFormula = [256]uint8{}
-	for c, f := range formulaStart {
-		if f && c != '"' && c != '\r' && c != int(s.delim[0]) {
-			s.plainFormula[c] = 1
-		}
-	}
 }
 
 // Delimiter returns the delimiter in effect: the one New was given, or
@@ -248,7 +247,7 @@ func (s *Scanner) Line() int { return s.recLine }
 // NumFields returns the number of fields of the current record.
 func (s *Scanner) NumFields() int {
 	if s.plain {
-		return len(s.seps) + 1
+		return s.nsep + 1
 	}
 	return len(s.fields)
 }
@@ -286,10 +285,18 @@ func (s *Scanner) Field(i int) []byte {
 	if s.plain {
 		from, to := 0, s.recEnd
 		if i > 0 {
-			from = int(s.seps[i-1]) + 1
+			from = s.sep(i-1) + 1
 		}
-		if i < len(s.seps) {
-			to = int(s.seps[i])
+		if i < s.nsep {
+			to = s.sep(i)
+		}
+		if from < to && s.buf[s.start+from] == '"' {
+			if raw := s.buf[s.start+from : s.start+to]; s.doubled && bytes.IndexByte(raw[1:len(raw)-1], '"') >= 0 {
+				n := len(s.esc)
+				s.esc = unquote(s.esc, raw)
+				return s.esc[n:] // unescaped each time it is asked for: once, mostly
+			}
+			from, to = from+1, to-1 // a plain quoted field
 		}
 		return s.buf[s.start+from : s.start+to]
 	}
@@ -312,7 +319,7 @@ func (s *Scanner) FieldPos(i int) (line, col int) {
 		return s.recLine, 1 // the first field starts the record, even one too long to hold
 	}
 	if s.plain {
-		return s.recLine, s.reportCol(s.recLine, int(s.seps[i-1])+1)
+		return s.recLine, s.reportCol(s.recLine, s.sep(i-1)+1)
 	}
 	f := &s.fields[i]
 	return s.recLine + f.line(), s.reportCol(s.recLine+f.line(), int(f.start))
@@ -495,15 +502,9 @@ func (s *Scanner) Scan() bool {
 	if s.done {
 		return false
 	}
-	s.fields = s.fields[:0]
-	s.plain = false
-	s.esc = s.esc[:0]
-	s.escs = s.escs[:0]
+	// What every record sets; record sets the rest.
 	s.problems = s.problems[:0]
 	s.overflow, s.cut = false, false
-	s.spilled = 0
-	s.text, s.formula = s.allText, false
-	s.quotes, s.quoteAt = 0, -1
 	s.colP, s.colN = 0, 1
 	s.start = s.pos
 	// Skip line ends: blank lines, and the LF of a CRLF.
@@ -519,6 +520,7 @@ func (s *Scanner) Scan() bool {
 			if i, ok = s.fill(i); !ok {
 				s.pos = i
 				s.done = true
+				s.clearFields()
 				return false
 			}
 		}

@@ -17,7 +17,7 @@ import (
 func (s *Scanner) Split(r io.Reader, off int64) *Scanner {
 	n := &Scanner{
 		base: off, line: 1, crOff: -2, begun: true, maxRecord: s.maxRecord, size: readSize * 2,
-		delim: s.delim, special: s.special, qspecial: s.qspecial, plainFormula: s.plainFormula, allText: s.allText,
+		delim: s.delim, special: s.special, qspecial: s.qspecial, allText: s.allText, general: s.general,
 		keep: slices.Clone(s.keep),
 	}
 	if s.src != nil {
