@@ -150,7 +150,11 @@ func (Bulk) Check(b *preflight.Bundle, _ any, opts *preflight.Options) (*preflig
 		if err := sc.approval(b, opts); err != nil {
 			return nil, err
 		}
-		res.Findings = append(res.Findings, sc.findings...)
+		if res.Findings == nil {
+			res.Findings = sc.findings // not copied: a large input can have many
+		} else {
+			res.Findings = append(res.Findings, sc.findings...)
+		}
 		res.Previews = append(res.Previews, sc.preview)
 		res.Items = append(res.Items, preflight.Item{Gate: "bulk", Name: sc.spec.Name, File: sc.file, Findings: len(sc.findings)})
 	}

@@ -438,22 +438,38 @@ func (sc *bulkScan) finishKeys() error {
 		p.Repeated += w.repeated
 		p.Unique += w.set.Len()
 		w.set.Release()
-		dups = append(dups, w.findings...)
+		dups = mergeByLine(dups, w.findings)
 		w.dups, w.findings = nil, nil
 	}
-	slices.SortStableFunc(dups, func(a, b preflight.Finding) int { return cmp.Compare(a.Line, b.Line) })
 	sc.findings = append(sc.findings, dups...)
 	return nil
 }
 
-// finish turns the worker's repeats into findings: sorted by key and
-// offset, each is an occurrence of its key.
+// mergeByLine merges two lists of findings in line order.
+func mergeByLine(a, b []preflight.Finding) []preflight.Finding {
+	if len(a) == 0 {
+		return b
+	}
+	out := make([]preflight.Finding, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if b[0].Line < a[0].Line {
+			out, b = append(out, b[0]), b[1:]
+		} else {
+			out, a = append(out, a[0]), a[1:]
+		}
+	}
+	return append(append(out, a...), b...)
+}
+
+// finish turns the worker's repeats into findings, in line order: sorted
+// by key and offset, each is an occurrence of its key.
 func (w *keyWorker) finish() error {
 	sc := w.sc
 	slices.SortFunc(w.dups, func(a, b dupRow) int {
 		return cmp.Or(cmp.Compare(a.idx, b.idx), cmp.Compare(a.ref, b.ref))
 	})
-	w.findings = make([]preflight.Finding, 0, len(w.dups))
+	type dup struct{ line, col, first, nth int }
+	dups := make([]dup, 0, len(w.dups))
 	nth := 0
 	for i, d := range w.dups {
 		if i == 0 || d.idx != w.dups[i-1].idx {
@@ -469,10 +485,15 @@ func (w *keyWorker) finish() error {
 				return err
 			}
 		}
+		dups = append(dups, dup{sc.fileLine(d.line, d.ref), col, sc.fileLine(firstLine, firstRef), nth})
+	}
+	slices.SortFunc(dups, func(a, b dup) int { return cmp.Compare(a.line, b.line) })
+	w.findings = make([]preflight.Finding, len(dups))
+	for i, d := range dups {
 		// The message without fmt: a large file can have many.
-		f := ruleBulkDuplicateKey.Finding(sc.file, sc.fileLine(d.line, d.ref), col, sc.keyPhrase()+" repeats the key of line "+strconv.Itoa(sc.fileLine(firstLine, firstRef))+": the same recipient would get this a "+ordinal(nth)+" time")
+		f := &w.findings[i]
+		*f = ruleBulkDuplicateKey.Finding(sc.file, d.line, d.col, sc.keyPhrase()+" repeats the key of line "+strconv.Itoa(d.first)+": the same recipient would get this a "+ordinal(d.nth)+" time")
 		f.Subject = preflight.Subject{Kind: "bulk", Name: sc.spec.Name}
-		w.findings = append(w.findings, f)
 	}
 	return nil
 }

@@ -153,7 +153,11 @@ func Check(b *Bundle, opts *Options) (*Report, error) {
 		}
 		r.Gates = append(r.Gates, info.Name)
 		r.Rules = append(r.Rules, info.Rules...)
-		r.Findings = append(r.Findings, res.Findings...)
+		if len(r.Findings) == 0 && len(res.Findings) > 0 {
+			r.Findings = res.Findings // not copied: a gate can have many
+		} else {
+			r.Findings = append(r.Findings, res.Findings...)
+		}
 		r.Previews = append(r.Previews, res.Previews...)
 		r.Items = append(r.Items, res.Items...)
 	}
