@@ -162,13 +162,12 @@ func (r *recordReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// reread reads the record at offset ref again, which the scan read: from
-// the mapping, or with reads of the file.
+// reread reads the record at offset ref again, which the scan read, with
+// reads of the file: not from the mapping, where the system would map the
+// pages around each record, scattered over the file, into the process.
 func (w *keyWorker) reread(ref uint64) (*csvscan.Scanner, error) {
 	sc := w.sc
-	if w.again == nil && w.src.in != nil {
-		w.again = csvscan.NewBytes(w.src.in.data, sc.delim) // Reset reads the mapping again
-	} else if w.again == nil {
+	if w.again == nil {
 		w.again = csvscan.New(nil, sc.delim)
 	}
 	w.againIn.off, w.againIn.want = int64(ref), 512

@@ -127,8 +127,7 @@ type lineNote struct {
 // of its own.
 type keyWorker struct {
 	sc       *bulkScan
-	src      *source
-	err      error // a fault reading the mapping
+	err      error // from finish
 	set      *keyset.Set
 	work     chan *keyBatchBuf
 	dups     []dupRow
@@ -145,11 +144,11 @@ type keyWorker struct {
 }
 
 // startWorkers starts n key workers, their sets sized for hint keys in all.
-func (sc *bulkScan) startWorkers(src *source, n, hint int) {
+func (sc *bulkScan) startWorkers(n, hint int) {
 	sc.workers = make([]*keyWorker, n)
 	sc.workersDone.Add(n)
 	for i := range sc.workers {
-		w := &keyWorker{sc: sc, src: src, work: make(chan *keyBatchBuf, 4)}
+		w := &keyWorker{sc: sc, work: make(chan *keyBatchBuf, 4)}
 		if i == 0 {
 			w.set = keyset.New(w.confirm, hint/n)
 		} else {
@@ -159,14 +158,8 @@ func (sc *bulkScan) startWorkers(src *source, n, hint int) {
 		sc.workers[i] = w
 		go func() {
 			defer sc.workersDone.Done()
-			w.err = src.guard(func() error {
-				for b := range w.work {
-					w.lookup(b)
-					b.owner.recycle(b)
-				}
-				return nil
-			})
-			for b := range w.work { // after a fault: the parts must not wait
+			for b := range w.work {
+				w.lookup(b)
 				b.owner.recycle(b)
 			}
 		}()
@@ -419,8 +412,8 @@ func (sc *bulkScan) finishKeys() error {
 	p := &sc.preview
 	var wg sync.WaitGroup
 	for _, w := range sc.workers {
-		if w.err == nil && w.set.Err() == nil && !w.set.Full() {
-			wg.Go(func() { w.err = w.src.guard(w.finish) })
+		if w.set.Err() == nil && !w.set.Full() {
+			wg.Go(func() { w.err = w.finish() })
 		}
 	}
 	wg.Wait()

@@ -42,7 +42,7 @@ func (sc *bulkScan) scanParts(b *preflight.Bundle, src *source, delim rune, spli
 	} else {
 		sc.splitTried = true
 	}
-	sc.startWorkers(src, workers, int(min(src.size/64, 1<<30)))
+	sc.startWorkers(workers, int(min(src.size/64, 1<<30)))
 	var s *csvscan.Scanner
 	if src.in != nil {
 		s = csvscan.NewBytes(src.in.data, delim)

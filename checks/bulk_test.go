@@ -644,7 +644,7 @@ func TestBulkMemory(t *testing.T) {
 		// the key again, from the file.
 		f := bulkTempFile(t, data)
 		return testing.AllocsPerRun(2, func() {
-			w := &keyWorker{sc: &bulkScan{spec: &BulkSpec{}, email: true, keyCols: []int{0}, delim: ','}, src: &source{}}
+			w := &keyWorker{sc: &bulkScan{spec: &BulkSpec{}, email: true, keyCols: []int{0}, delim: ','}}
 			w.againIn.f = f
 			ks := keyset.New(w.confirm, 0)
 			var buf []byte

@@ -73,8 +73,6 @@ func checkModes(t *testing.T, in []byte, delim rune, maxRecord int, keep []int) 
 	s.Keep(keep)
 	again := New(nil, delim)
 	again.maxRecord = s.maxRecord
-	againBytes := NewBytes(in, delim)
-	againBytes.maxRecord = s.maxRecord
 	for s.Scan() {
 		rec := renderRecord(s, 0)
 		again.Keep(keep)
@@ -86,16 +84,6 @@ func checkModes(t *testing.T, in []byte, delim rune, maxRecord int, keep []int) 
 		got := renderRecord(again, s.Line()-1)
 		if got != rec {
 			t.Fatalf("Reset at %d of %q:\n got %s\nwant %s", s.RecordOffset(), in, got, rec)
-		}
-		// And a scanner of the bytes, Reset there.
-		againBytes.Keep(keep)
-		againBytes.setDelim(s.Delimiter())
-		againBytes.Reset(nil, s.RecordOffset())
-		if !againBytes.Scan() {
-			t.Fatalf("Reset of bytes at %d of %q: no record", s.RecordOffset(), in)
-		}
-		if got := renderRecord(againBytes, s.Line()-1); got != rec {
-			t.Fatalf("Reset of bytes at %d of %q:\n got %s\nwant %s", s.RecordOffset(), in, got, rec)
 		}
 	}
 }

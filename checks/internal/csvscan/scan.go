@@ -188,17 +188,13 @@ func newScanner(delim rune) *Scanner {
 // record again, at its offset (RecordOffset), as the scan read it: a
 // record reads the same whatever comes before it, but that lines count
 // from 1 again. The scanner keeps its buffers, so a Reset costs no
-// allocation. A scanner from NewBytes reads its data again, from off; it
-// does not use r.
+// allocation; a scanner from NewBytes cannot be Reset.
 func (s *Scanner) Reset(r io.Reader, off int64) {
-	src, buf := s.src, s.buf
-	if src != nil {
-		buf = src[off:]
-	} else {
-		buf = buf[:readSize*2]
+	if s.src != nil {
+		panic("csvscan: Reset of a scanner reading bytes")
 	}
 	*s = Scanner{
-		r: r, src: src, base: off, buf: buf, size: readSize * 2, line: 1, crOff: -2, begun: true, maxRecord: s.maxRecord,
+		r: r, base: off, buf: s.buf[:readSize*2], size: readSize * 2, line: 1, crOff: -2, begun: true, maxRecord: s.maxRecord,
 		delim: s.delim, special: s.special, qspecial: s.qspecial, allText: s.allText, general: s.general,
 		keep: s.keep, seps: s.seps[:0], fields: s.fields[:0], esc: s.esc[:0], escs: s.escs[:0], problems: s.problems[:0],
 	}
