@@ -205,8 +205,23 @@ EOF
 	read -r w r c p < <(summary "${PF_WALLS[@]}" -- "${PF_CPUS[@]}" -- "${PF_PEAKS[@]}")
 	row "preflight check (full bulk gate)" "$w" "$r" "$c" "$p" "$PF_DUPS"
 	if [[ $DD_STATUS == ran ]]; then
+		read -r pw _ _ pp < <(summary "${PF_WALLS[@]}" -- "${PF_CPUS[@]}" -- "${PF_PEAKS[@]}")
 		read -r w r c p < <(summary "${DD_WALLS[@]}" -- "${DD_CPUS[@]}" -- "${DD_PEAKS[@]}")
 		row "DuckDB $DD_VERSION (dup count only)" "$w" "$r" "$c" "$p" "$DD_DUPS"
+		# The contract's targets (SPEC.md "Performance"), from the medians
+		# and the highest peaks.
+		python3 - "$pw" "$w" "$pp" "$p" <<'EOF2'
+import sys
+pw, dw, pp, dp = sys.argv[1:]
+def verdict(name, a, b, target):
+    if a == "?" or b == "?":
+        print(f"{name}: unknown")
+        return
+    r = float(a) / float(b)
+    print(f"{name}: preflight at {r:.2f}x DuckDB's, target at most {target}x: {'met' if r <= target else 'NOT met'}")
+verdict("wall time", pw, dw, 0.3)
+verdict("peak memory", pp, dp, 0.33)
+EOF2
 	else
 		echo "DuckDB: $DD_STATUS"
 	fi

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -220,6 +221,30 @@ func TestBulkSplitSame(t *testing.T) {
 					t.Errorf("preview (-whole +split):\n%s", diff)
 				}
 			})
+		}
+	}
+}
+
+// TestBulkFileShrinks truncates a mapped input under the scan: whether
+// the first part or a later one reads past the new end, the check stops
+// with an error that says so, not a crash.
+func TestBulkFileShrinks(t *testing.T) {
+	defer func(n int64, p int) { splitMin, splitParts = n, p }(splitMin, splitParts)
+	splitMin, splitParts = 16<<10, 3
+	data := csvgen.Simple(50000, 40000)
+	for _, keep := range []int64{0, int64(len(data)) / 2} {
+		b := writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest("key = [\"email\"]\napprove_over = 1000000"), "in.csv": string(data)})
+		mapInput = func(f *os.File, size int64) []byte {
+			m := mapFile(f, size)
+			if err := os.Truncate(f.Name(), keep); err != nil {
+				t.Fatal(err)
+			}
+			return m
+		}
+		_, err := Bulk{}.Check(b, nil, &preflight.Options{Now: bulkNow})
+		mapInput = mapFile
+		if err == nil || !strings.Contains(err.Error(), "the file shrank while it was read") {
+			t.Errorf("truncated to %d bytes: %v, want the file shrank", keep, err)
 		}
 	}
 }
