@@ -230,9 +230,9 @@ func asciiFormulas(w uint64) uint64 {
 // whole fields, doubled inside them, and hold no line break (most
 // records of most files). Such a record has no problem but with its
 // text. plainRecord records what record would, faster: it looks at eight
-// bytes at a time, and only counts the delimiters; sep finds them, and
-// Field unescapes a field with a doubled quote, when the field is asked
-// for. Otherwise it changes nothing, and record reads the record.
+// bytes at a time (32 where usualBlocks can), and only counts the
+// delimiters; sep finds them, and Field unescapes a field with a doubled
+// quote, when the field is asked for. Otherwise it changes nothing, and record reads the record.
 func (s *Scanner) plainRecord() bool {
 	if len(s.delim) != 1 || s.allText || s.delim[0] == '\r' || s.delim[0] == '\n' || s.delim[0] == '"' || s.general {
 		return false
@@ -254,7 +254,20 @@ func (s *Scanner) plainRecord() bool {
 	var text, formula, quotes, doubled, inq uint64
 	seps, first, next := 0, 0, uint64(1<<7) // first: the first delimiter's offset, once seps > 0
 	for i := 0; ; i += 8 {
-		// Most words hold only ASCII text and delimiters.
+		// Most words hold only ASCII text and delimiters: usualBlocks
+		// reads them 32 bytes at a time where it can, and the loop below
+		// those it leaves, the last ones of the input. While seps is 0,
+		// first is i, and usualBlocks's first is n.
+		if hasBlocks && i+32 <= len(buf) {
+			n, sp, at, f, nx := usualBlocks(buf[i:], s.delim[0], inq != 0, next)
+			if seps == 0 {
+				first = i + at
+			}
+			seps += sp
+			formula |= f
+			next = nx
+			i += n
+		}
 		for ; i+8 <= len(buf); i += 8 {
 			w := binary.LittleEndian.Uint64(buf[i:])
 			delims := zeros(w ^ d)

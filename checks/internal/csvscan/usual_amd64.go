@@ -1,0 +1,20 @@
+package csvscan
+
+import "golang.org/x/sys/cpu"
+
+// hasBlocks says whether usualBlocks reads blocks here: with AVX2, and
+// the TZCNT and POPCNT it counts with.
+var hasBlocks = cpu.X86.HasAVX2 && cpu.X86.HasBMI1 && cpu.X86.HasPOPCNT
+
+// usualBlocks is plainRecord's loop over usual words (see plainRecord),
+// 32 bytes at a time with AVX2: it reads p's words from the first on, for
+// as long as they are usual and in a whole 32-byte block of p, and
+// returns what the loop would after them: the n bytes read (a multiple
+// of 8), the seps delimiters in them, the offset of the first one (n if
+// none), formula not zero if a field in them may be a formula, and the
+// next word's next. delim is the delimiter, inq says the words are inside
+// quotes (and so hold no delimiter), and next is the loop's next, 0 or
+// 1<<7. plainRecord reads the words after those on its own.
+//
+//go:noescape
+func usualBlocks(p []byte, delim byte, inq bool, next uint64) (n, seps, first int, formula, nextOut uint64)

@@ -1,0 +1,12 @@
+//go:build !amd64
+
+package csvscan
+
+// hasBlocks says whether usualBlocks reads blocks here: it does not.
+const hasBlocks = false
+
+// usualBlocks reads no block without AVX2: plainRecord reads every word
+// on its own. Its results are those of amd64's for no word read.
+func usualBlocks(p []byte, delim byte, inq bool, next uint64) (n, seps, first int, formula, nextOut uint64) {
+	return 0, 0, 0, 0, next
+}
