@@ -44,12 +44,13 @@ func checkPlain(t *testing.T, in []byte, d rune) {
 				t.Fatalf("%s:\n fast    %s\n general %s", where, got, want)
 			}
 			// MaybeFormula is a hint: the general path says true for an
-			// empty field that starts with a CR or with the delimiter, the
-			// fast path, as before it, only for a field that starts like a
-			// formula, or a quoted one.
+			// empty field that starts with a CR or with the delimiter, and
+			// for every quoted field; the fast path only for a field whose
+			// value starts like a formula, and perhaps for a record with
+			// quotes.
 			if fast.plain {
-				if want := plainFormula(fast); fast.MaybeFormula() != want {
-					t.Fatalf("%s: MaybeFormula %v, want %v", where, fast.MaybeFormula(), want)
+				if want, quoted := plainFormula(fast); want && !fast.MaybeFormula() || fast.MaybeFormula() && !want && !quoted {
+					t.Fatalf("%s: MaybeFormula %v, want %v (quoted %v)", where, fast.MaybeFormula(), want, quoted)
 				}
 				if fast.MaybeFormula() && !slow.MaybeFormula() {
 					t.Fatalf("%s: MaybeFormula true, general false", where)
@@ -98,18 +99,17 @@ func plainRecordOf(s *Scanner, n int) string {
 }
 
 // plainFormula is MaybeFormula for a record the fast path read: whether
-// a field starts with = @ + - or a tab, or is quoted.
-func plainFormula(s *Scanner) bool {
+// a field's value starts with = @ + - or a tab; and whether the record
+// has a quote, where MaybeFormula may be true all the same.
+func plainFormula(s *Scanner) (formula, quoted bool) {
 	raw := s.buf[s.start : s.start+s.recEnd]
-	if bytes.IndexByte(raw, '"') >= 0 {
-		return true
-	}
+	quoted = bytes.IndexByte(raw, '"') >= 0
 	for i := range s.NumFields() {
 		if v := s.Field(i); len(v) > 0 && strings.IndexByte("=@+-\t", v[0]) >= 0 {
-			return true
+			return true, quoted
 		}
 	}
-	return false
+	return false, quoted
 }
 
 // TestPlainRecordDifferential holds the fast path to the general one on

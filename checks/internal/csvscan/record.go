@@ -339,15 +339,17 @@ func (s *Scanner) plainRecord() bool {
 		seps += marked(delims)
 		formulas := asciiFormulas(w&low)&^(w&high) | zeros(w^ones*'\t')
 		formula |= formulas & keep &^ delims & starts
-		quotes |= opens
+		// A quoted field may be a formula when its value's first byte, the
+		// one after the quote, is a formula's start; when that byte is in
+		// the next word, it is taken to be.
+		fq := opens & starts
+		quotes |= fq<<8&formulas&keep | fq>>63
 		inq = -(quoted >> 63) & high
 		if eol != 0 {
 			s.plain, s.nsep, s.seps = true, seps, s.seps[:0]
 			if seps > 0 {
 				s.seps = append(s.seps, int32(first)) // for the first field, the one most asked for
 			}
-			// A quoted field may be a formula, as record says (see
-			// formulaStart).
 			s.text, s.formula = text != 0, formula|quotes != 0
 			s.doubled, s.esc = doubled != 0, s.esc[:0]
 			s.finishPlain(s.pos + i + bits.TrailingZeros64(eol)>>3)
