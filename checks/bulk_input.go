@@ -194,7 +194,7 @@ func (w *keyWorker) confirm(ref uint64, key []byte) (bool, error) {
 		return false, err
 	}
 	var ok bool
-	w.againKey, w.againParts, _, ok = w.sc.appendKey(w.againKey[:0], w.againParts[:0], &w.againPart, s)
+	w.againKey, w.againParts, _, ok = w.sc.appendKey(w.againKey[:0], w.againParts[:0], &w.againPart, s, w.sc.firstKey(s))
 	return ok && bytes.Equal(w.againKey, key), nil
 }
 
@@ -209,6 +209,15 @@ func (w *keyWorker) keyColumn(ref uint64) (int, error) {
 	return col, nil
 }
 
+// firstKey returns the current record's first key field, or nil when it
+// has none (no key column, or the record is too short).
+func (sc *bulkScan) firstKey(s *csvscan.Scanner) []byte {
+	if len(sc.keyCols) == 0 || sc.keyCols[0] >= s.NumFields() {
+		return nil
+	}
+	return s.Field(sc.keyCols[0])
+}
+
 // appendKey appends the current record's normalised key to dst, and the
 // bounds of its parts in the key to parts; part is a buffer it reuses.
 // The key of one column is the field normalised; a key of several has
@@ -216,7 +225,10 @@ func (w *keyWorker) keyColumn(ref uint64) (int, error) {
 // bounds per part. blank is the index of the first blank part, -1 when
 // none is; ok is false when the record has no key: a key column is beyond
 // its fields.
-func (sc *bulkScan) appendKey(dst []byte, parts []int, part *[]byte, s *csvscan.Scanner) (key []byte, bounds []int, blank int, ok bool) {
+//
+// k0 is the record's first key field, s.Field(sc.keyCols[0]), when the
+// record has it (see firstKey): a row reads it once.
+func (sc *bulkScan) appendKey(dst []byte, parts []int, part *[]byte, s *csvscan.Scanner, k0 []byte) (key []byte, bounds []int, blank int, ok bool) {
 	n := s.NumFields()
 	if len(sc.keyCols) == 1 {
 		c := sc.keyCols[0]
@@ -224,7 +236,7 @@ func (sc *bulkScan) appendKey(dst []byte, parts []int, part *[]byte, s *csvscan.
 			return dst, parts, -1, false
 		}
 		from := len(dst)
-		dst = normalizeKey(dst, s.Field(c), sc.email)
+		dst = normalizeKey(dst, k0, sc.email)
 		if len(dst) == from {
 			return dst, parts, 0, true
 		}

@@ -26,7 +26,8 @@ func (p *scanPart) row(s *csvscan.Scanner, line int) {
 	if p.index == 0 && len(sc.preview.First) < *sc.spec.Preview {
 		sc.execution(s, line)
 	}
-	if sc.looksLikeHeader(s, p.index == 0 && p.rows == 1) {
+	k0 := sc.firstKey(s)
+	if sc.looksLikeHeader(s, p.index == 0 && p.rows == 1, k0) {
 		p.headerLines = append(p.headerLines, line)
 		if sc.header {
 			_, col := s.FieldPos(0)
@@ -45,7 +46,7 @@ func (p *scanPart) row(s *csvscan.Scanner, line int) {
 	}
 	var blank int
 	var ok bool
-	p.key, p.parts, blank, ok = sc.appendKey(p.key[:0], p.parts[:0], &p.part, s)
+	p.key, p.parts, blank, ok = sc.appendKey(p.key[:0], p.parts[:0], &p.part, s, k0)
 	if !ok {
 		return // a ragged row without its key: reported as malformed
 	}
@@ -142,8 +143,9 @@ func (sc *bulkScan) keyPhrase() string {
 
 // looksLikeHeader reports whether a data row is a header: with header =
 // false the first row (firstRow) when a key cell is a header label, with
-// header = true any row equal to the header row.
-func (sc *bulkScan) looksLikeHeader(s *csvscan.Scanner, firstRow bool) bool {
+// header = true any row equal to the header row. k0 is the row's first
+// key field (see firstKey).
+func (sc *bulkScan) looksLikeHeader(s *csvscan.Scanner, firstRow bool, k0 []byte) bool {
 	if !sc.header {
 		if !firstRow {
 			return false
@@ -158,12 +160,11 @@ func (sc *bulkScan) looksLikeHeader(s *csvscan.Scanner, firstRow bool) bool {
 	if s.NumFields() != len(sc.headerRow) {
 		return false
 	}
-	if len(sc.keyCols) > 0 { // a quick look at the key cell first
-		c := sc.keyCols[0]
-		if v := s.Field(c); len(v) > 0 && !sc.headerFirst[v[0]] {
+	if len(sc.keyCols) > 0 { // a quick look at the key cell first: the row is as wide as the header, so it has it
+		if len(k0) > 0 && !sc.headerFirst[k0[0]] {
 			return false
 		}
-		if !bytes.EqualFold(bytes.TrimSpace(s.Field(c)), sc.headerBytes[c]) {
+		if !bytes.EqualFold(bytes.TrimSpace(k0), sc.headerBytes[sc.keyCols[0]]) {
 			return false
 		}
 	}
