@@ -259,12 +259,16 @@ func (s *Scanner) plainRecord() bool {
 		// those it leaves, the last ones of the input. While seps is 0,
 		// first is i, and usualBlocks's first is n.
 		if hasBlocks && i+32 <= len(buf) {
-			n, sp, at, f, nx := usualBlocks(buf[i:], s.delim[0], inq != 0, next)
+			n, sp, at, f, nx, eol := usualBlocks(buf[i:], s.delim[0], inq != 0, next)
 			if seps == 0 {
 				first = i + at
 			}
 			seps += sp
 			formula |= f
+			if eol >= 0 { // the record's line feed, in a usual run
+				s.endPlain(seps, first, text != 0, formula|quotes != 0, doubled != 0, i+eol)
+				return true
+			}
 			next = nx
 			i += n
 		}
@@ -346,16 +350,22 @@ func (s *Scanner) plainRecord() bool {
 		quotes |= fq<<8&formulas&keep | fq>>63
 		inq = -(quoted >> 63) & high
 		if eol != 0 {
-			s.plain, s.nsep, s.seps = true, seps, s.seps[:0]
-			if seps > 0 {
-				s.seps = append(s.seps, int32(first)) // for the first field, the one most asked for
-			}
-			s.text, s.formula = text != 0, formula|quotes != 0
-			s.doubled, s.esc = doubled != 0, s.esc[:0]
-			s.finishPlain(s.pos + i + bits.TrailingZeros64(eol)>>3)
+			s.endPlain(seps, first, text != 0, formula|quotes != 0, doubled != 0, i+bits.TrailingZeros64(eol)>>3)
 			return true
 		}
 	}
+}
+
+// endPlain ends a record plainRecord read: seps delimiters, the first at
+// first; its line end at end, after the record's start.
+func (s *Scanner) endPlain(seps, first int, text, formula, doubled bool, end int) {
+	s.plain, s.nsep, s.seps = true, seps, s.seps[:0]
+	if seps > 0 {
+		s.seps = append(s.seps, int32(first)) // for the first field, the one most asked for
+	}
+	s.text, s.formula = text, formula
+	s.doubled, s.esc = doubled, s.esc[:0]
+	s.finishPlain(s.pos + end)
 }
 
 // sep returns the offset in the plain record of its k'th delimiter,

@@ -16,5 +16,10 @@ var hasBlocks = cpu.X86.HasAVX2 && cpu.X86.HasBMI1 && cpu.X86.HasPOPCNT
 // quotes (and so hold no delimiter), and next is the loop's next, 0 or
 // 1<<7. plainRecord reads the words after those on its own.
 //
+// When the first byte that is not usual is a line feed, in a whole block
+// and outside quotes, it ends the record there: usualBlocks reads the
+// bytes before it too, and returns its offset as eol (and as n, and as
+// first when there is no delimiter); else eol is -1.
+//
 //go:noescape
-func usualBlocks(p []byte, delim byte, inq bool, next uint64) (n, seps, first int, formula, nextOut uint64)
+func usualBlocks(p []byte, delim byte, inq bool, next uint64) (n, seps, first int, formula, nextOut uint64, eol int)

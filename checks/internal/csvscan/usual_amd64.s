@@ -7,9 +7,10 @@ DATA bytes<>+2(SB)/1, $0x10
 DATA bytes<>+3(SB)/1, $0x3d
 DATA bytes<>+4(SB)/1, $0x40
 DATA bytes<>+5(SB)/1, $0x2b
+DATA bytes<>+6(SB)/1, $0x0a
 GLOBL bytes<>(SB), RODATA|NOPTR, $8
 
-// func usualBlocks(p []byte, delim byte, inq bool, next uint64) (n, seps, first int, formula, nextOut uint64)
+// func usualBlocks(p []byte, delim byte, inq bool, next uint64) (n, seps, first int, formula, nextOut uint64, eol int)
 //
 // Each 32-byte block gives three masks, a bit a byte: its delimiters (D),
 // its unusual bytes that are not delimiters (U: below 0x0e, the quote, or
@@ -17,13 +18,15 @@ GLOBL bytes<>(SB), RODATA|NOPTR, $8
 // its bytes = - @ + (F). A block with U zero adds its delimiters to seps
 // and its field starts that may be formulas, F &^ D & (D<<1 | carry), to
 // formula; a block with U not zero adds its words before the first
-// unusual one, and ends the run.
+// unusual one, and ends the run. When that byte is a line feed, outside
+// quotes, it ends the record: the block adds its bytes before it, and eol
+// is its offset (else -1).
 //
 // Registers: SI p, BX len(p), DI the offset of the block, R8 the carry
 // (0 or 1), R9 the delimiter mask (0 inside quotes), R10 seps, R11 first,
 // R12 formula; per block AX U, DX D, R13 F, CX the bytes of the block
 // read.
-TEXT ·usualBlocks(SB), NOSPLIT, $0-80
+TEXT ·usualBlocks(SB), NOSPLIT, $0-88
 	MOVQ p_base+0(FP), SI
 	MOVQ p_len+8(FP), BX
 	MOVBLZX inq+25(FP), R9
@@ -45,6 +48,7 @@ TEXT ·usualBlocks(SB), NOSPLIT, $0-80
 	VPBROADCASTB bytes<>+3(SB), Y4 // '=', and '-' with 0x10 set
 	VPBROADCASTB bytes<>+4(SB), Y5 // '@'
 	VPBROADCASTB bytes<>+5(SB), Y6 // '+'
+	VPBROADCASTB bytes<>+6(SB), Y13 // the line feed
 
 loop:
 	LEAQ 32(DI), AX
@@ -68,6 +72,15 @@ loop:
 	MOVL $32, CX
 	TESTL AX, AX
 	JZ   block
+	// A line feed first, outside quotes (R9 not zero), ends the record.
+	TESTL R9, R9
+	JZ   words
+	VPCMPEQB Y7, Y13, Y12
+	VPMOVMSKB Y12, CX
+	BLSIL AX, AX // the first unusual byte's bit (TZCNT below finds it all the same)
+	TESTL AX, CX
+	JNZ  lf
+words:
 	// The block ends the run: read its words before the first unusual
 	// byte's, if any.
 	TZCNTL AX, CX
@@ -105,6 +118,30 @@ block:
 	JEQ  loop
 
 done:
+	MOVQ $-1, eol+80(FP)
+	JMP  out
+
+lf:
+	// The bytes before the line feed at AX's bit, as a block's.
+	TZCNTL AX, CX
+	DECL AX
+	ANDL AX, DX
+	ANDL AX, R13
+	LEAL (DX)(DX*1), AX
+	ORL  R8, AX
+	ANDNL AX, DX, AX
+	ANDL R13, AX
+	ORQ  AX, R12
+	TZCNTL DX, AX
+	ADDQ DI, AX
+	TESTQ R10, R10
+	CMOVQEQ AX, R11
+	POPCNTL DX, AX
+	ADDQ AX, R10
+	ADDQ CX, DI
+	MOVQ DI, eol+80(FP)
+
+out:
 	TESTQ R10, R10
 	CMOVQEQ DI, R11
 	SHLQ $7, R8
