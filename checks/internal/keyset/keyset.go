@@ -9,15 +9,7 @@
 // back and compares it, byte for byte: a hash collision can neither merge
 // two keys nor split one. So the set costs 20 to 30 bytes per distinct key,
 // whatever the keys' length: a table slot of 8 bytes (kept at most three
-// quarters full) and the key's ref and line, 9 bytes. Both are mapped
-// memory of the set's own, out of the Go heap (see allocSlots), returned
-// to the system by [Set.Release].
-//
-// A caller that looks keys up out of row order (the bulk gate's key
-// workers, each with the keys of its share of the hashes, from parts of
-// the file scanned side by side) uses [Set.Find], [Set.First] and
-// [Set.SetFirst], and counts repetitions itself; [Set.Sibling] makes the
-// sets of one scan hash alike.
+// quarters full) and the key's ref and line, 9 bytes.
 //
 // The table is placed by a 64-bit hash (maphash, seeded per set) with
 // linear probing; a slot holds the top 32 bits of the key's hash and the
@@ -30,7 +22,6 @@ package keyset
 import (
 	"hash/maphash"
 	"math"
-	"unsafe"
 )
 
 // Confirm reports whether the key added with ref is key. An error ends
@@ -47,7 +38,6 @@ type Set struct {
 	refLo   [][]uint32        // a ref's low 32 bits,
 	refHi   [][]uint8         // and the 8 above: a larger ref is in wideRef
 	lines   [][]uint32        // a line too large for 32 bits is in wide
-	chunks  [][]uint64        // the memory of refLo, refHi and lines (see addChunk)
 	wide    map[uint32]int    // by index
 	wideRef map[uint32]uint64 // by index
 	counts  map[uint32]int    // repetitions of the keys that repeat, by index
@@ -151,9 +141,6 @@ func (k *Set) Touch(hs []uint64) uint64 {
 // Extra, Full and Err still answer.
 func (k *Set) Release() {
 	freeSlots(k.slots)
-	for _, c := range k.chunks {
-		freeSlots(c)
-	}
 	*k = Set{n: k.n, repeated: k.repeated, extra: k.extra, full: k.full, err: k.err}
 }
 
@@ -248,7 +235,9 @@ func (k *Set) Insert(h uint64, line int, ref uint64) {
 	}
 	idx := uint32(k.n)
 	if idx&(1<<chunkBits-1) == 0 {
-		k.addChunk()
+		k.refLo = append(k.refLo, make([]uint32, 1<<chunkBits))
+		k.refHi = append(k.refHi, make([]uint8, 1<<chunkBits))
+		k.lines = append(k.lines, make([]uint32, 1<<chunkBits))
 	}
 	k.put(idx, line, ref)
 	slot := k.free
@@ -260,19 +249,6 @@ func (k *Set) Insert(h uint64, line int, ref uint64) {
 	k.slots[slot] = h>>32<<32 | uint64(idx+1)
 	k.n++
 	k.freeHash = 0
-}
-
-// addChunk adds room for 1 << chunkBits more keys' refs and lines, in one
-// allocation from allocSlots: out of the Go heap, which then does not grow
-// with the keys, nor the garbage collector's work with it.
-func (k *Set) addChunk() {
-	const n = 1 << chunkBits
-	c := allocSlots(n * 9 / 8) // 4 + 1 + 4 bytes a key
-	p := unsafe.Pointer(unsafe.SliceData(c))
-	k.chunks = append(k.chunks, c)
-	k.refLo = append(k.refLo, unsafe.Slice((*uint32)(p), n))
-	k.lines = append(k.lines, unsafe.Slice((*uint32)(unsafe.Add(p, 4*n)), n))
-	k.refHi = append(k.refHi, unsafe.Slice((*uint8)(unsafe.Add(p, 8*n)), n))
 }
 
 // put stores the ref and first line of the key at index i.
