@@ -61,7 +61,7 @@ func (p *scanPart) row(s *csvscan.Scanner, line int) {
 	}
 	// The key goes to the worker its hash names, in a batch.
 	h := p.hash.Hash(p.key)
-	w := int(h % uint64(len(sc.workers)))
+	w := int(uint64(uint32(h)) * uint64(len(sc.workers)) >> 32) // by the low bits: the sets place keys by the top ones; no division
 	kb := p.cur[w]
 	start := len(kb.keys)
 	kb.keys = append(kb.keys, p.key...)
