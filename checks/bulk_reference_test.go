@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -246,5 +247,26 @@ func TestBulkFileShrinks(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "the file shrank while it was read") {
 			t.Errorf("truncated to %d bytes: %v, want the file shrank", keep, err)
 		}
+	}
+}
+
+// TestScanGC: scans running side by side pace the collector as one, and
+// the last to end puts the program's pacing back.
+func TestScanGC(t *testing.T) {
+	percent := func() int { p := debug.SetGCPercent(0); debug.SetGCPercent(p); return p }
+	limit := func() int64 { return debug.SetMemoryLimit(-1) } // -1 reads it
+	p0, l0 := percent(), limit()
+	end1 := scanGC()
+	end2 := scanGC()
+	if p, l := percent(), limit(); p != 400 || l != 256<<20 {
+		t.Fatalf("during scans: GC percent %d, limit %d; want 400, 256 MiB", p, l)
+	}
+	end1()
+	if p := percent(); p != 400 {
+		t.Errorf("one scan still running: GC percent %d, want 400", p)
+	}
+	end2()
+	if p, l := percent(), limit(); p != p0 || l != l0 {
+		t.Errorf("after the scans: GC percent %d, limit %d; want %d, %d", p, l, p0, l0)
 	}
 }
