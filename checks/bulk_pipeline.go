@@ -247,12 +247,12 @@ func (p *scanPart) run(b *preflight.Bundle, src *source) error {
 		}
 		p.rows++
 		p.row(s, line)
+		if p.index == 0 && !sc.splitTried && len(sc.preview.First) >= *sc.spec.Preview {
+			sc.splitTried = true
+			sc.split(b, src, p)
+		}
 		if p.rows&1023 == 0 {
 			p.progress()
-			if p.index == 0 && !sc.splitTried && len(sc.preview.First) >= *sc.spec.Preview {
-				sc.splitTried = true
-				sc.split(b, src, p)
-			}
 		}
 	}
 	p.flush()

@@ -1,0 +1,114 @@
+package checks
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/preflight-gate/preflight/preflight"
+)
+
+// checkSplit runs the bulk gate on b whole and split into parts of at
+// least 1 KiB (2, 3 and 5 of them, the input mapped and read), and fails
+// when a split run differs: in its findings (rule, place, message), its
+// previews, or its error.
+func checkSplit(t *testing.T, b *preflight.Bundle, inputs map[string]string) {
+	t.Helper()
+	run := func() (string, []preflight.Preview) {
+		res, err := Bulk{}.Check(b, nil, &preflight.Options{Now: bulkNow, Inputs: inputs})
+		if err != nil {
+			return "error: " + err.Error(), nil
+		}
+		var out []string
+		for _, f := range preflight.SortFindings(res.Findings) {
+			out = append(out, fmt.Sprintf("%s %s:%d:%d %s", f.Rule, f.File, f.Line, f.Column, f.Message))
+		}
+		return strings.Join(out, "\n"), res.Previews
+	}
+	want, wantPreviews := run()
+	for _, parts := range []int{2, 3, 5} {
+		for _, read := range []bool{false, true} {
+			func() {
+				defer func(n int64, p int) { splitMin, splitParts, mapInput = n, p, mapFile }(splitMin, splitParts)
+				splitMin, splitParts = 1<<10, parts
+				if read {
+					mapInput = func(*os.File, int64) []byte { return nil }
+				}
+				got, previews := run()
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("%d parts, read %v: findings (-whole +split):\n%s", parts, read, diff)
+				}
+				if diff := cmp.Diff(wantPreviews, previews); diff != "" {
+					t.Errorf("%d parts, read %v: previews (-whole +split):\n%s", parts, read, diff)
+				}
+			}()
+		}
+	}
+}
+
+// TestBulkSplitSame holds a split scan to the whole one on messy inputs:
+// quoted fields with line breaks (so that some splits prove wrong and the
+// input is scanned again), CR and CRLF line ends, blank lines, formula
+// cells, ragged rows, blank, invalid and repeated keys, the header again,
+// invalid UTF-8 and NUL bytes, zero-width, bidi, full-width and IDN keys,
+// long fields, an unterminated quote at the end, and keys repeated across
+// parts in both directions. Findings (rule, place, message) and preview
+// must be the same for every number of parts.
+func TestBulkSplitSame(t *testing.T) {
+	rows := []func(i int) string{
+		func(i int) string { return fmt.Sprintf("u%d@example.com,plain,%d\n", i, i) },
+		func(i int) string { return fmt.Sprintf("u%d@example.com,\"two\nlines\",x\n", i%97) },
+		func(i int) string { return fmt.Sprintf("U%d@Example.com ,=SUM(A%d),\r\n", i%89, i) },
+		func(i int) string { return fmt.Sprintf("\"u%d@example.com\",\"q\"\"uote\",y\r", i%83) },
+		func(int) string { return "\n" },
+		func(i int) string { return fmt.Sprintf("u%d@example.com,ragged\n", i) },
+		func(int) string { return " ,blank,key\n" },
+		func(i int) string { return fmt.Sprintf("not-an-address-%d,x,y\n", i%5) },
+		func(int) string { return "email,note,n\n" },
+		func(i int) string { return fmt.Sprintf("\"u%d@example.com\",\"open\n\n\",z\n", i%71) },
+		func(i int) string { return fmt.Sprintf("u%d@example.com,bad \xff utf-8,\x00\n", i%61) },
+		func(i int) string { return fmt.Sprintf("u\u200b%d@example.com,\tTAB,\u202eevil\n", i%59) },
+		func(i int) string {
+			return fmt.Sprintf("ｕ%d@ｅxample.com,%s,x\n", i%53, strings.Repeat("long", 800))
+		},
+		func(i int) string { return fmt.Sprintf("u%d@exämple.com,\"a,b\"\"c\",\"\"\n", i%47) },
+	}
+	for seed, weights := range [][]int{
+		{50, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1},
+		{10, 10, 5, 5, 2, 1, 1, 1, 1, 3, 2, 2, 1, 2},
+		{1, 30, 0, 0, 0, 0, 0, 0, 0, 30, 0, 0, 0, 0},
+		{90, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+		{5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 5, 1, 5},
+	} {
+		var pick []int
+		for k, w := range weights {
+			for range w {
+				pick = append(pick, k)
+			}
+		}
+		var data strings.Builder
+		data.WriteString("email,note,n\n")
+		x := uint64(seed + 1)
+		for i := 0; data.Len() < 200<<10; i++ {
+			x ^= x << 13
+			x ^= x >> 7
+			x ^= x << 17
+			data.WriteString(rows[pick[x%uint64(len(pick))]](i))
+		}
+		if seed == 4 {
+			data.WriteString("u1@example.com,\"never closed\n") // the last part's record runs to the end
+		}
+		b := writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest("key = [\"email\"]\nformat = \"email\"\napprove_over = 1000000"), "in.csv": data.String()})
+		res, err := Bulk{}.Check(b, nil, &preflight.Options{Now: bulkNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := res.Previews[0]; p.Extra == 0 {
+			t.Fatalf("seed %d: no duplicates to compare", seed)
+		}
+		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) { checkSplit(t, b, nil) })
+	}
+}
