@@ -27,12 +27,14 @@
 //   - Positions: a record is reported at the physical line it starts on,
 //     so a column is only given for a place on that line (see reportCol);
 //     for a place on a later line of the record it is 0, unknown.
-//   - A record longer than the limit is not held: its fields are dropped
-//     from the buffer as the scan goes, and read as empty and lost
+//   - A record as long as the limit or longer is not held: its fields are
+//     dropped from the buffer as the scan goes, and read as empty and lost
 //     ([Scanner.Lost]), but those the caller asked to keep ([Scanner.Keep]:
 //     the key columns). A kept field is copied aside before the buffer
-//     drops it, so it is read whole unless it is itself longer than the
-//     limit.
+//     drops it, so it is read whole unless it is itself as long as the
+//     limit. Both are found at exactly the limit, whatever came before in
+//     the input: a scanner that starts at the record (Split, Reset) reads
+//     it the same.
 //
 // # Speed
 //
@@ -394,7 +396,7 @@ func (s *Scanner) fill(i int) (int, bool) {
 	if s.eof {
 		return i, false
 	}
-	if s.end == s.size {
+	if s.end == s.size || !s.overflow && s.end-s.start >= s.maxRecord {
 		keep := s.start
 		if s.end-s.start >= s.maxRecord {
 			// The record is too long: forget what is scanned of it, but
@@ -428,14 +430,21 @@ func (s *Scanner) fill(i int) (int, bool) {
 			}
 		}
 	}
+	// Until a record is too long, it is read up to maxRecord bytes and no
+	// further: it is found too long at exactly that many, whatever the
+	// reads and the window before it.
+	room := min(s.size-s.end, readSize)
+	if !s.overflow {
+		room = min(room, s.start+s.maxRecord-s.end)
+	}
 	if s.src != nil {
-		n := min(s.size-s.end, readSize, len(s.buf)-s.end)
+		n := min(room, len(s.buf)-s.end)
 		s.end += n
 		s.eof = s.end == len(s.buf)
 		return i, n > 0
 	}
 	for {
-		n, err := s.r.Read(s.buf[s.end:min(s.size, s.end+readSize)])
+		n, err := s.r.Read(s.buf[s.end : s.end+room])
 		s.end += n
 		if err != nil {
 			if err != io.EOF {
@@ -457,7 +466,7 @@ func (s *Scanner) fill(i int) (int, bool) {
 func (s *Scanner) spill() {
 	for k := s.spilled; k < len(s.fields); k++ {
 		f := &s.fields[k]
-		if !s.kept(k) || f.start < 0 {
+		if !s.kept(k) || f.start < 0 || f.end-f.start >= int32(s.maxRecord) {
 			*f = lostField(f)
 			continue
 		}
@@ -582,8 +591,8 @@ func (s *Scanner) finish(i int) {
 		// The fields not spilled are in the buffer, but for one whose
 		// start was dropped; only the kept ones are read.
 		for k := s.spilled; k < len(s.fields); k++ {
-			if f := &s.fields[k]; !s.kept(k) || f.start < 0 {
-				*f = lostField(f)
+			if f := &s.fields[k]; !s.kept(k) || f.start < 0 || f.end-f.start >= int32(s.maxRecord) {
+				*f = lostField(f) // not kept, or itself too long
 			}
 		}
 		s.problem(s.recLine, -1, "%s", s.overflowMsg())

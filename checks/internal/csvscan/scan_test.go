@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -537,5 +538,81 @@ func TestScannerLongRecordKeepRandom(t *testing.T) {
 func TestFieldSize(t *testing.T) {
 	if n := unsafe.Sizeof(field{}); n != 12 {
 		t.Errorf("a field takes %d bytes, want 12", n)
+	}
+}
+
+// TestLongRecordExact: a record is too long to hold at exactly maxRecord
+// bytes, and a kept field at exactly maxRecord bytes is lost, whatever
+// came before them in the input (records that grew the window, or none, as
+// for a scanner that starts at the record with Split or Reset).
+func TestLongRecordExact(t *testing.T) {
+	const max = 300 << 10
+	r := rand.New(rand.NewPCG(7, 7))
+	sizes := []int{10, 1000, 60 << 10, 200 << 10, 250 << 10, 290 << 10, max - 10, max + 10, 2 * max}
+	for round := range 40 {
+		var in bytes.Buffer
+		for range r.IntN(6) {
+			in.WriteString(strings.Repeat("h", sizes[r.IntN(len(sizes))]))
+			in.WriteByte('\n')
+		}
+		type target struct {
+			off      int64
+			length   int
+			longKey  bool // the kept field is the long one
+			wantPart bool
+		}
+		var targets []target
+		for _, l := range []int{max - 1, max, max + 1, max + 30<<10, max + 100<<10} {
+			for _, longKey := range []bool{false, true} {
+				targets = append(targets, target{int64(in.Len()), l, longKey, l >= max})
+				if longKey {
+					in.WriteString(strings.Repeat("k", l-2) + ",b\n")
+				} else {
+					in.WriteString("key," + strings.Repeat("x", l-4) + "\n")
+				}
+				in.WriteString(strings.Repeat("f", r.IntN(100<<10)) + "\n")
+			}
+		}
+		data := in.Bytes()
+		check := func(name string, s *Scanner, tg target) {
+			t.Helper()
+			if s.Partial() != tg.wantPart {
+				t.Fatalf("round %d, %s: record of %d bytes at %d: Partial %v, want %v", round, name, tg.length, tg.off, s.Partial(), tg.wantPart)
+			}
+			if lost := s.Lost(0); lost != (tg.longKey && tg.length-2 >= max) {
+				t.Fatalf("round %d, %s: record of %d bytes at %d (long key %v): field 0 lost %v", round, name, tg.length, tg.off, tg.longKey, lost)
+			}
+			if !tg.longKey && string(s.Field(0)) != "key" {
+				t.Fatalf("round %d, %s: field 0 %q, want the kept key", round, name, s.Field(0))
+			}
+		}
+		for _, mode := range []string{"bytes", "reader"} {
+			var s *Scanner
+			if mode == "bytes" {
+				s = NewBytes(data, ',')
+			} else {
+				s = New(bytes.NewReader(data), ',')
+			}
+			s.maxRecord = max
+			s.Keep([]int{0})
+			k := 0
+			for s.Scan() {
+				if k < len(targets) && s.RecordOffset() == targets[k].off {
+					check(mode, s, targets[k])
+					k++
+				}
+			}
+			if k != len(targets) {
+				t.Fatalf("round %d, %s: %d of %d long records found", round, mode, k, len(targets))
+			}
+			// A scanner that starts at each long record reads it the same.
+			for _, tg := range targets {
+				one := s.Split(bytes.NewReader(data[tg.off:]), tg.off)
+				if !one.Scan() {
+					t.Fatalf("round %d, %s: nothing at %d", round, mode, tg.off)
+				}
+				check(mode+" split", one, tg)
+			}
+		}
 	}
 }
