@@ -77,7 +77,7 @@ func (b *keyBatchBuf) key(i int) []byte {
 
 // dupRow is a row whose key a key worker found before: a repeat of the
 // key at index idx of its set. col is -1 when not known (the row was the
-// key's first until a row before it came): finishKeys reads the row again.
+// key's first until a row before it came): finish reads the row again.
 type dupRow struct {
 	idx  uint32
 	col  int32
