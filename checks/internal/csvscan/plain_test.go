@@ -117,13 +117,7 @@ func plainFormula(s *Scanner) (formula, quoted bool) {
 // doubled quotes, line ends of each kind, NUL, UTF-8 and invalid bytes,
 // most of them plain, on lines of every length.
 func TestPlainRecordDifferential(t *testing.T) {
-	seed := uint64(7)
-	rnd := func(n int) int {
-		seed ^= seed << 13
-		seed ^= seed >> 7
-		seed ^= seed << 17
-		return int(seed % uint64(n))
-	}
+	rnd := xorshift(7)
 	text := []string{"a", "bc", "xyz01", "2024-01-02", "user@example.com", " ", "=", "@", "+", "-", "\t", "é", "\x00", "\xff", "\"", "\r", ",", ";", "|"}
 	ends := []string{"\n", "\n", "\r\n", "\r", ""}
 	for n := range 3000 {

@@ -320,13 +320,7 @@ func TestScannerLongLines(t *testing.T) {
 // and invalid bytes.
 func TestScannerPlainRecords(t *testing.T) {
 	alphabet := []string{"a", "b", "xyz", ",", ";", "\t", "\"", "\n", "\r", "\r\n", "=", "-", "+1", "@", "é", "\x00", "\xff", " "}
-	seed := uint64(1)
-	rnd := func(n int) int {
-		seed ^= seed << 13
-		seed ^= seed >> 7
-		seed ^= seed << 17
-		return int(seed % uint64(n))
-	}
+	rnd := xorshift(1)
 	scan := func(r io.Reader, d rune) []string {
 		var out []string
 		s := New(r, d)
@@ -462,13 +456,7 @@ func TestScannerLongRecordKeep(t *testing.T) {
 // it does there, whatever the sizes, quotes and line breaks around it; a
 // field not read reads as empty; record lines agree.
 func TestScannerLongRecordKeepRandom(t *testing.T) {
-	seed := uint64(7)
-	rnd := func(n int) int {
-		seed ^= seed << 13
-		seed ^= seed >> 7
-		seed ^= seed << 17
-		return int(seed % uint64(n))
-	}
+	rnd := xorshift(7)
 	const limit = 1 << 20
 	sizes := []int{0, 1, 10, 100 << 10, 500 << 10, 900 << 10, limit - 10, limit + 10, 2 * limit}
 	for n := range 12 {

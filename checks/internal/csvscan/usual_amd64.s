@@ -1,5 +1,22 @@
 #include "textflag.h"
 
+// COUNT adds the bytes of the block at DI that DX (their delimiters) and
+// R13 (their formula bytes) mark: the formula starts, F &^ D & (D<<1 |
+// carry), to R12; the first delimiter to R11 while none is counted; the
+// delimiters to R10. It uses AX.
+#define COUNT \
+	LEAL (DX)(DX*1), AX \
+	ORL  R8, AX \
+	ANDNL AX, DX, AX \
+	ANDL R13, AX \
+	ORQ  AX, R12 \
+	TZCNTL DX, AX \
+	ADDQ DI, AX \
+	TESTQ R10, R10 \
+	CMOVQEQ AX, R11 \
+	POPCNTL DX, AX \
+	ADDQ AX, R10
+
 // bytes holds the bytes usualBlocks compares with.
 DATA bytes<>+0(SB)/1, $0x0e
 DATA bytes<>+1(SB)/1, $0x22
@@ -94,19 +111,7 @@ words:
 
 block:
 	ANDL R9, DX
-	// Formula starts: F &^ D & (D<<1 | carry).
-	LEAL (DX)(DX*1), AX
-	ORL  R8, AX
-	ANDNL AX, DX, AX
-	ANDL R13, AX
-	ORQ  AX, R12
-	// The first delimiter, while none is counted.
-	TZCNTL DX, AX
-	ADDQ DI, AX
-	TESTQ R10, R10
-	CMOVQEQ AX, R11
-	POPCNTL DX, AX
-	ADDQ AX, R10
+	COUNT
 	// The carry: the delimiter at the block's last byte read.
 	DECL CX
 	SHRL CX, DX
@@ -127,17 +132,7 @@ lf:
 	DECL AX
 	ANDL AX, DX
 	ANDL AX, R13
-	LEAL (DX)(DX*1), AX
-	ORL  R8, AX
-	ANDNL AX, DX, AX
-	ANDL R13, AX
-	ORQ  AX, R12
-	TZCNTL DX, AX
-	ADDQ DI, AX
-	TESTQ R10, R10
-	CMOVQEQ AX, R11
-	POPCNTL DX, AX
-	ADDQ AX, R10
+	COUNT
 	ADDQ CX, DI
 	MOVQ DI, eol+80(FP)
 
