@@ -40,6 +40,17 @@ func appendKey(b []byte, depth int, k string) []byte {
 	return append(b, '"', ':', ' ')
 }
 
+// appendStringField appends a string field after the one before it: the
+// comma, the key k at depth, the value.
+func appendStringField(b []byte, depth int, k, v string) []byte {
+	return appendJSONString(appendKey(append(b, ','), depth, k), v)
+}
+
+// appendIntField is appendStringField for a number.
+func appendIntField(b []byte, depth int, k string, v int) []byte {
+	return strconv.AppendInt(appendKey(append(b, ','), depth, k), int64(v), 10)
+}
+
 // jsonStream writes a document to w as it is appended to b, b being the
 // free end of w's buffer: one finding at a time, so that the document is
 // never whole in memory.
@@ -71,9 +82,7 @@ func (s *jsonStream) report(r *Report, where string, depth int) {
 	b := append(s.b, '{')
 	b = appendKey(b, depth, "schema")
 	b = strconv.AppendInt(b, int64(r.Schema), 10)
-	b = append(b, ',')
-	b = appendKey(b, depth, "bundle")
-	b = appendJSONString(b, r.Bundle)
+	b = appendStringField(b, depth, "bundle", r.Bundle)
 	b = append(b, ',')
 	if where != "" {
 		b = appendKey(b, depth, "path")
@@ -157,25 +166,13 @@ func appendFinding(b []byte, f *Finding, depth int) []byte {
 	b = append(b, '{')
 	b = appendKey(b, depth, "rule")
 	b = appendJSONString(b, f.Rule)
-	b = append(b, ',')
-	b = appendKey(b, depth, "severity")
-	b = appendJSONString(b, string(f.Severity))
-	b = append(b, ',')
-	b = appendKey(b, depth, "file")
-	b = appendJSONString(b, f.File)
-	b = append(b, ',')
-	b = appendKey(b, depth, "line")
-	b = strconv.AppendInt(b, int64(f.Line), 10)
-	b = append(b, ',')
-	b = appendKey(b, depth, "column")
-	b = strconv.AppendInt(b, int64(f.Column), 10)
-	b = append(b, ',')
-	b = appendKey(b, depth, "message")
-	b = appendJSONString(b, f.Message)
+	b = appendStringField(b, depth, "severity", string(f.Severity))
+	b = appendStringField(b, depth, "file", f.File)
+	b = appendIntField(b, depth, "line", f.Line)
+	b = appendIntField(b, depth, "column", f.Column)
+	b = appendStringField(b, depth, "message", f.Message)
 	if f.Key != "" {
-		b = append(b, ',')
-		b = appendKey(b, depth, "key")
-		b = appendJSONString(b, f.Key)
+		b = appendStringField(b, depth, "key", f.Key)
 	}
 	if f.Subject.Kind != "" {
 		b = append(b, ',')
@@ -204,18 +201,10 @@ func appendPreview(b []byte, p *Preview, depth int) []byte {
 	}
 	b = appendKey(b, depth, "file")
 	b = appendJSONString(b, p.File)
-	b = append(b, ',')
-	b = appendKey(b, depth, "rows")
-	b = strconv.AppendInt(b, int64(p.Rows), 10)
-	b = append(b, ',')
-	b = appendKey(b, depth, "unique")
-	b = strconv.AppendInt(b, int64(p.Unique), 10)
-	b = append(b, ',')
-	b = appendKey(b, depth, "repeated")
-	b = strconv.AppendInt(b, int64(p.Repeated), 10)
-	b = append(b, ',')
-	b = appendKey(b, depth, "extra")
-	b = strconv.AppendInt(b, int64(p.Extra), 10)
+	b = appendIntField(b, depth, "rows", p.Rows)
+	b = appendIntField(b, depth, "unique", p.Unique)
+	b = appendIntField(b, depth, "repeated", p.Repeated)
+	b = appendIntField(b, depth, "extra", p.Extra)
 	b = append(b, ',')
 	b = appendKey(b, depth, "columns")
 	b = appendArray(b, p.Columns, depth, func(b []byte, c *string) []byte { return appendJSONString(b, *c) })
@@ -254,9 +243,7 @@ func appendExecution(b []byte, e *Execution, depth int) []byte {
 		b = append(b, '}')
 	}
 	if e.Rendered != "" {
-		b = append(b, ',')
-		b = appendKey(b, depth, "rendered")
-		b = appendJSONString(b, e.Rendered)
+		b = appendStringField(b, depth, "rendered", e.Rendered)
 	}
 	b = appendNewline(b, depth-1)
 	return append(b, '}')
