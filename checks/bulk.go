@@ -245,7 +245,7 @@ type bulkScan struct {
 	noKeys      bool // the key columns are not known (badHeader): no key is checked
 	maskAll     bool // a mask column is not known (badHeader): every field is masked
 
-	input *os.File
+	src   *source // the open input
 	meter *progress.Meter
 	*pipeline
 }
@@ -253,7 +253,6 @@ type bulkScan struct {
 // pipeline is the state of one scan's parts and key workers (see
 // bulk_pipeline.go).
 type pipeline struct {
-	in          *mapped // nil when the input is read
 	workers     []*keyWorker
 	workersDone sync.WaitGroup
 	partList    atomic.Pointer[[]*scanPart]

@@ -46,10 +46,10 @@ func (sc *bulkScan) read(b *preflight.Bundle, f *os.File, h hash.Hash) error {
 	}
 	defer scanGC()()
 	d, _ := utf8.DecodeRuneInString(sc.spec.Delimiter)
-	sc.input = f
 	sc.meter = progress.Start(sc.progress, fmt.Sprintf("bulk %q", sc.spec.Name), fi.Size(), progressAfter)
 	defer sc.meter.Stop()
 	src := &source{f: f, size: fi.Size()}
+	sc.src = src
 	if data := mapInput(f, fi.Size()); data != nil {
 		defer unmapFile(data)
 		src.in = &mapped{data: data}
@@ -59,7 +59,7 @@ func (sc *bulkScan) read(b *preflight.Bundle, f *os.File, h hash.Hash) error {
 		hashed = make(chan error, 1)
 		go func() { hashed <- src.hash(h) }()
 	}
-	err = sc.scan(b, src, d)
+	err = sc.scan(b, d)
 	if hashed != nil {
 		if herr := <-hashed; err == nil {
 			err = herr
@@ -96,8 +96,9 @@ func (src *source) hash(h hash.Hash) error {
 // little, and each one stops the scan's goroutines and slows their writes
 // while it marks: on bench/run.sh's file, collecting at five times the
 // live heap instead of twice takes 0.1 to 0.3 s off the check's 2 s
-// (interleaved runs), with the same peak memory. A soft limit of 256 MiB on the Go heap keeps an
-// input that makes garbage after all from growing the heap that far.
+// (interleaved runs), with the same peak memory. A soft limit of 256 MiB
+// on the Go heap keeps an input that makes garbage after all from growing
+// the heap that far.
 func scanGC() (restore func()) {
 	gcPace.Lock()
 	defer gcPace.Unlock()

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"slices"
 	"strconv"
@@ -154,7 +155,7 @@ func (sc *bulkScan) startWorkers(n, hint int) {
 		} else {
 			w.set = sc.workers[0].set.Sibling(w.confirm, hint/n)
 		}
-		w.againIn.f = sc.input
+		w.againIn.f = sc.src.f
 		sc.workers[i] = w
 		go func() {
 			defer sc.workersDone.Done()
@@ -219,7 +220,7 @@ func (p *scanPart) add(r preflight.Rule, line, col int, format string, args ...a
 
 // run scans the part's records; the first part reads the header first,
 // and may split the rest of the input (see split).
-func (p *scanPart) run(b *preflight.Bundle, src *source) error {
+func (p *scanPart) run(b *preflight.Bundle) error {
 	sc, s := p.sc, p.s
 	first := p.index == 0
 	for s.Scan() {
@@ -249,7 +250,7 @@ func (p *scanPart) run(b *preflight.Bundle, src *source) error {
 		p.row(s, line)
 		if p.index == 0 && !sc.splitTried && len(sc.preview.First) >= *sc.spec.Preview {
 			sc.splitTried = true
-			sc.split(b, src, p)
+			sc.split(b, p)
 		}
 		if p.rows&1023 == 0 {
 			p.progress()
@@ -269,8 +270,8 @@ func (p *scanPart) progress() {
 	off := p.s.Offset()
 	p.scanned.Store(off - p.from)
 	p.rowsNow.Store(int64(p.rows))
-	if sc.in != nil {
-		sc.in.dropBehind(&p.trail, off)
+	if in := sc.src.in; in != nil {
+		in.dropBehind(&p.trail, off)
 	}
 	var bytes, rows int64
 	for _, q := range sc.parts() {
@@ -283,7 +284,8 @@ func (p *scanPart) progress() {
 // split splits the rest of the input, after the first part's current
 // record, into up to splitParts parts of at least splitMin bytes, each
 // from a line end on, and starts scanning the new ones.
-func (sc *bulkScan) split(b *preflight.Bundle, src *source, first *scanPart) {
+func (sc *bulkScan) split(b *preflight.Bundle, first *scanPart) {
+	src := sc.src
 	from := first.s.Offset()
 	rest := src.size - from
 	n := int(min(int64(splitParts), rest/splitMin))
@@ -315,7 +317,7 @@ func (sc *bulkScan) split(b *preflight.Bundle, src *source, first *scanPart) {
 		sc.partsDone.Add(1)
 		go func() {
 			defer sc.partsDone.Done()
-			p.err = src.guard(func() error { return p.run(b, src) })
+			p.err = src.guard(func() error { return p.run(b) })
 		}()
 	}
 }
@@ -493,7 +495,7 @@ func (w *keyWorker) finish() error {
 
 // source is the open input, mapped or read.
 type source struct {
-	f    io.ReaderAt
+	f    *os.File
 	size int64
 	in   *mapped // nil when read
 }

@@ -17,9 +17,9 @@ import (
 // scan reads the records of the input and collects findings and the
 // preview, in parts on every core for a large input (see bulk_pipeline.go);
 // it scans again in one part when a split proved wrong.
-func (sc *bulkScan) scan(b *preflight.Bundle, src *source, delim rune) error {
+func (sc *bulkScan) scan(b *preflight.Bundle, delim rune) error {
 	saved := *sc
-	ok, err := sc.scanParts(b, src, delim, true)
+	ok, err := sc.scanParts(b, delim, true)
 	if ok || err != nil {
 		return err
 	}
@@ -27,15 +27,16 @@ func (sc *bulkScan) scan(b *preflight.Bundle, src *source, delim rune) error {
 	if sc.render != nil {
 		sc.render.reset()
 	}
-	_, err = sc.scanParts(b, src, delim, false)
+	_, err = sc.scanParts(b, delim, false)
 	return err
 }
 
 // scanParts is one scan of the input, split when split is set and the
 // input is large enough; it reports false when the split proved wrong:
 // then its results are not the input's.
-func (sc *bulkScan) scanParts(b *preflight.Bundle, src *source, delim rune, split bool) (bool, error) {
-	sc.pipeline = &pipeline{in: src.in}
+func (sc *bulkScan) scanParts(b *preflight.Bundle, delim rune, split bool) (bool, error) {
+	src := sc.src
+	sc.pipeline = &pipeline{}
 	workers := 1
 	if split && splitParts > 1 && src.size >= 2*splitMin {
 		workers = splitParts
@@ -47,14 +48,14 @@ func (sc *bulkScan) scanParts(b *preflight.Bundle, src *source, delim rune, spli
 	if src.in != nil {
 		s = csvscan.NewBytes(src.in.data, delim)
 	} else {
-		s = csvscan.New(io.NewSectionReader(sc.input, 0, math.MaxInt64), delim) // from the top, scanned again or not
+		s = csvscan.New(io.NewSectionReader(src.f, 0, math.MaxInt64), delim) // from the top, scanned again or not
 	}
 	if !sc.header {
 		sc.keepKeys(s) // the first record is data too
 	}
 	first := sc.newPart(0, s, 0)
 	sc.partList.Store(&[]*scanPart{first})
-	err := src.guard(func() error { return first.run(b, src) })
+	err := src.guard(func() error { return first.run(b) })
 	ok, perr := sc.joinParts()
 	sc.stopWorkers()
 	if err == nil {
