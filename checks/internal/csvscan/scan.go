@@ -208,10 +208,21 @@ func (s *Scanner) Reset(r io.Reader, off int64) {
 	if s.src != nil {
 		panic("csvscan: Reset of a scanner reading bytes")
 	}
-	*s = Scanner{
-		r: r, base: off, buf: s.buf[:readSize*2], size: readSize * 2, line: 1, crOff: -2, begun: true, maxRecord: s.maxRecord,
+	n := s.at(off)
+	n.r, n.buf = r, s.buf[:readSize*2]
+	n.seps, n.fields, n.esc, n.escs, n.problems = s.seps[:0], s.fields[:0], s.esc[:0], s.escs[:0], s.problems[:0]
+	*s = n
+}
+
+// at returns a scanner with s's settings (delimiter, limit, kept fields)
+// for the input from offset off on, where a record starts: no byte order
+// mark or "sep=" line is looked for there, and lines count from 1. It has
+// no input nor buffers yet: Reset and Split give it those.
+func (s *Scanner) at(off int64) Scanner {
+	return Scanner{
+		base: off, size: readSize * 2, line: 1, crOff: -2, begun: true, maxRecord: s.maxRecord,
 		delim: s.delim, special: s.special, qspecial: s.qspecial, allText: s.allText, general: s.general,
-		keep: s.keep, seps: s.seps[:0], fields: s.fields[:0], esc: s.esc[:0], escs: s.escs[:0], problems: s.problems[:0],
+		keep: s.keep,
 	}
 }
 

@@ -15,17 +15,14 @@ import (
 // Whether off is a record's start is known only once s gets there: see
 // StopAt.
 func (s *Scanner) Split(r io.Reader, off int64) *Scanner {
-	n := &Scanner{
-		base: off, line: 1, crOff: -2, begun: true, maxRecord: s.maxRecord, size: readSize * 2,
-		delim: s.delim, special: s.special, qspecial: s.qspecial, allText: s.allText, general: s.general,
-		keep: slices.Clone(s.keep),
-	}
+	n := s.at(off)
+	n.keep = slices.Clone(s.keep)
 	if s.src != nil {
 		n.src, n.buf = s.src, s.src[off:]
 	} else {
 		n.r, n.buf = r, make([]byte, readSize*2)
 	}
-	return n
+	return &n
 }
 
 // StopAt makes Scan end at input offset off, where the input was split
