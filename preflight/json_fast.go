@@ -9,7 +9,7 @@ import (
 )
 
 // The json format writes its document by hand rather than through
-// encoding/json: a report of a large bulk input carries hundreds of
+// encoding/json: a report of a large input carries hundreds of
 // thousands of findings, and reflection, the per-finding MarshalJSON, the
 // re-indenting of the whole document and the pass of escapeJSONControls
 // over it cost twenty times more than appending the bytes directly. The
