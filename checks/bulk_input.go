@@ -238,6 +238,9 @@ func (w *keyWorker) confirm(ref uint64, key []byte) (bool, error) {
 // keyColumn returns the column of the first key field of the record at
 // offset ref, as a finding about it carries it.
 func (w *keyWorker) keyColumn(ref uint64) (int, error) {
+	if w.sc.keyCols[0] == 0 {
+		return 1, nil // the first field starts the record (see Scanner.FieldPos): nothing to read
+	}
 	s, err := w.reread(ref)
 	if err != nil {
 		return 0, err

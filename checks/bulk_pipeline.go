@@ -134,7 +134,6 @@ type keyWorker struct {
 	dups     []dupRow
 	findings []preflight.Finding // the duplicates (see finish)
 	repeated int                 // keys with a duplicate
-	touched  uint64              // keeps lookup's loads
 	// Reading a key's first record again, to confirm a match (confirm).
 	again      *csvscan.Scanner
 	againIn    recordReader
@@ -381,14 +380,15 @@ func (sc *bulkScan) fileLine(line int, ref uint64) int {
 // repeat is kept as a dupRow. Of two rows with one key the one with the
 // lower offset is the key's first, whichever came first.
 //
-// It touches the table slots of a group of keys first (see
-// keyset.Set.Touch), so that the lookups that follow mostly hit the cache.
+// While it looks up a group of keys, the table slots of the next group
+// are on their way into the cache (see keyset.Set.Prefetch).
 func (w *keyWorker) lookup(b *keyBatchBuf) {
 	k := w.set
+	k.Prefetch(b.hashes[:min(keyGroup, len(b.hashes))])
 	for g := 0; g < len(b.items); g += keyGroup {
 		group := b.items[g:min(g+keyGroup, len(b.items))]
 		hashes := b.hashes[g : g+len(group)]
-		w.touched += k.Touch(hashes)
+		k.Prefetch(b.hashes[g+len(group) : min(g+len(group)+keyGroup, len(b.hashes))])
 		for i := range group {
 			pk := &group[i]
 			idx := k.Find(b.key(g+i), hashes[i])

@@ -22,6 +22,7 @@ package keyset
 import (
 	"hash/maphash"
 	"math"
+	"unsafe"
 )
 
 // Confirm reports whether the key added with ref is key. An error ends
@@ -35,9 +36,7 @@ type Set struct {
 	confirm Confirm
 	slots   []uint64          // tag << 32 | index + 1; 0 is empty
 	bits    uint              // len(slots) == 1 << bits
-	refLo   [][]uint32        // a ref's low 32 bits,
-	refHi   [][]uint8         // and the 8 above: a larger ref is in wideRef
-	lines   [][]uint32        // a line too large for 32 bits is in wide
+	chunks  []*chunk          // the keys' refs and first lines, by index
 	wide    map[uint32]int    // by index
 	wideRef map[uint32]uint64 // by index
 	counts  map[uint32]int    // repetitions of the keys that repeat, by index
@@ -63,6 +62,13 @@ const (
 // MaxKeys is how many distinct keys a set holds at most: beyond, Insert
 // sets Full and adds nothing.
 const MaxKeys = 3 << (maxBits - 2)
+
+// chunk holds the refs and first lines of 1 << chunkBits keys.
+type chunk struct {
+	refLo [1 << chunkBits]uint32 // a ref's low 32 bits,
+	lines [1 << chunkBits]uint32 // a line too large for 32 bits is in wide
+	refHi [1 << chunkBits]uint8  // and the 8 above: a larger ref is in wideRef
+}
 
 // New returns an empty set whose matches confirm calls confirm. hint is
 // how many distinct keys the caller expects at most (0: unknown): the
@@ -122,19 +128,17 @@ func (k *Set) Full() bool { return k.full }
 // taken for a new key.
 func (k *Set) Err() error { return k.err }
 
-// Touch loads the table slots where the lookups of the keys with hashes
-// hs start, and returns a value made of them for the caller to keep (so
-// that the loads are not dropped). On a large set the table does not fit
-// any cache, and each lookup waits for memory: touching a group of slots
-// in one loop of independent loads, which the processor overlaps, before
-// looking the group's keys up mostly turns those waits into cache hits.
-func (k *Set) Touch(hs []uint64) uint64 {
-	var touch uint64
-	slots, shift := k.slots, 64-k.bits
-	for _, h := range hs {
-		touch += slots[h>>shift]
+// Prefetch asks the processor to bring the table slots where the lookups
+// of the keys with hashes hs start into its cache, and returns at once.
+// On a large set the table does not fit any cache, and each lookup waits
+// for memory: a caller that prefetches the next group of keys while it
+// looks the current one up has most lookups hit the cache. (Loads of the
+// slots would do as much, but each would hold up the instructions after
+// it until its memory came, and the lookups with it.)
+func (k *Set) Prefetch(hs []uint64) {
+	if len(hs) > 0 {
+		prefetch(unsafe.SliceData(k.slots), hs, 64-k.bits)
 	}
-	return touch
 }
 
 // Release drops the set's memory once the scan is over; Len, Repeated,
@@ -146,13 +150,13 @@ func (k *Set) Release() {
 
 // entry returns the ref and first line of the key at index i.
 func (k *Set) entry(i uint32) (ref uint64, line int) {
-	c, at := i>>chunkBits, i&(1<<chunkBits-1)
-	if hi := k.refHi[c][at]; hi == wideRef {
+	c, at := k.chunks[i>>chunkBits], i&(1<<chunkBits-1)
+	if hi := c.refHi[at]; hi == wideRef {
 		ref = k.wideRef[i]
 	} else {
-		ref = uint64(hi)<<32 | uint64(k.refLo[c][at])
+		ref = uint64(hi)<<32 | uint64(c.refLo[at])
 	}
-	l := k.lines[c][at]
+	l := c.lines[at]
 	if l == wideLine {
 		return ref, k.wide[i]
 	}
@@ -235,9 +239,7 @@ func (k *Set) Insert(h uint64, line int, ref uint64) {
 	}
 	idx := uint32(k.n)
 	if idx&(1<<chunkBits-1) == 0 {
-		k.refLo = append(k.refLo, make([]uint32, 1<<chunkBits))
-		k.refHi = append(k.refHi, make([]uint8, 1<<chunkBits))
-		k.lines = append(k.lines, make([]uint32, 1<<chunkBits))
+		k.chunks = append(k.chunks, new(chunk))
 	}
 	k.put(idx, line, ref)
 	slot := k.free
@@ -253,24 +255,28 @@ func (k *Set) Insert(h uint64, line int, ref uint64) {
 
 // put stores the ref and first line of the key at index i.
 func (k *Set) put(i uint32, line int, ref uint64) {
-	c, at := i>>chunkBits, i&(1<<chunkBits-1)
+	c, at := k.chunks[i>>chunkBits], i&(1<<chunkBits-1)
+	c.refLo[at], c.refHi[at], c.lines[at] = uint32(ref), uint8(ref>>32), uint32(line)
+	if ref>>32 >= wideRef || line >= wideLine {
+		k.putWide(i, c, at, line, ref)
+	}
+}
+
+// putWide stores a ref or a line too large for the chunk's fields.
+func (k *Set) putWide(i uint32, c *chunk, at uint32, line int, ref uint64) {
 	if ref>>32 >= wideRef {
 		if k.wideRef == nil {
 			k.wideRef = map[uint32]uint64{}
 		}
 		k.wideRef[i] = ref
-		k.refHi[c][at] = wideRef
-	} else {
-		k.refLo[c][at], k.refHi[c][at] = uint32(ref), uint8(ref>>32)
+		c.refHi[at] = wideRef
 	}
 	if line >= wideLine {
 		if k.wide == nil {
 			k.wide = map[uint32]int{}
 		}
 		k.wide[i] = line
-		k.lines[c][at] = wideLine
-	} else {
-		k.lines[c][at] = uint32(line)
+		c.lines[at] = wideLine
 	}
 }
 
