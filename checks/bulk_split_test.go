@@ -110,5 +110,11 @@ func TestBulkSplitSame(t *testing.T) {
 			t.Fatalf("seed %d: no duplicates to compare", seed)
 		}
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) { checkSplit(t, b, nil) })
+		// A key that is not the first field, alone and with another: a
+		// duplicate's column is then read again from the file.
+		for _, key := range []string{`["note"]`, `["n", "email"]`} {
+			b := writeBulkBundle(t, map[string]string{"preflight.toml": bulkManifest("key = " + key + "\napprove_over = 1000000"), "in.csv": data.String()})
+			t.Run(fmt.Sprintf("seed=%d/key=%s", seed, key), func(t *testing.T) { checkSplit(t, b, nil) })
+		}
 	}
 }
