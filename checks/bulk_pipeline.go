@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -132,8 +133,8 @@ type keyWorker struct {
 	set      *keyset.Set
 	work     chan *keyBatchBuf
 	dups     []dupRow
-	findings []preflight.Finding // the duplicates (see finish)
-	repeated int                 // keys with a duplicate
+	lines    []dupLine // the duplicates, in line order (see finish)
+	repeated int       // keys with a duplicate
 	// Reading a key's first record again, to confirm a match (confirm).
 	again      *csvscan.Scanner
 	againIn    recordReader
@@ -408,8 +409,9 @@ func (w *keyWorker) lookup(b *keyBatchBuf) {
 
 // finishKeys turns the workers' repeats into duplicate findings, each
 // naming its key's first line and which occurrence it is, in line order,
-// and counts the keys for the preview. Each worker's share is done on a
-// goroutine of its own.
+// and counts the keys for the preview. Each worker sorts its share on a
+// goroutine of its own; the shares, merged by line, are made findings
+// on as many goroutines, each its stretch of them.
 func (sc *bulkScan) finishKeys() error {
 	p := &sc.preview
 	var wg sync.WaitGroup
@@ -419,7 +421,7 @@ func (sc *bulkScan) finishKeys() error {
 		}
 	}
 	wg.Wait()
-	var dups []preflight.Finding
+	var dups []dupLine
 	for _, w := range sc.workers {
 		for _, err := range []error{w.err, w.set.Err()} {
 			if err != nil {
@@ -433,21 +435,33 @@ func (sc *bulkScan) finishKeys() error {
 		p.Repeated += w.repeated
 		p.Unique += w.set.Len()
 		w.set.Release()
-		dups = mergeByLine(dups, w.findings)
-		w.dups, w.findings = nil, nil
+		dups = mergeByLine(dups, w.lines)
+		w.dups, w.lines = nil, nil
 	}
-	sc.findings = append(sc.findings, dups...)
+	from := len(sc.findings)
+	sc.findings = slices.Grow(sc.findings, len(dups))[:from+len(dups)]
+	n := len(sc.workers)
+	for k := range n {
+		fs, ds := sc.findings[from+len(dups)*k/n:from+len(dups)*(k+1)/n], dups[len(dups)*k/n:len(dups)*(k+1)/n]
+		wg.Go(func() { sc.duplicateFindings(fs, ds) })
+	}
+	wg.Wait()
 	return nil
 }
 
-// mergeByLine merges two lists of findings in line order.
-func mergeByLine(a, b []preflight.Finding) []preflight.Finding {
+// dupLine is a duplicate row, made a finding by duplicateFindings: its
+// line and the column of its key, its key's first line, and which
+// occurrence of the key it is.
+type dupLine struct{ line, col, first, nth int }
+
+// mergeByLine merges two lists of duplicates in line order.
+func mergeByLine(a, b []dupLine) []dupLine {
 	if len(a) == 0 {
 		return b
 	}
-	out := make([]preflight.Finding, 0, len(a)+len(b))
+	out := make([]dupLine, 0, len(a)+len(b))
 	for len(a) > 0 && len(b) > 0 {
-		if b[0].Line < a[0].Line {
+		if b[0].line < a[0].line {
 			out, b = append(out, b[0]), b[1:]
 		} else {
 			out, a = append(out, a[0]), a[1:]
@@ -456,15 +470,34 @@ func mergeByLine(a, b []preflight.Finding) []preflight.Finding {
 	return append(append(out, a...), b...)
 }
 
-// finish turns the worker's repeats into findings, in line order: sorted
-// by key and offset, each is an occurrence of its key.
+// duplicateFindings makes fs the findings of the duplicates ds.
+func (sc *bulkScan) duplicateFindings(fs []preflight.Finding, ds []dupLine) {
+	subject := preflight.Subject{Kind: "bulk", Name: sc.spec.Name}
+	var msg strings.Builder
+	for i, d := range ds {
+		// The message without fmt, in one allocation: a large file can
+		// have many.
+		msg.Grow(96)
+		msg.WriteString(sc.keyPhrase())
+		msg.WriteString(" repeats the key of line ")
+		msg.WriteString(strconv.Itoa(d.first))
+		msg.WriteString(": the same recipient would get this a ")
+		msg.WriteString(ordinal(d.nth))
+		msg.WriteString(" time")
+		fs[i] = ruleBulkDuplicateKey.Finding(sc.file, d.line, d.col, msg.String())
+		fs[i].Subject = subject
+		msg.Reset()
+	}
+}
+
+// finish sorts the worker's repeats into duplicates in line order (lines):
+// sorted by key and offset, each is an occurrence of its key.
 func (w *keyWorker) finish() error {
 	sc := w.sc
 	slices.SortFunc(w.dups, func(a, b dupRow) int {
 		return cmp.Or(cmp.Compare(a.idx, b.idx), cmp.Compare(a.ref, b.ref))
 	})
-	type dup struct{ line, col, first, nth int }
-	dups := make([]dup, 0, len(w.dups))
+	w.lines = make([]dupLine, 0, len(w.dups))
 	nth := 0
 	for i, d := range w.dups {
 		if i == 0 || d.idx != w.dups[i-1].idx {
@@ -480,16 +513,9 @@ func (w *keyWorker) finish() error {
 				return err
 			}
 		}
-		dups = append(dups, dup{sc.fileLine(d.line, d.ref), col, sc.fileLine(firstLine, firstRef), nth})
+		w.lines = append(w.lines, dupLine{sc.fileLine(d.line, d.ref), col, sc.fileLine(firstLine, firstRef), nth})
 	}
-	slices.SortFunc(dups, func(a, b dup) int { return cmp.Compare(a.line, b.line) })
-	w.findings = make([]preflight.Finding, len(dups))
-	for i, d := range dups {
-		// The message without fmt: a large file can have many.
-		f := &w.findings[i]
-		*f = ruleBulkDuplicateKey.Finding(sc.file, d.line, d.col, sc.keyPhrase()+" repeats the key of line "+strconv.Itoa(d.first)+": the same recipient would get this a "+ordinal(d.nth)+" time")
-		f.Subject = preflight.Subject{Kind: "bulk", Name: sc.spec.Name}
-	}
+	slices.SortFunc(w.lines, func(a, b dupLine) int { return cmp.Compare(a.line, b.line) })
 	return nil
 }
 
