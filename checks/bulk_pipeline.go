@@ -490,21 +490,18 @@ func (sc *bulkScan) duplicateFindings(fs []preflight.Finding, ds []dupLine) {
 	}
 }
 
-// finish sorts the worker's repeats into duplicates in line order (lines):
-// sorted by key and offset, each is an occurrence of its key.
+// finish sorts the worker's repeats into duplicates in line order (lines).
+// Sorted by offset, as the file holds them, the repeats of a key come in
+// order of occurrence: the key's first row (a row of its own, see
+// lookup) is the 1st, so its n'th repeat is the (n+1)'th.
 func (w *keyWorker) finish() error {
 	sc := w.sc
-	slices.SortFunc(w.dups, func(a, b dupRow) int {
-		return cmp.Or(cmp.Compare(a.idx, b.idx), cmp.Compare(a.ref, b.ref))
-	})
-	w.lines = make([]dupLine, 0, len(w.dups))
-	nth := 0
+	slices.SortFunc(w.dups, func(a, b dupRow) int { return cmp.Compare(a.ref, b.ref) })
+	seen := make(map[uint32]int, len(w.dups)) // repeats so far, by key
+	w.lines = make([]dupLine, len(w.dups))
 	for i, d := range w.dups {
-		if i == 0 || d.idx != w.dups[i-1].idx {
-			nth = 1
-			w.repeated++
-		}
-		nth++
+		n := seen[d.idx] + 1
+		seen[d.idx] = n
 		firstLine, firstRef := w.set.First(int(d.idx))
 		col := int(d.col)
 		if col < 0 {
@@ -513,9 +510,9 @@ func (w *keyWorker) finish() error {
 				return err
 			}
 		}
-		w.lines = append(w.lines, dupLine{sc.fileLine(d.line, d.ref), col, sc.fileLine(firstLine, firstRef), nth})
+		w.lines[i] = dupLine{sc.fileLine(d.line, d.ref), col, sc.fileLine(firstLine, firstRef), n + 1}
 	}
-	slices.SortFunc(w.lines, func(a, b dupLine) int { return cmp.Compare(a.line, b.line) })
+	w.repeated = len(seen)
 	return nil
 }
 
