@@ -52,12 +52,15 @@ const (
 )
 
 // keyBatchBuf is a batch of normalised, non-blank, valid keys for one key
-// worker.
+// worker. A part fills one batch for each worker while the workers read
+// others: the padding keeps each batch's fields off the cache lines of
+// the ones next to it in memory, which another core may be using.
 type keyBatchBuf struct {
 	owner  *scanPart
 	items  []pendingKey
 	hashes []uint64 // by item
 	keys   []byte
+	_      [cacheLine]byte
 }
 
 // pendingKey is one key of a batch, in 24 bytes.
