@@ -395,10 +395,9 @@ func (w *keyWorker) lookup(b *keyBatchBuf) {
 		k.Prefetch(b.hashes[g+len(group) : min(g+len(group)+keyGroup, len(b.hashes))])
 		for i := range group {
 			pk := &group[i]
-			idx := k.Find(b.key(g+i), hashes[i])
+			idx := k.Put(b.key(g+i), hashes[i], pk.line, pk.ref)
 			if idx < 0 {
-				k.Insert(hashes[i], pk.line, pk.ref)
-				continue
+				continue // a new key, inserted
 			}
 			d := dupRow{idx: uint32(idx), col: pk.col, line: pk.line, ref: pk.ref}
 			if line, ref := k.First(idx); pk.ref < ref {

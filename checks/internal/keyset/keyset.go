@@ -198,21 +198,56 @@ func (k *Set) Find(key []byte, h uint64) int {
 			k.free, k.freeHash = i, h // where Insert puts it
 			return -1
 		}
-		if s>>32 != tag {
-			continue
+		if s>>32 == tag {
+			if idx := k.match(s, key); idx >= 0 {
+				return idx
+			}
 		}
-		idx := uint32(s) - 1
-		ref, _ := k.entry(idx)
-		same, err := k.confirm(ref, key)
-		if err != nil && k.err == nil {
-			k.err = err
-		}
-		if !same {
-			continue
-		}
-		k.extra++
-		return int(idx)
 	}
+}
+
+// Put is Find, then Insert for a new key, in one probe of the table: it
+// returns the index of a key seen before, or -1 for a key it inserted
+// with line and ref (or could not: see Full).
+func (k *Set) Put(key []byte, h uint64, line int, ref uint64) int {
+	tag := h >> 32
+	slots := k.slots
+	mask := len(slots) - 1
+	i := int(h>>(64-k.bits)) & mask
+	for ; slots[i] != 0; i = (i + 1) & mask {
+		if s := slots[i]; s>>32 == tag {
+			if idx := k.match(s, key); idx >= 0 {
+				return idx
+			}
+		}
+	}
+	if 4*(k.n+1) > 3*len(slots) || k.n&(1<<chunkBits-1) == 0 || ref>>32 >= wideRef || line >= wideLine {
+		k.free, k.freeHash = i, h
+		k.Insert(h, line, ref) // grows the table, or adds a chunk, or stores a wide ref or line
+		return -1
+	}
+	idx := uint32(k.n)
+	c, at := k.chunks[idx>>chunkBits], idx&(1<<chunkBits-1)
+	c.refLo[at], c.refHi[at], c.lines[at] = uint32(ref), uint8(ref>>32), uint32(line)
+	slots[i] = tag<<32 | uint64(idx+1)
+	k.n++
+	return -1
+}
+
+// match confirms a key whose tag is in slot s: it returns the key's
+// index when it is key, else -1.
+func (k *Set) match(s uint64, key []byte) int {
+	idx := uint32(s) - 1
+	ref, _ := k.entry(idx)
+	same, err := k.confirm(ref, key)
+	if err != nil && k.err == nil {
+		k.err = err
+	}
+	if !same {
+		return -1
+	}
+	k.extra++
+	return int(idx)
 }
 
 // First returns the line and ref the key at index idx (see Find) was

@@ -151,3 +151,47 @@ func TestWideRefs(t *testing.T) {
 		}
 	}
 }
+
+// TestPut holds Put to Find then Insert on the same keys: the same index
+// for every key seen before, and the same first line and ref for every
+// key, through the table's growth, new chunks, wide refs and lines, and
+// keys whose hashes collide.
+func TestPut(t *testing.T) {
+	keys := map[uint64]string{} // by ref
+	confirm := func(ref uint64, key []byte) (bool, error) { return keys[ref] == string(key), nil }
+	a, b := New(confirm, 0), New(confirm, 0)
+	b.seed = a.seed
+	x := uint64(1)
+	for i := range 200_000 {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		key := fmt.Appendf(nil, "k%d", x%150_000)
+		h := a.Hash(key)
+		if x%1000 == 0 {
+			h = 42 // colliding hashes: matches must be confirmed
+		}
+		line, ref := i+1, uint64(i)
+		if i%50_000 == 7 {
+			line, ref = 1<<33+i, 1<<41+uint64(i) // too wide for the chunks
+		}
+		got := a.Put(key, h, line, ref)
+		want := b.Find(key, h)
+		if want < 0 {
+			b.Insert(h, line, ref)
+			keys[ref] = string(key)
+		}
+		if got != want {
+			t.Fatalf("key %d (%s): Put %d, Find %d", i, key, got, want)
+		}
+	}
+	if a.Len() != b.Len() || a.Extra() != b.Extra() || a.Len() < 100_000 {
+		t.Fatalf("Put: %d keys, %d repeats; Find and Insert: %d, %d", a.Len(), a.Extra(), b.Len(), b.Extra())
+	}
+	for i := range a.Len() {
+		l1, r1 := a.First(i)
+		if l2, r2 := b.First(i); l1 != l2 || r1 != r2 {
+			t.Fatalf("key %d: Put's first line %d ref %d, Insert's %d %d", i, l1, r1, l2, r2)
+		}
+	}
+}
