@@ -48,6 +48,10 @@ type Set struct {
 	freeHash uint64
 	// repeated: keys seen more than once; extra: rows beyond the first of a key
 	repeated, extra int
+	// Two sets, each used by a goroutine of its own, can be next to each
+	// other in memory: the padding keeps the fields one writes at every
+	// key off the cache lines of the other.
+	_ [128]byte
 }
 
 const (
