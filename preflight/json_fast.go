@@ -3,8 +3,10 @@ package preflight
 import (
 	"bufio"
 	"maps"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -99,17 +101,9 @@ func (s *jsonStream) report(r *Report, where string, depth int) {
 	case len(r.Findings) == 0:
 		b = append(b, '[', ']')
 	default:
-		b = append(b, '[')
-		for i := range r.Findings {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendNewline(b, depth+1)
-			s.b = appendFinding(b, &r.Findings[i], depth+2)
-			s.spill()
-			b = s.b
-		}
-		b = appendNewline(b, depth)
+		s.b = append(b, '[')
+		s.findings(r.Findings, depth+1)
+		b = appendNewline(s.b, depth)
 		b = append(b, ']')
 	}
 	b = append(b, ',')
@@ -136,6 +130,78 @@ func (s *jsonStream) report(r *Report, where string, depth int) {
 	b = appendNewline(b, depth-1)
 	s.b = append(b, '}')
 	s.spill()
+}
+
+// findings appends the elements of a findings array at depth. Many are
+// written on every core, a stretch of findingStretch each, handed to the
+// writer in order, at most two stretches a core ahead of it.
+func (s *jsonStream) findings(fs []Finding, depth int) {
+	cores := runtime.GOMAXPROCS(0)
+	if len(fs) < 4*findingStretch || cores == 1 {
+		for i := range fs {
+			s.b = appendStretch(s.b, fs[i:i+1], i, depth)
+			s.spill()
+		}
+		return
+	}
+	n := (len(fs) + findingStretch - 1) / findingStretch
+	done := make([]chan []byte, n)
+	for k := range done {
+		done[k] = make(chan []byte, 1)
+	}
+	ahead := make(chan struct{}, 2*cores)
+	free := make(chan []byte, 2*cores) // written stretches' buffers, to fill again
+	var next atomic.Int64
+	for range cores {
+		go func() {
+			for {
+				ahead <- struct{}{}
+				k := int(next.Add(1)) - 1
+				if k >= n {
+					<-ahead
+					return
+				}
+				var b []byte
+				select {
+				case b = <-free:
+				default:
+					b = make([]byte, 0, 512*findingStretch)
+				}
+				done[k] <- appendStretch(b[:0], fs[k*findingStretch:min((k+1)*findingStretch, len(fs))], k*findingStretch, depth)
+			}
+		}()
+	}
+	for k := range n {
+		b := <-done[k]
+		for rest := b; len(rest) > 0; { // in pieces, as the writer's buffer takes them
+			piece := rest[:min(len(rest), jsonRoom)]
+			s.b = append(s.b, piece...)
+			s.spill()
+			rest = rest[len(piece):]
+		}
+		select {
+		case free <- b:
+		default:
+		}
+		<-ahead
+	}
+}
+
+// findingStretch is how many findings a goroutine of findings writes at
+// a time.
+const findingStretch = 1024
+
+// appendStretch appends the findings fs, from the from'th of their array
+// on (the first of the array has no comma before it), at depth.
+func appendStretch(b []byte, fs []Finding, from, depth int) []byte {
+	for i := range fs {
+		if from+i > 0 {
+			b = append(b, ',')
+		}
+		b = appendNewline(b, depth)
+		b = appendFinding(b, &fs[i], depth+1)
+	}
+	return b
 }
 
 // appendArray appends the array of elems as the value of a field at
