@@ -1,0 +1,67 @@
+#include "textflag.h"
+
+// emailBytes holds the bytes emailMasks compares with.
+DATA emailBytes<>+0(SB)/1, $0x21 // '!': below it (and, signed, above 0x7f) a byte is bad
+DATA emailBytes<>+1(SB)/1, $0x7f // DEL
+DATA emailBytes<>+2(SB)/1, $0x3c // '<'
+DATA emailBytes<>+3(SB)/1, $0x3e // '>'
+DATA emailBytes<>+4(SB)/1, $0x40 // '@'
+DATA emailBytes<>+5(SB)/1, $0x2e // '.'
+GLOBL emailBytes<>(SB), RODATA|NOPTR, $8
+
+// func emailMasks(b []byte) (bad, at, dot uint32)
+//
+// For 16 <= len(b) <= 32: the marks of b's bytes, bit i for byte i, read
+// as two 16-byte blocks, the first and the last, which overlap whatever
+// the length (their bytes' marks are the same either way). bad marks the
+// bytes no address has (below '!', DEL, '<', '>') and those above 0x7f,
+// which VPCMPGTB, signed, finds with those below '!'.
+TEXT ·emailMasks(SB), NOSPLIT, $0-36
+	MOVQ b_base+0(FP), SI
+	MOVQ b_len+8(FP), CX
+	VMOVDQU (SI), X0
+	VMOVDQU -16(SI)(CX*1), X1
+	SUBQ $16, CX // the last block's shift
+	VPBROADCASTB emailBytes<>+0(SB), X2
+	VPBROADCASTB emailBytes<>+1(SB), X3
+	VPBROADCASTB emailBytes<>+2(SB), X4
+	VPBROADCASTB emailBytes<>+3(SB), X5
+	VPBROADCASTB emailBytes<>+4(SB), X6
+	VPBROADCASTB emailBytes<>+5(SB), X7
+
+	VPCMPGTB X0, X2, X8
+	VPCMPEQB X0, X3, X9
+	VPOR     X9, X8, X8
+	VPCMPEQB X0, X4, X9
+	VPOR     X9, X8, X8
+	VPCMPEQB X0, X5, X9
+	VPOR     X9, X8, X8
+	VPMOVMSKB X8, AX
+	VPCMPGTB X1, X2, X8
+	VPCMPEQB X1, X3, X9
+	VPOR     X9, X8, X8
+	VPCMPEQB X1, X4, X9
+	VPOR     X9, X8, X8
+	VPCMPEQB X1, X5, X9
+	VPOR     X9, X8, X8
+	VPMOVMSKB X8, DX
+	SHLL CX, DX
+	ORL  DX, AX
+	MOVL AX, bad+24(FP)
+
+	VPCMPEQB X0, X6, X8
+	VPMOVMSKB X8, AX
+	VPCMPEQB X1, X6, X8
+	VPMOVMSKB X8, DX
+	SHLL CX, DX
+	ORL  DX, AX
+	MOVL AX, at+28(FP)
+
+	VPCMPEQB X0, X7, X8
+	VPMOVMSKB X8, AX
+	VPCMPEQB X1, X7, X8
+	VPMOVMSKB X8, DX
+	SHLL CX, DX
+	ORL  DX, AX
+	MOVL AX, dot+32(FP)
+	RET
