@@ -245,8 +245,9 @@ type bulkScan struct {
 	noKeys      bool // the key columns are not known (badHeader): no key is checked
 	maskAll     bool // a mask column is not known (badHeader): every field is masked
 
-	src   *source // the open input
-	meter *progress.Meter
+	src       *source // the open input
+	rescanned bool    // a split proved wrong: the input was scanned again in one part
+	meter     *progress.Meter
 	*pipeline
 }
 

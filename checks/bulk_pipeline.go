@@ -297,7 +297,7 @@ func (sc *bulkScan) split(b *preflight.Bundle, first *scanPart) {
 	}
 	var starts []int64
 	for k := 1; k < n; k++ {
-		at := src.lineAfter(from + rest*int64(k)/int64(n))
+		at := src.splitAt(from + rest*int64(k)/int64(n))
 		if at < 0 || at >= src.size || len(starts) > 0 && at <= starts[len(starts)-1] {
 			continue
 		}
@@ -533,15 +533,34 @@ func (src *source) guard(read func() error) error {
 	return src.in.guard(read)
 }
 
-// lineAfter returns the offset after the first LF at or after off, or -1.
-func (src *source) lineAfter(off int64) int64 {
+// splitAt returns where to split the input at or after offset off: after
+// a line feed, and, where the 64 KiB after off hold one, after a line feed
+// with an even number of quotes on the lines before and after it, which
+// then most likely ends a record rather than a line of a quoted field.
+// A field with a line break is common in a notes column, and a split
+// inside one costs a second scan (see joinParts), on more cores more
+// often. It returns -1 when no line feed follows off.
+func (src *source) splitAt(off int64) int64 {
+	const look = 64 << 10
+	from := max(off-look, 0)
+	var b []byte
+	if src.in != nil {
+		b = src.in.data[from:min(off+look, src.size)]
+	} else {
+		b = make([]byte, min(off+look, src.size)-from)
+		n, _ := src.f.ReadAt(b, from)
+		b = b[:n]
+	}
+	if at := recordStart(b, int(off-from), from == 0); at >= 0 {
+		return from + int64(at)
+	}
 	if src.in != nil {
 		if i := bytes.IndexByte(src.in.data[off:], '\n'); i >= 0 {
 			return off + int64(i) + 1
 		}
 		return -1
 	}
-	buf := make([]byte, 64<<10)
+	buf := make([]byte, look)
 	for off < src.size {
 		n, err := src.f.ReadAt(buf, off)
 		if i := bytes.IndexByte(buf[:n], '\n'); i >= 0 {
@@ -553,4 +572,33 @@ func (src *source) lineAfter(off int64) int64 {
 		off += int64(n)
 	}
 	return -1
+}
+
+// recordStart returns the index in b, after index at, of the first line
+// after a line feed whose lines before and after it are whole in b and
+// hold an even number of quotes; else the index after the first line
+// feed at or after at, if the line after it is whole in b; else -1. top
+// says b starts the input (its first line is whole).
+func recordStart(b []byte, at int, top bool) int {
+	first := -1
+	prev := bytes.LastIndexByte(b[:at], '\n') + 1 // the start of the line holding at
+	whole := prev > 0 || top
+	for i := at; ; {
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			return first
+		}
+		e := i + j // a line feed
+		next := bytes.IndexByte(b[e+1:], '\n')
+		if next < 0 {
+			return first
+		}
+		if first < 0 {
+			first = e + 1
+		}
+		if whole && bytes.Count(b[prev:e], []byte{'"'})%2 == 0 && bytes.Count(b[e+1:e+1+next], []byte{'"'})%2 == 0 {
+			return e + 1
+		}
+		prev, whole, i = e+1, true, e+1
+	}
 }

@@ -24,6 +24,7 @@ func (sc *bulkScan) scan(b *preflight.Bundle, delim rune) error {
 		return err
 	}
 	*sc = saved
+	sc.rescanned = true
 	if sc.render != nil {
 		sc.render.reset()
 	}
