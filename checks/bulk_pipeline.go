@@ -21,7 +21,8 @@ import (
 // How a large input is scanned on every core. The scan starts as one part
 // (scanPart), from the top. Once it is past the header and the preview
 // rows, the rest of a large file is split into as many parts as there are
-// cores, each starting after a line end, and scanned beside the first.
+// cores, each starting after a line end (see splitAt), and scanned beside
+// the first.
 // Each part stops where the next one starts (csvscan.Scanner.StopAt); a
 // part that does not stop there on a record boundary (a quoted field with
 // a line break ran across it) proves the split wrong, and the whole input
