@@ -555,13 +555,18 @@ func (src *source) splitAt(off int64) int64 {
 	if at := recordStart(b, int(off-from), from == 0); at >= 0 {
 		return from + int64(at)
 	}
+	return src.lineAfter(off) // a line longer than the look
+}
+
+// lineAfter returns the offset after the first LF at or after off, or -1.
+func (src *source) lineAfter(off int64) int64 {
 	if src.in != nil {
 		if i := bytes.IndexByte(src.in.data[off:], '\n'); i >= 0 {
 			return off + int64(i) + 1
 		}
 		return -1
 	}
-	buf := make([]byte, look)
+	buf := make([]byte, 64<<10)
 	for off < src.size {
 		n, err := src.f.ReadAt(buf, off)
 		if i := bytes.IndexByte(buf[:n], '\n'); i >= 0 {
