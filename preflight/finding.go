@@ -131,25 +131,16 @@ func SortFindings(fs []Finding) []Finding {
 }
 
 func compareFindings(a, b Finding) int {
-	// Field by field, stopping at the first that differs: cmp.Or would
-	// compare every field of every pair, messages too.
-	if c := cmp.Compare(a.File, b.File); c != 0 {
+	// In two steps: cmp.Or compares every field it is given, and the
+	// message, the longest, only matters between findings at one place
+	// under one rule.
+	if c := cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column), cmp.Compare(a.Rule, b.Rule)); c != 0 {
 		return c
 	}
-	if c := cmp.Compare(a.Line, b.Line); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.Column, b.Column); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.Rule, b.Rule); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.Message, b.Message); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.Key, b.Key); c != 0 {
-		return c
-	}
-	return cmp.Or(cmp.Compare(a.Subject.Kind, b.Subject.Kind), cmp.Compare(a.Subject.Name, b.Subject.Name))
+	return cmp.Or(
+		cmp.Compare(a.Message, b.Message),
+		cmp.Compare(a.Key, b.Key),
+		cmp.Compare(a.Subject.Kind, b.Subject.Kind),
+		cmp.Compare(a.Subject.Name, b.Subject.Name),
+	)
 }
