@@ -207,7 +207,7 @@ func (w *keyWorker) reread(ref uint64) (*csvscan.Scanner, error) {
 	if w.again == nil {
 		w.again = csvscan.New(nil, sc.delim)
 	}
-	w.againIn.off, w.againIn.want = int64(ref), 512
+	w.againIn.off, w.againIn.want = int64(ref), 128
 	s := w.again
 	s.Keep(sc.keyCols)
 	s.Reset(&w.againIn, int64(ref))
