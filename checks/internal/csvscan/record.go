@@ -207,11 +207,13 @@ func marked(m uint64) int { return int((m >> 7) * ones >> 56) }
 
 // unusual marks a superset of the bytes of w that a word of a plain line
 // cannot hold without a closer look: every byte below 0x0e (NUL, tab, LF
-// and CR among them), the quote, and those that are not ASCII. A byte's
-// low seven bits decide but for the last, so that no sum carries.
+// and CR among them) and the quote. A byte that is not ASCII is usual: no
+// delimiter, quote or line end, only text, which plainRecord notes for
+// finish to check. A byte's low seven bits decide, its high bit aside, so
+// that no sum carries.
 func unusual(w uint64) uint64 {
 	w7 := w & low
-	return (^((w7 + ones*(0x80-0x0e)) & ((w7 ^ ones*'"') + low)) | w) & high
+	return ^((w7+ones*(0x80-0x0e))&((w7^ones*'"')+low) | w) & high
 }
 
 // asciiFormulas marks the bytes of w, all ASCII, that may start a
@@ -240,8 +242,9 @@ func (s *Scanner) plainRecord() bool {
 	buf := s.buf[s.pos:s.end]
 	d := ones * uint64(s.delim[0])
 	// One pass, eight bytes at a time, up to the line's end. Each word
-	// adds its delimiters (outside quotes) to seps, and its field starts
-	// that may be formulas to formula. A field starts at the record's
+	// adds its delimiters (outside quotes) to seps, its field starts that
+	// may be formulas to formula, and its bytes that are not ASCII to
+	// text. A field starts at the record's
 	// first byte and after each delimiter: next carries a delimiter's
 	// start from a word's last byte over to the next word, and inq marks
 	// a word that starts inside quotes.
@@ -254,17 +257,18 @@ func (s *Scanner) plainRecord() bool {
 	var text, formula, quotes, doubled, inq uint64
 	seps, first, next := 0, 0, uint64(1<<7) // first: the first delimiter's offset, once seps > 0
 	for i := 0; ; i += 8 {
-		// Most words hold only ASCII text and delimiters: usualBlocks
+		// Most words hold only text and delimiters: usualBlocks
 		// reads them 32 bytes at a time where it can, and the loop below
 		// those it leaves, the last ones of the input. While seps is 0,
 		// first is i, and usualBlocks's first is n.
 		if hasBlocks && i+32 <= len(buf) {
-			n, sp, at, f, nx, eol := usualBlocks(buf[i:], s.delim[0], inq != 0, next)
+			n, sp, at, f, txt, nx, eol := usualBlocks(buf[i:], s.delim[0], inq != 0, next)
 			if seps == 0 {
 				first = i + at
 			}
 			seps += sp
 			formula |= f
+			text |= txt
 			if eol >= 0 { // the record's line feed, in a usual run
 				s.endPlain(seps, first, text != 0, formula|quotes != 0, doubled != 0, i+eol)
 				return true
@@ -283,7 +287,8 @@ func (s *Scanner) plainRecord() bool {
 				first = at // no branch: a select
 			}
 			seps += marked(delims)
-			formula |= asciiFormulas(w) &^ delims & (delims<<8 | next) // a delimiter starts an empty field
+			formula |= asciiFormulas(w&low) &^ (w & high) &^ delims & (delims<<8 | next) // a delimiter starts an empty field
+			text |= w & high
 			next = delims >> 56
 		}
 		if i+8 > len(buf) {

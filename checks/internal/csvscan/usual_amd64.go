@@ -11,8 +11,8 @@ var hasBlocks = cpu.X86.HasAVX2 && cpu.X86.HasBMI1 && cpu.X86.HasPOPCNT
 // as long as they are usual and in a whole 32-byte block of p, and
 // returns what the loop would after them: the n bytes read (a multiple
 // of 8), the seps delimiters in them, the offset of the first one (n if
-// none), formula not zero if a field in them may be a formula, and the
-// next word's next. delim is the delimiter, inq says the words are inside
+// none), formula not zero if a field in them may be a formula, text not
+// zero if a byte in them is not ASCII, and the next word's next. delim is the delimiter, inq says the words are inside
 // quotes (and so hold no delimiter), and next is the loop's next, 0 or
 // 1<<7. plainRecord reads the words after those on its own.
 //
@@ -22,4 +22,4 @@ var hasBlocks = cpu.X86.HasAVX2 && cpu.X86.HasBMI1 && cpu.X86.HasPOPCNT
 // first when there is no delimiter); else eol is -1.
 //
 //go:noescape
-func usualBlocks(p []byte, delim byte, inq bool, next uint64) (n, seps, first int, formula, nextOut uint64, eol int)
+func usualBlocks(p []byte, delim byte, inq bool, next uint64) (n, seps, first int, formula, text, nextOut uint64, eol int)

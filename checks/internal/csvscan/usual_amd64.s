@@ -27,23 +27,24 @@ DATA bytes<>+5(SB)/1, $0x2b
 DATA bytes<>+6(SB)/1, $0x0a
 GLOBL bytes<>(SB), RODATA|NOPTR, $8
 
-// func usualBlocks(p []byte, delim byte, inq bool, next uint64) (n, seps, first int, formula, nextOut uint64, eol int)
+// func usualBlocks(p []byte, delim byte, inq bool, next uint64) (n, seps, first int, formula, text, nextOut uint64, eol int)
 //
-// Each 32-byte block gives three masks, a bit a byte: its delimiters (D),
-// its unusual bytes that are not delimiters (U: below 0x0e, the quote, or
-// above 0x7f, which VPCMPGTB, signed, finds with those below 0x0e), and
-// its bytes = - @ + (F). A block with U zero adds its delimiters to seps
-// and its field starts that may be formulas, F &^ D & (D<<1 | carry), to
-// formula; a block with U not zero adds its words before the first
+// Each 32-byte block gives four masks, a bit a byte: its delimiters (D),
+// its unusual bytes that are not delimiters (U: below 0x0e or the quote;
+// VPCMPGTB, signed, finds those above 0x7f with those below 0x0e, and H
+// takes them out), its bytes above 0x7f (H, the bytes' top bits), and its
+// bytes = - @ + (F). A block with U zero adds its delimiters to seps, its
+// field starts that may be formulas, F &^ D & (D<<1 | carry), to formula,
+// and H to text; a block with U not zero adds its words before the first
 // unusual one, and ends the run. When that byte is a line feed, outside
 // quotes, it ends the record: the block adds its bytes before it, and eol
 // is its offset (else -1).
 //
 // Registers: SI p, BX len(p), DI the offset of the block, R8 the carry
 // (0 or 1), R9 the delimiter mask (0 inside quotes), R10 seps, R11 first,
-// R12 formula; per block AX U, DX D, R13 F, CX the bytes of the block
-// read.
-TEXT ·usualBlocks(SB), NOSPLIT, $0-88
+// R12 formula, text+72(FP) text; per block AX U, DX D, R13 F, R14 H, CX
+// the bytes of the block read.
+TEXT ·usualBlocks(SB), NOSPLIT, $0-96
 	MOVQ p_base+0(FP), SI
 	MOVQ p_len+8(FP), BX
 	MOVBLZX inq+25(FP), R9
@@ -55,6 +56,7 @@ TEXT ·usualBlocks(SB), NOSPLIT, $0-88
 	XORQ R10, R10
 	XORQ R11, R11
 	XORQ R12, R12
+	MOVQ $0, text+72(FP)
 
 	// Broadcasts from memory: a legacy SSE move to an X register would
 	// cost a transition between SSE and AVX states on every call.
@@ -85,7 +87,9 @@ loop:
 	VPMOVMSKB Y8, AX
 	VPMOVMSKB Y10, DX
 	VPMOVMSKB Y11, R13
+	VPMOVMSKB Y7, R14
 	ANDNL AX, DX, AX // U &^ D
+	ANDNL AX, R14, AX // U &^ H
 	MOVL $32, CX
 	TESTL AX, AX
 	JZ   block
@@ -108,8 +112,10 @@ words:
 	DECL AX
 	ANDL AX, DX
 	ANDL AX, R13
+	ANDL AX, R14
 
 block:
+	ORQ  R14, text+72(FP)
 	ANDL R9, DX
 	COUNT
 	// The carry: the delimiter at the block's last byte read.
@@ -123,7 +129,7 @@ block:
 	JEQ  loop
 
 done:
-	MOVQ $-1, eol+80(FP)
+	MOVQ $-1, eol+88(FP)
 	JMP  out
 
 lf:
@@ -132,9 +138,11 @@ lf:
 	DECL AX
 	ANDL AX, DX
 	ANDL AX, R13
+	ANDL AX, R14
+	ORQ  R14, text+72(FP)
 	COUNT
 	ADDQ CX, DI
-	MOVQ DI, eol+80(FP)
+	MOVQ DI, eol+88(FP)
 
 out:
 	TESTQ R10, R10
@@ -144,6 +152,6 @@ out:
 	MOVQ R10, seps+48(FP)
 	MOVQ R11, first+56(FP)
 	MOVQ R12, formula+64(FP)
-	MOVQ R8, nextOut+72(FP)
+	MOVQ R8, nextOut+80(FP)
 	VZEROUPPER
 	RET

@@ -7,6 +7,6 @@ const hasBlocks = false
 
 // usualBlocks reads no block without AVX2: plainRecord reads every word
 // on its own. Its results are those of amd64's for no word read.
-func usualBlocks(p []byte, delim byte, inq bool, next uint64) (n, seps, first int, formula, nextOut uint64, eol int) {
-	return 0, 0, 0, 0, next, -1
+func usualBlocks(p []byte, delim byte, inq bool, next uint64) (n, seps, first int, formula, text, nextOut uint64, eol int) {
+	return 0, 0, 0, 0, 0, next, -1
 }

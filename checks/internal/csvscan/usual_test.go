@@ -10,7 +10,7 @@ import (
 
 // usualWords is plainRecord's loop over usual words, one word at a time,
 // over p[:limit]: what usualBlocks must return for the words it reads.
-func usualWords(p []byte, delim byte, inq bool, next uint64, limit int) (n, seps, first int, formula, nextOut uint64) {
+func usualWords(p []byte, delim byte, inq bool, next uint64, limit int) (n, seps, first int, formula, text, nextOut uint64) {
 	d := ones * uint64(delim)
 	var inqMask uint64
 	if inq {
@@ -28,10 +28,11 @@ func usualWords(p []byte, delim byte, inq bool, next uint64, limit int) (n, seps
 			first = at
 		}
 		seps += marked(delims)
-		formula |= asciiFormulas(w) &^ delims & (delims<<8 | next)
+		formula |= asciiFormulas(w&low) &^ (w & high) &^ delims & (delims<<8 | next)
+		text |= w & high
 		next = delims >> 56
 	}
-	return i, seps, first, formula, next
+	return i, seps, first, formula, text, next
 }
 
 // usualDelims are the delimiters plainRecord reads records of: ASCII but
@@ -49,9 +50,12 @@ func usualDelims() []byte {
 // usualTail is the rest of a usual run that ends the record: the bytes
 // from p[from] up to the line feed at lf, one at a time, after usualWords
 // read up to from.
-func usualTail(p []byte, delim byte, from, lf, seps, first int, formula, next uint64) (int, int, uint64) {
+func usualTail(p []byte, delim byte, from, lf, seps, first int, formula, text, next uint64) (int, int, uint64, uint64) {
 	start := next != 0 // p[from] starts a field
 	for j := from; j < lf; j++ {
+		if p[j] >= 0x80 {
+			text = 1
+		}
 		switch c := p[j]; {
 		case c == delim:
 			if seps == 0 {
@@ -68,7 +72,7 @@ func usualTail(p []byte, delim byte, from, lf, seps, first int, formula, next ui
 	if seps == 0 {
 		first = lf
 	}
-	return seps, first, formula
+	return seps, first, formula, text
 }
 
 // checkUsualBlocks holds usualBlocks to usualWords on p: it must read the
@@ -78,28 +82,28 @@ func usualTail(p []byte, delim byte, from, lf, seps, first int, formula, next ui
 // the bytes up to it as usualTail does, and the line feed's offset.
 func checkUsualBlocks(t *testing.T, p []byte, delim byte, inq bool, next uint64) {
 	t.Helper()
-	n, seps, first, formula, nextOut, eol := usualBlocks(p, delim, inq, next)
-	want, _, _, _, _ := usualWords(p, delim, inq, next, len(p))
+	n, seps, first, formula, text, nextOut, eol := usualBlocks(p, delim, inq, next)
+	want, _, _, _, _, _ := usualWords(p, delim, inq, next, len(p))
 	want = min(want, len(p)&^31)
 	if !hasBlocks {
 		want = 0
 	}
-	wn, wseps, wfirst, wformula, wnext := usualWords(p, delim, inq, next, want)
+	wn, wseps, wfirst, wformula, wtext, wnext := usualWords(p, delim, inq, next, want)
 	weol := -1
 	if hasBlocks && !inq {
 		lf := wn
-		for lf < len(p)&^31 && p[lf] != '\n' && (p[lf] == delim || !(p[lf] < 0x0e || p[lf] == '"' || p[lf] >= 0x80)) {
+		for lf < len(p)&^31 && p[lf] != '\n' && (p[lf] == delim || !(p[lf] < 0x0e || p[lf] == '"')) {
 			lf++
 		}
 		if lf < len(p)&^31 && p[lf] == '\n' {
 			weol = lf
-			wseps, wfirst, wformula = usualTail(p, delim, wn, lf, wseps, wfirst, wformula, wnext)
+			wseps, wfirst, wformula, wtext = usualTail(p, delim, wn, lf, wseps, wfirst, wformula, wtext, wnext)
 			wn, wnext = lf, nextOut // the carry does not matter at a record's end
 		}
 	}
-	if n != wn || seps != wseps || first != wfirst || (formula != 0) != (wformula != 0) || nextOut != wnext || eol != weol {
-		t.Fatalf("%q, delimiter %q, inq %v, next %#x: usualBlocks n %d seps %d first %d formula %v next %#x eol %d, want %d %d %d %v %#x %d",
-			p, delim, inq, next, n, seps, first, formula != 0, nextOut, eol, wn, wseps, wfirst, wformula != 0, wnext, weol)
+	if n != wn || seps != wseps || first != wfirst || (formula != 0) != (wformula != 0) || (text != 0) != (wtext != 0) || nextOut != wnext || eol != weol {
+		t.Fatalf("%q, delimiter %q, inq %v, next %#x: usualBlocks n %d seps %d first %d formula %v text %v next %#x eol %d, want %d %d %d %v %v %#x %d",
+			p, delim, inq, next, n, seps, first, formula != 0, text != 0, nextOut, eol, wn, wseps, wfirst, wformula != 0, wtext != 0, wnext, weol)
 	}
 }
 
