@@ -231,7 +231,7 @@ func (w *keyWorker) confirm(ref uint64, key []byte) (bool, error) {
 		return false, err
 	}
 	var ok bool
-	w.againKey, w.againParts, _, ok = w.sc.appendKey(w.againKey[:0], w.againParts[:0], &w.againPart, s, w.sc.firstKey(s))
+	w.againKey, w.againParts, _, ok = w.sc.appendKey(w.againKey[:0], w.againParts[:0], &w.againPart, s, w.sc.firstKey(s), nil)
 	return ok && bytes.Equal(w.againKey, key), nil
 }
 
@@ -267,8 +267,10 @@ func (sc *bulkScan) firstKey(s *csvscan.Scanner) []byte {
 // its fields.
 //
 // k0 is the record's first key field, s.Field(sc.keyCols[0]), when the
-// record has it (see firstKey): a row reads it once.
-func (sc *bulkScan) appendKey(dst []byte, parts []int, part *[]byte, s *csvscan.Scanner, k0 []byte) (key []byte, bounds []int, blank int, ok bool) {
+// record has it (see firstKey): a row reads it once. With addr not nil,
+// an email key of one column is checked as it is normalised (emailKey):
+// *addr says whether it is an address.
+func (sc *bulkScan) appendKey(dst []byte, parts []int, part *[]byte, s *csvscan.Scanner, k0 []byte, addr *bool) (key []byte, bounds []int, blank int, ok bool) {
 	n := s.NumFields()
 	if len(sc.keyCols) == 1 {
 		c := sc.keyCols[0]
@@ -276,7 +278,11 @@ func (sc *bulkScan) appendKey(dst []byte, parts []int, part *[]byte, s *csvscan.
 			return dst, parts, -1, false
 		}
 		from := len(dst)
-		dst = normalizeKey(dst, k0, sc.email)
+		if sc.email && addr != nil {
+			dst, *addr = emailKey(dst, k0)
+		} else {
+			dst = normalizeKey(dst, k0, sc.email)
+		}
 		if len(dst) == from {
 			return dst, parts, 0, true
 		}

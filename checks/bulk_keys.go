@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/preflight-gate/preflight/preflight/words"
 	"golang.org/x/net/idna"
 	"golang.org/x/text/unicode/norm"
 )
@@ -26,18 +27,37 @@ var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r':
 // key with a control character inside. ASCII keys take a fast path
 // without allocating.
 func normalizeKey(dst, v []byte, email bool) []byte {
-	for len(v) > 0 && asciiSpace[v[0]] {
-		v = v[1:]
-	}
-	for len(v) > 0 && asciiSpace[v[len(v)-1]] {
-		v = v[:len(v)-1]
-	}
+	v = trimASCIISpace(v)
 	from := len(dst)
 	dst = slices.Grow(dst, len(v))[:from+len(v)]
 	if asciiKey(dst[from:], v, email) {
 		return dst
 	}
 	return unicodeKey(dst[:from], v, email)
+}
+
+// emailKey is normalizeKey for an email key, and reports whether the key
+// is an address (words.IsEmailBytes): a key of 16 to 32 ASCII bytes, as
+// most are, is lower-cased and checked in one pass (words.LowerEmailBytes).
+func emailKey(dst, v []byte) ([]byte, bool) {
+	t := trimASCIISpace(v)
+	from := len(dst)
+	dst = slices.Grow(dst, len(t))[:from+len(t)]
+	if addr, ok := words.LowerEmailBytes(dst[from:], t); ok {
+		return dst, addr
+	}
+	dst = normalizeKey(dst[:from], t, true)
+	return dst, words.IsEmailBytes(dst[from:])
+}
+
+func trimASCIISpace(v []byte) []byte {
+	for len(v) > 0 && asciiSpace[v[0]] {
+		v = v[1:]
+	}
+	for len(v) > 0 && asciiSpace[v[len(v)-1]] {
+		v = v[:len(v)-1]
+	}
+	return v
 }
 
 // unicodeKey is normalizeKey for a key v, already trimmed of ASCII white

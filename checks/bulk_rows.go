@@ -45,8 +45,8 @@ func (p *scanPart) row(s *csvscan.Scanner, line int) {
 		return // too long to hold, and its key not read: reported as malformed
 	}
 	var blank int
-	var ok bool
-	p.key, p.parts, blank, ok = sc.appendKey(p.key[:0], p.parts[:0], &p.part, s, k0)
+	var ok, addr bool
+	p.key, p.parts, blank, ok = sc.appendKey(p.key[:0], p.parts[:0], &p.part, s, k0, &addr)
 	if !ok {
 		return // a ragged row without its key: reported as malformed
 	}
@@ -56,7 +56,7 @@ func (p *scanPart) row(s *csvscan.Scanner, line int) {
 		p.blank++
 		return
 	}
-	if sc.email && !p.validKey(s, line) {
+	if sc.email && !p.validKey(s, line, addr) {
 		return
 	}
 	// The key goes to the worker its hash names, in a batch.
@@ -74,16 +74,16 @@ func (p *scanPart) row(s *csvscan.Scanner, line int) {
 }
 
 // validKey checks each part of the current row's email key, p.key, and
-// reports the first that is not an address. A key not valid is in no key
-// set: each of its rows is reported, none as a duplicate.
-func (p *scanPart) validKey(s *csvscan.Scanner, line int) bool {
+// reports the first that is not an address; addr says whether a key of
+// one part is, as appendKey found. A key not valid is in no key set: each
+// of its rows is reported, none as a duplicate.
+func (p *scanPart) validKey(s *csvscan.Scanner, line int, addr bool) bool {
 	sc := p.sc
 	for c := range sc.keyCols {
-		kv := p.key
 		if len(sc.keyCols) > 1 { // the key is its one part otherwise (see appendKey)
-			kv = p.key[p.parts[2*c]:p.parts[2*c+1]]
+			addr = words.IsEmailBytes(p.key[p.parts[2*c]:p.parts[2*c+1]])
 		}
-		if !words.IsEmailBytes(kv) {
+		if !addr {
 			_, col := s.FieldPos(sc.keyCols[c])
 			p.add(ruleBulkInvalidKey, line, col, "%s is not an email address", sc.keyName(c))
 			p.invalid++

@@ -2,8 +2,10 @@
 
 package words
 
-// hasEmailMasks says whether emailMasks runs here: it does not.
+// hasEmailMasks says whether lowerEmailMasks runs here: it does not.
 const hasEmailMasks = false
 
-// emailMasks is not called where hasEmailMasks is false.
-func emailMasks(b []byte) (bad, at, dot uint32) { panic("words: emailMasks without AVX2") }
+// lowerEmailMasks is not called where hasEmailMasks is false.
+func lowerEmailMasks(dst, b []byte) (high, bad, at, dot uint32) {
+	panic("words: lowerEmailMasks without AVX2")
+}

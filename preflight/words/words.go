@@ -99,7 +99,7 @@ func IsEmail(s string) bool { return isEmail(strings.TrimSpace(s)) }
 // of 8 to 64 bytes without a byte that no address has, and it judges
 // those itself, reading them eight bytes at a time (emailWord), or, for
 // 16 to 32 bytes (most keys) on amd64 with AVX2, as two 16-byte blocks
-// (emailMasks); any other key it leaves to isEmail's loop. It reads a key
+// (lowerEmailMasks); any other key it leaves to isEmail's loop. It reads a key
 // of 16 to 32 bytes as its first two and last two words, which overlap
 // whatever its length (their bytes' marks are the same either way),
 // without a branch to mispredict. The @ and dot marks are gathered into one bit a
@@ -112,8 +112,9 @@ func IsEmailBytes(b []byte) bool {
 	}
 	var bad, ats, dots uint64
 	switch {
-	case n >= 16 && n <= 32 && hasEmailMasks: // most keys: see emailMasks
-		b32, a32, d32 := emailMasks(b)
+	case n >= 16 && n <= 32 && hasEmailMasks: // most keys: see lowerEmailMasks
+		var lower [32]byte
+		_, b32, a32, d32 := lowerEmailMasks(lower[:n], b)
 		if b32 != 0 {
 			return isEmail(b)
 		}
@@ -140,11 +141,38 @@ func IsEmailBytes(b []byte) bool {
 	if bad&0x8080808080808080 != 0 {
 		return isEmail(b)
 	}
+	return emailShape(n, ats, dots)
+}
+
+// emailShape reports whether a key of n bytes, 64 at most, none of them
+// bad, is an address by its @ and dot marks, bit i for byte i: one @, not
+// first, and a domain with a dot, neither first nor doubled nor last.
+func emailShape(n int, ats, dots uint64) bool {
 	domain := ats << 1  // the first byte of the domain, when there is one @
 	dots &^= domain - 1 // the domain's dots
 	last := uint64(1) << (n - 1)
 	return ats&(ats-1) == 0 && ats > 1 && // one @, not first
 		dots != 0 && dots&domain == 0 && dots&(dots>>1) == 0 && dots&last == 0 // a dot, neither first nor doubled nor last
+}
+
+// LowerEmailBytes copies the key b, already trimmed, to dst, of b's
+// length, lower-cased, and reports whether it is an address, as
+// IsEmailBytes would of either, in one pass: when ok, for a key of 16 to
+// 32 ASCII bytes (most keys) on amd64 with AVX2 (lowerEmailMasks). For
+// any other key ok is false, and dst holds no particular bytes.
+func LowerEmailBytes(dst, b []byte) (email, ok bool) {
+	n := len(b)
+	if !hasEmailMasks || n < 16 || n > 32 {
+		return false, false
+	}
+	high, bad, at, dot := lowerEmailMasks(dst[:n], b)
+	switch {
+	case high != 0:
+		return false, false
+	case bad != 0:
+		return isEmail(dst[:n]), true
+	}
+	return emailShape(n, uint64(at), uint64(dot)), true
 }
 
 // isEmail is the email test, in one pass, that IsEmailBytes's reading a

@@ -1,6 +1,7 @@
 package words
 
 import (
+	"bytes"
 	"errors"
 	"io/fs"
 	"os"
@@ -152,12 +153,21 @@ var emailByteRef = func() (t [256]uint8) {
 	return t
 }()
 
-// checkIsEmail fails t when IsEmailBytes or IsEmail and the reference
-// disagree on s.
+// checkIsEmail fails t when IsEmailBytes, LowerEmailBytes or IsEmail and
+// the reference disagree on s, or LowerEmailBytes does not lower-case s
+// as bytes.ToLower does an ASCII key.
 func checkIsEmail(t *testing.T, s string) {
 	t.Helper()
 	if got, want := IsEmailBytes([]byte(s)), isEmailRef([]byte(s)); got != want {
 		t.Fatalf("IsEmailBytes(%q) = %v, the reference says %v", s, got, want)
+	}
+	dst := bytes.Repeat([]byte{0xff}, len(s))
+	email, ok := LowerEmailBytes(dst, []byte(s))
+	if wantOK := hasEmailMasks && len(s) >= 16 && len(s) <= 32 && !strings.ContainsFunc(s, func(r rune) bool { return r >= 0x80 }); ok != wantOK {
+		t.Fatalf("LowerEmailBytes(%q): ok %v, want %v", s, ok, wantOK)
+	}
+	if ok && (email != isEmailRef([]byte(s)) || string(dst) != strings.ToLower(s)) {
+		t.Fatalf("LowerEmailBytes(%q) = %q, %v; want %q, %v", s, dst, email, strings.ToLower(s), isEmailRef([]byte(s)))
 	}
 	if got, want := IsEmail(s), isEmailRef([]byte(strings.TrimSpace(s))); got != want {
 		t.Fatalf("IsEmail(%q) = %v, the reference says %v", s, got, want)
