@@ -500,12 +500,18 @@ func (sc *bulkScan) duplicateFindings(fs []preflight.Finding, ds []dupLine) {
 func (w *keyWorker) finish() error {
 	sc := w.sc
 	slices.SortFunc(w.dups, func(a, b dupRow) int { return cmp.Compare(a.ref, b.ref) })
-	seen := make(map[uint32]int, len(w.dups)) // repeats so far, by key
+	// The keys' first rows, read apart from the loop below: each is a
+	// read of memory that is not in the cache, and without the loop's
+	// work between them the processor makes many at once.
 	w.lines = make([]dupLine, len(w.dups))
+	for i, d := range w.dups {
+		line, ref := w.set.First(int(d.idx))
+		w.lines[i].first = sc.fileLine(line, ref)
+	}
+	seen := make(map[uint32]int, len(w.dups)) // repeats so far, by key
 	for i, d := range w.dups {
 		n := seen[d.idx] + 1
 		seen[d.idx] = n
-		firstLine, firstRef := w.set.First(int(d.idx))
 		col := int(d.col)
 		if col < 0 {
 			var err error
@@ -513,7 +519,7 @@ func (w *keyWorker) finish() error {
 				return err
 			}
 		}
-		w.lines[i] = dupLine{sc.fileLine(d.line, d.ref), col, sc.fileLine(firstLine, firstRef), n + 1}
+		w.lines[i] = dupLine{sc.fileLine(d.line, d.ref), col, w.lines[i].first, n + 1}
 	}
 	w.repeated = len(seen)
 	return nil
