@@ -45,3 +45,29 @@ func BenchmarkScan1M(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkScanRecordKinds scans 10,000 records of one kind at a time, as
+// the benchmark's file has them: plain, with text that is not ASCII, with
+// a quoted field (a delimiter in it, or a doubled quote), every field
+// quoted, and a quoted line break (the general path).
+func BenchmarkScanRecordKinds(b *testing.B) {
+	for _, k := range []struct{ name, rec string }{
+		{"plain", "lea.qms8jae@example.org,Lea,Muller,2015-09-01,free,\n"},
+		{"not-ascii", "lea.qms8jae@example.org,Léa,Müller,2015-09-01,free,\n"},
+		{"quoted", "lea.qms8jae@example.org,Lea,Muller,2015-09-01,free,\"upgraded: pro, then team\"\n"},
+		{"doubled", "lea.qms8jae@example.org,Lea,Muller,2015-09-01,free,\"said \"\"hi\"\" twice\"\n"},
+		{"all-quoted", "\"lea.qms8jae@example.org\",\"Lea\",\"Muller\",\"2015-09-01\",\"free\",\"\"\n"},
+		{"line-break", "lea.qms8jae@example.org,Lea,Muller,2015-09-01,free,\"line one\nline two\"\n"},
+	} {
+		data := bytes.Repeat([]byte(k.rec), 10000)
+		b.Run(k.name, func(b *testing.B) {
+			for b.Loop() {
+				s := NewBytes(data, ',')
+				for s.Scan() {
+					_ = s.Field(0)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*10000), "ns/record")
+		})
+	}
+}

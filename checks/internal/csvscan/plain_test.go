@@ -14,10 +14,22 @@ var plainDelims = []rune{',', ';', '\t', '|', '-', '=', '+', '@'}
 
 // checkPlain holds the fast path (plainRecord) to the general one (record
 // alone), field by field, on in with the delimiter d: both from NewBytes,
-// and from a reader. Fields are asked for in a different order in every
-// record, positions before values in some, since the fast path finds its
-// fields' bounds only when asked.
+// and from a reader, and where usualBlocks reads blocks, with and without
+// them. Fields are asked for in a different order in every record,
+// positions before values in some, since the fast path finds its fields'
+// bounds only when asked.
 func checkPlain(t *testing.T, in []byte, d rune) {
+	t.Helper()
+	if hasBlocks {
+		defer func() { hasBlocks = true }()
+		hasBlocks = false
+		checkPlainReads(t, in, d)
+		hasBlocks = true
+	}
+	checkPlainReads(t, in, d)
+}
+
+func checkPlainReads(t *testing.T, in []byte, d rune) {
 	t.Helper()
 	for _, reader := range []bool{false, true} {
 		scanner := func(general bool) *Scanner {
@@ -39,7 +51,7 @@ func checkPlain(t *testing.T, in []byte, d rune) {
 			if !more {
 				break
 			}
-			where := fmt.Sprintf("%q, delimiter %q, reader %v, record %d (line %d)", in, d, reader, n, slow.Line())
+			where := fmt.Sprintf("%q, delimiter %q, reader %v, blocks %v, record %d (line %d)", in, d, reader, hasBlocks, n, slow.Line())
 			if got, want := plainRecordOf(fast, n), plainRecordOf(slow, n); got != want {
 				t.Fatalf("%s:\n fast    %s\n general %s", where, got, want)
 			}

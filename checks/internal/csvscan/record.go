@@ -257,23 +257,25 @@ func (s *Scanner) plainRecord() bool {
 	var text, formula, quotes, doubled, inq uint64
 	seps, first, next := 0, 0, uint64(1<<7) // first: the first delimiter's offset, once seps > 0
 	for i := 0; ; i += 8 {
-		// Most words hold only text and delimiters: usualBlocks
-		// reads them 32 bytes at a time where it can, and the loop below
-		// those it leaves, the last ones of the input. While seps is 0,
-		// first is i, and usualBlocks's first is n.
+		// Most words hold only text, delimiters and quotes in their
+		// places: usualBlocks reads them 32 bytes at a time where it can,
+		// and the loops below those it leaves (a block with a quote out
+		// of place, a CR, a control byte, the last words of the input).
+		// While seps is 0, first is i, and usualBlocks's first is n.
 		if hasBlocks && i+32 <= len(buf) {
-			n, sp, at, f, txt, nx, eol := usualBlocks(buf[i:], s.delim[0], inq != 0, next)
+			n, sp, at, f, txt, dbl, iq, nx, eol := usualBlocks(buf[i:], s.delim[0], inq != 0, next)
 			if seps == 0 {
 				first = i + at
 			}
 			seps += sp
 			formula |= f
 			text |= txt
+			doubled |= dbl
 			if eol >= 0 { // the record's line feed, in a usual run
 				s.endPlain(seps, first, text != 0, formula|quotes != 0, doubled != 0, i+eol)
 				return true
 			}
-			next = nx
+			next, inq = nx, -iq&high
 			i += n
 		}
 		for ; i+8 <= len(buf); i += 8 {

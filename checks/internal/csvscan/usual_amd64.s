@@ -2,14 +2,14 @@
 
 // COUNT adds the bytes of the block at DI that DX (their delimiters) and
 // R13 (their formula bytes) mark: the formula starts, F &^ D & (D<<1 |
-// carry), to R12; the first delimiter to R11 while none is counted; the
-// delimiters to R10. It uses AX.
+// carry), to formula; the first delimiter to R11 while none is counted;
+// the delimiters to R10. It uses AX.
 #define COUNT \
 	LEAL (DX)(DX*1), AX \
 	ORL  R8, AX \
 	ANDNL AX, DX, AX \
 	ANDL R13, AX \
-	ORQ  AX, R12 \
+	ORQ  AX, formula+64(FP) \
 	TZCNTL DX, AX \
 	ADDQ DI, AX \
 	TESTQ R10, R10 \
@@ -27,24 +27,30 @@ DATA bytes<>+5(SB)/1, $0x2b
 DATA bytes<>+6(SB)/1, $0x0a
 GLOBL bytes<>(SB), RODATA|NOPTR, $8
 
-// func usualBlocks(p []byte, delim byte, inq bool, next uint64) (n, seps, first int, formula, text, nextOut uint64, eol int)
+// func usualBlocks(p []byte, delim byte, inq bool, next uint64) (n, seps, first int, formula, text, doubled, inqOut, nextOut uint64, eol int)
 //
-// Each 32-byte block gives four masks, a bit a byte: its delimiters (D),
-// its unusual bytes that are not delimiters (U: below 0x0e or the quote;
-// VPCMPGTB, signed, finds those above 0x7f with those below 0x0e, and H
-// takes them out), its bytes above 0x7f (H, the bytes' top bits), and its
-// bytes = - @ + (F). A block with U zero adds its delimiters to seps, its
-// field starts that may be formulas, F &^ D & (D<<1 | carry), to formula,
-// and H to text; a block with U not zero adds its words before the first
-// unusual one, and ends the run. When that byte is a line feed, outside
-// quotes, it ends the record: the block adds its bytes before it, and eol
-// is its offset (else -1).
+// Each 32-byte block gives five masks, a bit a byte: its delimiters (D),
+// its quotes (Q), its unusual bytes that are neither (U: below 0x0e;
+// VPCMPGTB, signed, finds those above 0x7f with them, and H takes those
+// out), its bytes above 0x7f (H, the bytes' top bits), and its bytes = -
+// @ + (F). A block without a quote and with U zero adds its delimiters to
+// seps, its field starts that may be formulas, F &^ D & (D<<1 | carry), to
+// formula, and H to text; one with U not zero adds its words before the
+// first unusual byte, and ends the run, but when that byte is a line feed
+// outside quotes, which ends the record: the block adds its bytes before
+// it, and eol is its offset (else -1).
+//
+// A block with a quote is read whole, as plainRecord reads its words
+// (see quotes below), or not at all, and then ends the run: when a quote
+// is out of place, when a byte of U is not the line feed that ends the
+// record, and when a quote closes at the block's last byte (the next
+// byte, not yet read, says whether it is doubled).
 //
 // Registers: SI p, BX len(p), DI the offset of the block, R8 the carry
-// (0 or 1), R9 the delimiter mask (0 inside quotes), R10 seps, R11 first,
-// R12 formula, text+72(FP) text; per block AX U, DX D, R13 F, R14 H, CX
-// the bytes of the block read.
-TEXT ·usualBlocks(SB), NOSPLIT, $0-96
+// (0 or 1), R9 the delimiter mask (0 inside quotes), R10 seps, R11 first;
+// formula, text and doubled in their results; per block AX U, DX D, R13 F,
+// R14 H, CX Q, then the bytes of the block read. X14 is all ones.
+TEXT ·usualBlocks(SB), NOSPLIT, $0-112
 	MOVQ p_base+0(FP), SI
 	MOVQ p_len+8(FP), BX
 	MOVBLZX inq+25(FP), R9
@@ -55,8 +61,9 @@ TEXT ·usualBlocks(SB), NOSPLIT, $0-96
 	XORQ DI, DI
 	XORQ R10, R10
 	XORQ R11, R11
-	XORQ R12, R12
+	MOVQ $0, formula+64(FP)
 	MOVQ $0, text+72(FP)
+	MOVQ $0, doubled+80(FP)
 
 	// Broadcasts from memory: a legacy SSE move to an X register would
 	// cost a transition between SSE and AVX states on every call.
@@ -68,6 +75,7 @@ TEXT ·usualBlocks(SB), NOSPLIT, $0-96
 	VPBROADCASTB bytes<>+4(SB), Y5 // '@'
 	VPBROADCASTB bytes<>+5(SB), Y6 // '+'
 	VPBROADCASTB bytes<>+6(SB), Y13 // the line feed
+	VPCMPEQB X14, X14, X14
 
 loop:
 	LEAQ 32(DI), AX
@@ -76,7 +84,6 @@ loop:
 	VMOVDQU (SI)(DI*1), Y7
 	VPCMPGTB Y7, Y1, Y8 // below 0x0e, or above 0x7f
 	VPCMPEQB Y7, Y2, Y9
-	VPOR Y9, Y8, Y8
 	VPCMPEQB Y7, Y0, Y10
 	VPOR Y7, Y3, Y11
 	VPCMPEQB Y11, Y4, Y11
@@ -88,8 +95,11 @@ loop:
 	VPMOVMSKB Y10, DX
 	VPMOVMSKB Y11, R13
 	VPMOVMSKB Y7, R14
+	VPMOVMSKB Y9, CX
 	ANDNL AX, DX, AX // U &^ D
 	ANDNL AX, R14, AX // U &^ H
+	TESTL CX, CX
+	JNZ  quotes
 	MOVL $32, CX
 	TESTL AX, AX
 	JZ   block
@@ -129,7 +139,7 @@ block:
 	JEQ  loop
 
 done:
-	MOVQ $-1, eol+88(FP)
+	MOVQ $-1, eol+104(FP)
 	JMP  out
 
 lf:
@@ -142,7 +152,112 @@ lf:
 	ORQ  R14, text+72(FP)
 	COUNT
 	ADDQ CX, DI
-	MOVQ DI, eol+88(FP)
+	MOVQ DI, eol+104(FP)
+	JMP  out
+
+quotes:
+	// The block's quoted bytes, from an opening quote up to the closing
+	// one: the prefix XOR of Q (a carry-less product with all ones), all
+	// flipped when the block starts inside quotes. Then, as plainRecord's
+	// closer look: the record ends at the first byte of U if that is a
+	// line feed outside quotes, and the bytes before it are read (L, the
+	// limit); the delimiters are those outside quotes (D'); a quote opens
+	// at a field's start or right after a closing one (doubled), and
+	// closes before a delimiter, the line feed or an opening quote. R9 is
+	// kept in X9 until the block is read.
+	VMOVQ R9, X9
+	VMOVQ CX, X12
+	VPCLMULQDQ $0, X14, X12, X12
+	VMOVQ X12, BX
+	XORL R9, BX
+	NOTL BX // quoted
+	TESTL AX, AX
+	JZ   qwhole
+	BLSIL AX, AX
+	VPCMPEQB Y7, Y13, Y12
+	VPMOVMSKB Y12, R12
+	TESTL AX, R12
+	JZ   qleave // not a line feed
+	TESTL AX, BX
+	JNZ  qleave // a line feed inside quotes
+	MOVL AX, R14 // the line feed's bit
+	DECL AX // L
+	JMP  qlimit
+qwhole:
+	MOVL $-1, AX
+	XORL R14, R14
+qlimit:
+	ANDL AX, CX // Q
+	ANDL AX, BX // quoted
+	ANDNL DX, BX, DX
+	ANDL AX, DX // D'
+	ANDL AX, R13 // F
+	VMOVQ R13, X8
+	LEAL (DX)(DX*1), R12
+	ORL  R8, R12 // field starts
+	MOVL CX, AX
+	ANDL BX, AX // opens
+	ANDNL CX, BX, CX // closes
+	BTL  $31, CX
+	JCS  qleave
+	MOVL BX, R9
+	SARL $31, R9
+	NOTL R9 // the next block's delimiter mask
+	LEAL (CX)(CX*1), R13 // closes<<1
+	ANDNL AX, R12, BX
+	ANDNL BX, R13, BX
+	TESTL BX, BX
+	JNZ  qrestore // an opening quote out of place
+	MOVL DX, BX
+	ORL  AX, BX
+	ORL  R14, BX
+	ANDNL R13, BX, BX
+	TESTL BX, BX
+	JNZ  qrestore // a closing quote out of place
+	ANDL AX, R13
+	ORQ  R13, doubled+80(FP)
+	// The formulas: a quoted field's value's first byte, taken to be one
+	// when it is in the next block; an unquoted field's first byte.
+	ANDL R12, AX
+	VMOVQ X8, R13
+	LEAL (AX)(AX*1), BX
+	ANDL R13, BX
+	SHRL $31, AX
+	ORL  AX, BX
+	ORQ  BX, formula+64(FP)
+	ANDNL R13, DX, BX
+	ANDL R12, BX
+	ORQ  BX, formula+64(FP)
+	VPMOVMSKB Y7, BX
+	MOVL R14, AX
+	DECL AX // L again
+	ANDL AX, BX
+	ORQ  BX, text+72(FP)
+	TZCNTL DX, AX
+	ADDQ DI, AX
+	TESTQ R10, R10
+	CMOVQEQ AX, R11
+	POPCNTL DX, AX
+	ADDQ AX, R10
+	MOVL DX, R8
+	SHRL $31, R8
+	MOVQ p_len+8(FP), BX
+	TESTL R14, R14
+	JNZ  qeol
+	ADDQ $32, DI
+	JMP  loop
+
+qeol:
+	TZCNTL R14, AX
+	ADDQ AX, DI
+	MOVQ DI, eol+104(FP)
+	JMP  out
+
+qrestore:
+	VMOVQ X9, R9
+qleave:
+	MOVQ p_len+8(FP), BX
+	JMP  done
 
 out:
 	TESTQ R10, R10
@@ -151,7 +266,10 @@ out:
 	MOVQ DI, n+40(FP)
 	MOVQ R10, seps+48(FP)
 	MOVQ R11, first+56(FP)
-	MOVQ R12, formula+64(FP)
-	MOVQ R8, nextOut+80(FP)
+	MOVL R9, AX
+	NOTL AX
+	ANDL $1, AX
+	MOVQ AX, inqOut+88(FP)
+	MOVQ R8, nextOut+96(FP)
 	VZEROUPPER
 	RET

@@ -3,10 +3,13 @@
 package csvscan
 
 // hasBlocks says whether usualBlocks reads blocks here: it does not.
-const hasBlocks = false
+var hasBlocks = false
 
 // usualBlocks reads no block without AVX2: plainRecord reads every word
 // on its own. Its results are those of amd64's for no word read.
-func usualBlocks(p []byte, delim byte, inq bool, next uint64) (n, seps, first int, formula, text, nextOut uint64, eol int) {
-	return 0, 0, 0, 0, 0, next, -1
+func usualBlocks(p []byte, delim byte, inq bool, next uint64) (n, seps, first int, formula, text, doubled, inqOut, nextOut uint64, eol int) {
+	if inq {
+		inqOut = 1
+	}
+	return 0, 0, 0, 0, 0, 0, inqOut, next, -1
 }

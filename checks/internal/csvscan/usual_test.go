@@ -1,38 +1,122 @@
 package csvscan
 
 import (
-	"encoding/binary"
 	"math/bits"
 	"math/rand/v2"
 	"strings"
 	"testing"
 )
 
-// usualWords is plainRecord's loop over usual words, one word at a time,
-// over p[:limit]: what usualBlocks must return for the words it reads.
-func usualWords(p []byte, delim byte, inq bool, next uint64, limit int) (n, seps, first int, formula, text, nextOut uint64) {
-	d := ones * uint64(delim)
-	var inqMask uint64
+// usualBlocksRef is usualBlocks a byte at a time, the masks of each
+// 32-byte block built bit by bit: what usualBlocks must return. A block
+// without a quote reads as plainRecord's loop over usual words would; a
+// block with one as its closer look at each word would, or not at all
+// (TestPlainRecordDifferential holds the scanner that way to the general
+// path).
+func usualBlocksRef(p []byte, delim byte, inq bool, next uint64) (n, seps, first int, formula, text, doubled, inqOut, nextOut uint64, eol int) {
+	carry := uint32(next>>7) & 1
+	var qin uint32 // all ones inside quotes
 	if inq {
-		inqMask = high
+		qin = ^uint32(0)
 	}
-	i := 0
-	for ; i+8 <= limit; i += 8 {
-		w := binary.LittleEndian.Uint64(p[i:])
-		delims := zeros(w ^ d)
-		if unusual(w)&^delims != 0 {
+	eol = -1
+	at := 0
+	count := func(d uint32) {
+		if seps == 0 {
+			first = at + bits.TrailingZeros32(d)
+		}
+		seps += bits.OnesCount32(d)
+	}
+	for at+32 <= len(p) {
+		var d, q, u, f, h, lf uint32
+		for j, c := range p[at : at+32] {
+			bit := uint32(1) << j
+			switch {
+			case c == delim:
+				d |= bit
+			case c == '"':
+				q |= bit
+			case c >= 0x80:
+				h |= bit
+			case c < 0x0e:
+				u |= bit
+			}
+			if c >= 0x80 {
+				h |= bit
+			}
+			if c == '\n' {
+				lf |= bit
+			}
+			if strings.IndexByte("=-@+", c) >= 0 {
+				f |= bit
+			}
+		}
+		if q == 0 {
+			d &^= qin
+			m, end, stop := ^uint32(0), 32, false
+			if first := u & -u; u != 0 {
+				if qin == 0 && first&lf != 0 {
+					m, end, stop, eol = first-1, bits.TrailingZeros32(first), true, at+bits.TrailingZeros32(first)
+				} else if end, stop = bits.TrailingZeros32(u)&^7, true; end == 0 {
+					break
+				} else {
+					m = 1<<end - 1
+				}
+			}
+			d, f, h = d&m, f&m, h&m
+			text |= uint64(h)
+			formula |= uint64(f &^ d & (d<<1 | carry))
+			count(d)
+			if eol < 0 {
+				carry = d >> (end - 1) & 1
+			}
+			at += end
+			if stop {
+				break
+			}
+			continue
+		}
+		quoted := qin
+		for j := range 32 {
+			if q>>j&1 != 0 {
+				quoted ^= ^uint32(0) << j
+			}
+		}
+		lim, e := ^uint32(0), uint32(0)
+		if u != 0 {
+			first := u & -u
+			if first&lf == 0 || first&quoted != 0 {
+				break
+			}
+			lim, e = first-1, first
+		}
+		q, quoted, f, h = q&lim, quoted&lim, f&lim, h&lim
+		d = d &^ quoted & lim
+		starts := d<<1 | carry
+		opens, closes := q&quoted, q&^quoted
+		if closes>>31 != 0 {
 			break
 		}
-		delims &^= inqMask
-		if at := i + bits.TrailingZeros64(delims)>>3; seps == 0 {
-			first = at
+		if opens&^starts&^(closes<<1) != 0 || closes<<1&^(d|opens|e) != 0 {
+			break
 		}
-		seps += marked(delims)
-		formula |= asciiFormulas(w&low) &^ (w & high) &^ delims & (delims<<8 | next)
-		text |= w & high
-		next = delims >> 56
+		doubled |= uint64(closes << 1 & opens)
+		fq := opens & starts
+		formula |= uint64(fq<<1&f | fq>>31 | f&^d&starts)
+		text |= uint64(h)
+		count(d)
+		carry, qin = d>>31, -(quoted >> 31)
+		if e != 0 {
+			at += bits.TrailingZeros32(e)
+			eol = at
+			break
+		}
+		at += 32
 	}
-	return i, seps, first, formula, text, next
+	if seps == 0 {
+		first = at
+	}
+	return at, seps, first, formula, text, doubled, uint64(qin & 1), uint64(carry) << 7, eol
 }
 
 // usualDelims are the delimiters plainRecord reads records of: ASCII but
@@ -47,63 +131,27 @@ func usualDelims() []byte {
 	return ds
 }
 
-// usualTail is the rest of a usual run that ends the record: the bytes
-// from p[from] up to the line feed at lf, one at a time, after usualWords
-// read up to from.
-func usualTail(p []byte, delim byte, from, lf, seps, first int, formula, text, next uint64) (int, int, uint64, uint64) {
-	start := next != 0 // p[from] starts a field
-	for j := from; j < lf; j++ {
-		if p[j] >= 0x80 {
-			text = 1
-		}
-		switch c := p[j]; {
-		case c == delim:
-			if seps == 0 {
-				first = j
-			}
-			seps++
-			start = true
-			continue
-		case start && strings.IndexByte("=-@+", c) >= 0:
-			formula = 1
-		}
-		start = false
-	}
-	if seps == 0 {
-		first = lf
-	}
-	return seps, first, formula, text
-}
-
-// checkUsualBlocks holds usualBlocks to usualWords on p: it must read the
-// usual words in p's whole 32-byte blocks (none where it reads no block),
-// and return what usualWords does for them; and when the first unusual
-// byte after them, in a whole block and outside quotes, is a line feed,
-// the bytes up to it as usualTail does, and the line feed's offset.
+// checkUsualBlocks holds usualBlocks to usualBlocksRef on p (to no block
+// read where usualBlocks reads none), but for what comes after the end of
+// a record.
 func checkUsualBlocks(t *testing.T, p []byte, delim byte, inq bool, next uint64) {
 	t.Helper()
-	n, seps, first, formula, text, nextOut, eol := usualBlocks(p, delim, inq, next)
-	want, _, _, _, _, _ := usualWords(p, delim, inq, next, len(p))
-	want = min(want, len(p)&^31)
+	n, seps, first, formula, text, doubled, inqOut, nextOut, eol := usualBlocks(p, delim, inq, next)
+	wn, wseps, wfirst, wformula, wtext, wdoubled, winq, wnext, weol := usualBlocksRef(p, delim, inq, next)
 	if !hasBlocks {
-		want = 0
-	}
-	wn, wseps, wfirst, wformula, wtext, wnext := usualWords(p, delim, inq, next, want)
-	weol := -1
-	if hasBlocks && !inq {
-		lf := wn
-		for lf < len(p)&^31 && p[lf] != '\n' && (p[lf] == delim || !(p[lf] < 0x0e || p[lf] == '"')) {
-			lf++
-		}
-		if lf < len(p)&^31 && p[lf] == '\n' {
-			weol = lf
-			wseps, wfirst, wformula, wtext = usualTail(p, delim, wn, lf, wseps, wfirst, wformula, wtext, wnext)
-			wn, wnext = lf, nextOut // the carry does not matter at a record's end
+		wn, wseps, wfirst, wformula, wtext, wdoubled, winq, wnext, weol = 0, 0, 0, 0, 0, 0, 0, next, -1
+		if inq {
+			winq = 1
 		}
 	}
-	if n != wn || seps != wseps || first != wfirst || (formula != 0) != (wformula != 0) || (text != 0) != (wtext != 0) || nextOut != wnext || eol != weol {
-		t.Fatalf("%q, delimiter %q, inq %v, next %#x: usualBlocks n %d seps %d first %d formula %v text %v next %#x eol %d, want %d %d %d %v %v %#x %d",
-			p, delim, inq, next, n, seps, first, formula != 0, text != 0, nextOut, eol, wn, wseps, wfirst, wformula != 0, wtext != 0, wnext, weol)
+	if weol >= 0 {
+		winq, wnext = inqOut, nextOut // they do not matter at a record's end
+	}
+	if n != wn || seps != wseps || first != wfirst || (formula != 0) != (wformula != 0) || (text != 0) != (wtext != 0) ||
+		(doubled != 0) != (wdoubled != 0) || inqOut != winq || nextOut != wnext || eol != weol {
+		t.Fatalf("%q, delimiter %q, inq %v, next %#x: usualBlocks n %d seps %d first %d formula %v text %v doubled %v inq %d next %#x eol %d, want %d %d %d %v %v %v %d %#x %d",
+			p, delim, inq, next, n, seps, first, formula != 0, text != 0, doubled != 0, inqOut, nextOut, eol,
+			wn, wseps, wfirst, wformula != 0, wtext != 0, wdoubled != 0, winq, wnext, weol)
 	}
 }
 
@@ -126,10 +174,10 @@ func usualText(data []byte, delim byte) []byte {
 	return p
 }
 
-// TestUsualBlocksDifferential holds usualBlocks to the word loop on
+// TestUsualBlocksDifferential holds usualBlocks to usualBlocksRef on
 // random inputs: every delimiter plainRecord takes, lengths 0 to 300,
-// every alignment, text with unusual bytes from rare to common, and bytes
-// of all values.
+// every alignment, text with unusual bytes from rare to common, bytes of
+// all values, and records with quoted fields.
 func TestUsualBlocksDifferential(t *testing.T) {
 	r := rand.New(rand.NewPCG(14, 1))
 	const alphabet = "abcdefghijXYZ0123456789 .:/_=-@+"
@@ -150,6 +198,44 @@ func TestUsualBlocksDifferential(t *testing.T) {
 				}
 			}
 			checkUsualBlocks(t, p, d, r.IntN(4) == 0, uint64(r.IntN(2))<<7)
+		}
+	}
+	// Records of quoted and unquoted fields, now and then a quote out of
+	// place, a doubled one, or a line break inside quotes.
+	fields := []string{"a", "bcd", "user@example.com", "=1", "-2", "", "é", "x y z", "2024-01-02"}
+	for _, d := range []byte{',', ';', '\t', '-', '+'} {
+		for range 2000 {
+			var b []byte
+			for len(b) < 200 {
+				for k := range 1 + r.IntN(8) {
+					if k > 0 {
+						b = append(b, d)
+					}
+					f := fields[r.IntN(len(fields))]
+					switch r.IntN(8) {
+					case 0, 1: // quoted, with the delimiter inside
+						b = append(append(append(append(b, '"'), f...), d), '"')
+					case 2: // quoted, with a doubled quote
+						b = append(append(append(b, '"', '"', '"'), f...), '"')
+					case 3: // a quote out of place, or a line break inside quotes, now and then
+						if r.IntN(4) == 0 {
+							b = append(append(b, f...), '"')
+						} else if r.IntN(4) == 0 {
+							b = append(append(append(b, '"'), f...), '\n', '"')
+						} else {
+							b = append(b, f...)
+						}
+					default:
+						b = append(b, f...)
+					}
+				}
+				b = append(b, '\n')
+			}
+			align := r.IntN(64)
+			p := append(make([]byte, align), b...)[align:]
+			for from := 0; from < len(p); from += 1 + r.IntN(16) {
+				checkUsualBlocks(t, p[from:], d, r.IntN(4) == 0, uint64(r.IntN(2))<<7)
+			}
 		}
 	}
 	for d := range byte(0x80) {
