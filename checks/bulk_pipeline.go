@@ -432,7 +432,7 @@ func (sc *bulkScan) finishKeys() error {
 			}
 		}
 		if w.set.Full() {
-			return preflight.Errorf(sc.display, 0, 0, "cannot check bulk input %q: it has more distinct keys than the key set holds (%d)", sc.spec.Name, keyset.MaxKeys*len(sc.workers))
+			return preflight.Errorf(sc.display, 0, 0, "cannot check bulk input %q: it has more distinct keys than the key set holds (%d)", sc.spec.Name, int64(keyset.MaxKeys)*int64(len(sc.workers)))
 		}
 		p.Extra += len(w.dups)
 		p.Repeated += w.repeated

@@ -190,10 +190,11 @@ func parseIndex(num string) (int, error) {
 		if c < '0' || c > '9' {
 			return 0, errors.New("an index must be a number")
 		}
-		n = n*10 + int(c-'0')
-		if n > maxIndex {
+		d := int(c - '0')
+		if n > (maxIndex-d)/10 { // before n*10 + d, which can overflow an int of 32 bits
 			return 0, fmt.Errorf("an index is at most %d", maxIndex)
 		}
+		n = n*10 + d
 	}
 	return n, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"strings"
@@ -99,7 +100,7 @@ func randomReport(rng *rand.Rand) *Report {
 	for range rng.IntN(12) {
 		f := Finding{
 			Rule: rules[rng.IntN(len(rules))], Severity: sevs[rng.IntN(len(sevs))],
-			File: randomText(rng), Line: rng.IntN(1 << rng.IntN(40)), Column: rng.IntN(200) - 2,
+			File: randomText(rng), Line: int(rng.Int64N(1<<rng.IntN(40)) & math.MaxInt), Column: rng.IntN(200) - 2,
 			Message: randomText(rng), Subject: randomSubject(rng),
 		}
 		if rng.IntN(5) == 0 {
@@ -117,7 +118,7 @@ func randomReport(rng *rand.Rand) *Report {
 	for range rng.IntN(3) {
 		p := Preview{
 			Subject: randomSubject(rng), File: randomText(rng),
-			Rows: rng.IntN(1000), Unique: rng.IntN(1000), Repeated: -rng.IntN(3), Extra: rng.IntN(1 << 62),
+			Rows: rng.IntN(1000), Unique: rng.IntN(1000), Repeated: -rng.IntN(3), Extra: rng.IntN(math.MaxInt),
 		}
 		if rng.IntN(5) != 0 {
 			p.Columns = []string{}

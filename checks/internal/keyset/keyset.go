@@ -22,6 +22,7 @@ package keyset
 import (
 	"hash/maphash"
 	"math"
+	"math/bits"
 	"unsafe"
 )
 
@@ -57,10 +58,12 @@ type Set struct {
 const (
 	chunkBits = 16 // entries per chunk of refs and lines: 1 << chunkBits
 	minBits   = 10
-	maxBits   = 32 // a slot's tag places it in a table of up to 1 << 32 slots
-	wideLine  = math.MaxUint32
-	wideRef   = math.MaxUint8 // in refHi: the ref is in wideRef
-	hintBits  = 24            // New sizes the table for at most 3 << 22 keys
+	// A slot's tag places it in a table of up to 1 << 32 slots; where an
+	// int has 32 bits, a table's length is at most 1 << 28 (2 GiB).
+	maxBits  = 28 + 4*(bits.UintSize/64)
+	wideLine = math.MaxUint32
+	wideRef  = math.MaxUint8 // in refHi: the ref is in wideRef
+	hintBits = 24            // New sizes the table for at most 3 << 22 keys
 )
 
 // MaxKeys is how many distinct keys a set holds at most: beyond, Insert
@@ -228,7 +231,7 @@ func (k *Set) Put(key []byte, h uint64, line int, ref uint64) int {
 			}
 		}
 	}
-	if 4*(k.n+1) > 3*len(slots) || k.n&(1<<chunkBits-1) == 0 || ref>>32 >= wideRef || line >= wideLine {
+	if 4*(k.n+1) > 3*len(slots) || k.n&(1<<chunkBits-1) == 0 || ref>>32 >= wideRef || uint64(line) >= wideLine {
 		k.free, k.freeHash = i, h
 		k.Insert(h, line, ref) // grows the table, or adds a chunk, or stores a wide ref or line
 		return -1
@@ -299,7 +302,7 @@ func (k *Set) Insert(h uint64, line int, ref uint64) {
 func (k *Set) put(i uint32, line int, ref uint64) {
 	c, at := k.chunks[i>>chunkBits], i&(1<<chunkBits-1)
 	c.refLo[at], c.refHi[at], c.lines[at] = uint32(ref), uint8(ref>>32), uint32(line)
-	if ref>>32 >= wideRef || line >= wideLine {
+	if ref>>32 >= wideRef || uint64(line) >= wideLine {
 		k.putWide(i, c, at, line, ref)
 	}
 }
@@ -313,7 +316,7 @@ func (k *Set) putWide(i uint32, c *chunk, at uint32, line int, ref uint64) {
 		k.wideRef[i] = ref
 		c.refHi[at] = wideRef
 	}
-	if line >= wideLine {
+	if uint64(line) >= wideLine {
 		if k.wide == nil {
 			k.wide = map[uint32]int{}
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math/bits"
 	"testing"
 )
 
@@ -99,9 +100,13 @@ func TestAdd(t *testing.T) {
 
 // TestWideLines keeps lines beyond 32 bits.
 func TestWideLines(t *testing.T) {
+	if bits.UintSize < 64 {
+		t.Skip("a line beyond 32 bits needs a 64-bit int")
+	}
 	st := &stored{}
 	k := New(st.confirm, 0)
-	const far = 1 << 40
+	var far64 int64 = 1 << 40
+	far := int(far64)
 	st.add(k, []byte("a"), far)
 	st.add(k, []byte("b"), 7)
 	if line, nth := st.add(k, []byte("a"), far+1); line != far || nth != 2 {
@@ -173,7 +178,7 @@ func TestPut(t *testing.T) {
 		}
 		line, ref := i+1, uint64(i)
 		if i%50_000 == 7 {
-			line, ref = 1<<33+i, 1<<41+uint64(i) // too wide for the chunks
+			line, ref = 1<<(bits.UintSize/2+1)+i, 1<<41+uint64(i) // too wide for the chunks (the line where an int has 64 bits)
 		}
 		got := a.Put(key, h, line, ref)
 		want := b.Find(key, h)
