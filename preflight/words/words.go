@@ -98,13 +98,12 @@ func IsEmail(s string) bool { return isEmail(strings.TrimSpace(s)) }
 // allocating: a bulk scan asks it millions of times. Most keys are ASCII
 // of 8 to 64 bytes without a byte that no address has, and it judges
 // those itself, reading them eight bytes at a time (emailWord), or, for
-// 16 to 32 bytes (most keys) on amd64 with AVX2, as two 16-byte blocks
-// (lowerEmailMasks); any other key it leaves to isEmail's loop. It reads a key
-// of 16 to 32 bytes as its first two and last two words, which overlap
-// whatever its length (their bytes' marks are the same either way),
-// without a branch to mispredict. The @ and dot marks are gathered into one bit a
-// byte of the whole key, where isEmail's rules on the domain are a few
-// shifts.
+// 16 to 32 bytes (most keys) on amd64 with AVX2, as LowerEmailBytes does;
+// any other key it leaves to isEmail's loop. It reads a key of 16 to 32
+// bytes as its first two and last two words, which overlap whatever its
+// length (their bytes' marks are the same either way), without a branch
+// to mispredict. The @ and dot marks are gathered into one bit a byte of
+// the whole key, where isEmail's rules on the domain are a few shifts.
 func IsEmailBytes(b []byte) bool {
 	n := len(b)
 	if n < 8 || n > 64 {
@@ -112,13 +111,12 @@ func IsEmailBytes(b []byte) bool {
 	}
 	var bad, ats, dots uint64
 	switch {
-	case n >= 16 && n <= 32 && hasEmailMasks: // most keys: see lowerEmailMasks
+	case n >= 16 && n <= 32 && hasEmailMasks: // most keys
 		var lower [32]byte
-		_, b32, a32, d32 := lowerEmailMasks(lower[:n], b)
-		if b32 != 0 {
-			return isEmail(b)
+		if email, ok := LowerEmailBytes(lower[:n], b); ok {
+			return email
 		}
-		ats, dots = uint64(a32), uint64(d32)
+		return isEmail(b) // not ASCII
 	case n >= 16 && n <= 32:
 		bad, ats, dots = emailWord(binary.LittleEndian.Uint64(b))
 		x, at, dot := emailWord(binary.LittleEndian.Uint64(b[8:]))
