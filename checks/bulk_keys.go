@@ -50,6 +50,7 @@ func emailKey(dst, v []byte) ([]byte, bool) {
 	return dst, words.IsEmailBytes(dst[from:])
 }
 
+// trimASCIISpace returns v without the ASCII white space at its ends.
 func trimASCIISpace(v []byte) []byte {
 	for len(v) > 0 && asciiSpace[v[0]] {
 		v = v[1:]

@@ -244,10 +244,10 @@ func (s *Scanner) plainRecord() bool {
 	// One pass, eight bytes at a time, up to the line's end. Each word
 	// adds its delimiters (outside quotes) to seps, its field starts that
 	// may be formulas to formula, and its bytes that are not ASCII to
-	// text. A field starts at the record's
-	// first byte and after each delimiter: next carries a delimiter's
-	// start from a word's last byte over to the next word, and inq marks
-	// a word that starts inside quotes.
+	// text. A field starts at the record's first byte and after each
+	// delimiter: next carries a delimiter's start from a word's last byte
+	// over to the next word, and inq marks a word that starts inside
+	// quotes.
 	//
 	// The word that holds the line end, and the word after a CR at a
 	// word's end, must be whole in the input read so far, as they always

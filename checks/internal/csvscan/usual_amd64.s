@@ -216,8 +216,8 @@ qlimit:
 	JNZ  qrestore // a closing quote out of place
 	ANDL AX, R13
 	ORQ  R13, doubled+80(FP)
-	// The formulas: a quoted field's value's first byte, taken to be one
-	// when it is in the next block; an unquoted field's first byte.
+	// A quoted field may be a formula: its value's first byte is one, or
+	// is in the next block. COUNT adds the unquoted ones.
 	ANDL R12, AX
 	VMOVQ X8, R13
 	LEAL (AX)(AX*1), BX
@@ -225,20 +225,12 @@ qlimit:
 	SHRL $31, AX
 	ORL  AX, BX
 	ORQ  BX, formula+64(FP)
-	ANDNL R13, DX, BX
-	ANDL R12, BX
-	ORQ  BX, formula+64(FP)
 	VPMOVMSKB Y7, BX
 	MOVL R14, AX
 	DECL AX // L again
 	ANDL AX, BX
 	ORQ  BX, text+72(FP)
-	TZCNTL DX, AX
-	ADDQ DI, AX
-	TESTQ R10, R10
-	CMOVQEQ AX, R11
-	POPCNTL DX, AX
-	ADDQ AX, R10
+	COUNT
 	MOVL DX, R8
 	SHRL $31, R8
 	MOVQ p_len+8(FP), BX
