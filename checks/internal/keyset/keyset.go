@@ -80,9 +80,9 @@ type chunk struct {
 // New returns an empty set whose matches confirm calls confirm. hint is
 // how many distinct keys the caller expects at most (0: unknown): the
 // table starts large enough for them, up to 12,582,912 keys (a table of
-// 128 MiB), so that a doubling seldom stalls the caller. A large table is
-// in 2 MiB pages (see allocSlots): memory grows with the keys, a page at a
-// time, up to the table's size.
+// 128 MiB), so that a doubling seldom stalls the caller. A large table's
+// memory is taken up front, the whole of it (see allocSlots): the table
+// is sized for the keys expected, not for the keys seen.
 func New(confirm Confirm, hint int) *Set {
 	k := &Set{seed: maphash.MakeSeed(), confirm: confirm, bits: minBits}
 	for k.bits < hintBits && 3<<(k.bits-2) < hint {
