@@ -417,6 +417,11 @@ func (w *keyWorker) lookup(b *keyBatchBuf) {
 // on as many goroutines, each its stretch of them.
 func (sc *bulkScan) finishKeys() error {
 	p := &sc.preview
+	defer func() { // on an error, the sets not released yet
+		for _, w := range sc.workers {
+			w.set.Release()
+		}
+	}()
 	var wg sync.WaitGroup
 	for _, w := range sc.workers {
 		if w.set.Err() == nil && !w.set.Full() {

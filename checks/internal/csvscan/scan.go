@@ -54,8 +54,10 @@ package csvscan
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
+	"math/bits"
 	"slices"
 	"unicode/utf8"
 )
@@ -645,7 +647,7 @@ func (s *Scanner) finishPlain(end int) {
 // checkText reports the current record's first invalid UTF-8 and NUL
 // byte; raw is the record.
 func (s *Scanner) checkText(raw []byte) {
-	if !utf8.Valid(raw) {
+	if !validUTF8(raw) {
 		for k := 0; k < len(raw); {
 			r, n := utf8.DecodeRune(raw[k:])
 			if r == utf8.RuneError && n <= 1 {
@@ -660,6 +662,37 @@ func (s *Scanner) checkText(raw []byte) {
 		line := s.recLine + lineBreaks(raw[:k])
 		s.problem(line, k, "a NUL byte at byte offset %d: expected text", s.offset(s.start+k))
 	}
+}
+
+// validUTF8 is utf8.Valid for a record of mostly ASCII text with a few
+// other letters, as in Müller or Léa: it steps over ASCII 16 or 8 bytes
+// at a time and decodes only the other runes. (utf8.Valid steps 8 bytes
+// at a time only up to the first rune that is not ASCII, then a byte at a
+// time: an 87-byte row with two such letters takes it ~46 ns, and 22 ns
+// here; BenchmarkValidUTF8.)
+func validUTF8(b []byte) bool {
+	for len(b) >= 8 {
+		if len(b) >= 16 && (binary.LittleEndian.Uint64(b)|binary.LittleEndian.Uint64(b[8:]))&0x8080808080808080 == 0 {
+			b = b[16:]
+			continue
+		}
+		high := binary.LittleEndian.Uint64(b) & 0x8080808080808080
+		if high == 0 {
+			b = b[8:]
+			continue
+		}
+		b = b[bits.TrailingZeros64(high)/8:]
+		if c := b[0]; c >= 0xc2 && c < 0xe0 && len(b) > 1 && b[1]&0xc0 == 0x80 { // é, ü: two bytes
+			b = b[2:]
+			continue
+		}
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n == 1 {
+			return false
+		}
+		b = b[n:]
+	}
+	return utf8.Valid(b)
 }
 
 // overflowMsg describes a record too long to hold: which of its fields,
