@@ -12,7 +12,6 @@ import (
 	"sync/atomic"
 	"text/template"
 
-	"github.com/preflight-gate/preflight/checks/internal/keyset"
 	"github.com/preflight-gate/preflight/checks/internal/progress"
 	"github.com/preflight-gate/preflight/preflight"
 	"github.com/preflight-gate/preflight/preflight/regular"
@@ -255,7 +254,6 @@ type bulkScan struct {
 // pipeline is the state of one scan's parts and key workers (see
 // bulk_pipeline.go).
 type pipeline struct {
-	hasher      *keyset.Set // hashes keys as every worker's set does
 	workers     []*keyWorker
 	workersDone sync.WaitGroup
 	partList    atomic.Pointer[[]*scanPart]

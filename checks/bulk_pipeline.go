@@ -149,20 +149,24 @@ type keyWorker struct {
 }
 
 // startWorkers starts n key workers, their sets sized for hint keys in all.
-// Each worker makes its set on its own goroutine: a large set's table is
-// the memory it will use from the start (see keyset.New), and the tables
-// are made beside each other and beside the scan, not before it.
+// A worker first has its set's table backed with memory (see
+// keyset.Set.Populate), the workers beside each other and beside the
+// scan.
 func (sc *bulkScan) startWorkers(n, hint int) {
-	sc.hasher = keyset.New(nil, 0)
 	sc.workers = make([]*keyWorker, n)
 	sc.workersDone.Add(n)
 	for i := range sc.workers {
 		w := &keyWorker{sc: sc, work: make(chan *keyBatchBuf, 4)}
+		if i == 0 {
+			w.set = keyset.New(w.confirm, hint/n)
+		} else {
+			w.set = sc.workers[0].set.Sibling(w.confirm, hint/n)
+		}
 		w.againIn.f = sc.src.f
 		sc.workers[i] = w
 		go func() {
 			defer sc.workersDone.Done()
-			w.set = sc.hasher.Sibling(w.confirm, hint/n)
+			w.set.Populate()
 			for b := range w.work {
 				w.lookup(b)
 				b.owner.recycle(b)
@@ -180,7 +184,7 @@ func (sc *bulkScan) stopWorkers() {
 }
 
 func (sc *bulkScan) newPart(index int, s *csvscan.Scanner, from int64) *scanPart {
-	p := &scanPart{sc: sc, index: index, s: s, from: from, trail: trail{dropped: from}, hash: sc.hasher}
+	p := &scanPart{sc: sc, index: index, s: s, from: from, trail: trail{dropped: from}, hash: sc.workers[0].set}
 	p.cur = make([]*keyBatchBuf, len(sc.workers))
 	p.spare = make(chan *keyBatchBuf, len(sc.workers)*6)
 	for i := range p.cur {

@@ -53,6 +53,7 @@ func BenchmarkPut(b *testing.B) {
 		b.Run(map[bool]string{true: "prefetched", false: "unprefetched"}[prefetch], func(b *testing.B) {
 			for b.Loop() {
 				k := New(confirm, n)
+				k.Populate()
 				for g := 0; g < n; g += group {
 					if prefetch {
 						k.Prefetch(hs[min(g+group, n):min(g+2*group, n)])

@@ -64,6 +64,7 @@ const (
 	wideLine = math.MaxUint32
 	wideRef  = math.MaxUint8 // in refHi: the ref is in wideRef
 	hintBits = 24            // New sizes the table for at most 3 << 22 keys
+	mapSlots = 1 << 16       // a table this large or larger is mapped (see allocSlots)
 )
 
 // MaxKeys is how many distinct keys a set holds at most: beyond, Insert
@@ -80,9 +81,9 @@ type chunk struct {
 // New returns an empty set whose matches confirm calls confirm. hint is
 // how many distinct keys the caller expects at most (0: unknown): the
 // table starts large enough for them, up to 12,582,912 keys (a table of
-// 128 MiB), so that a doubling seldom stalls the caller. A large table's
-// memory is taken up front, the whole of it (see allocSlots): the table
-// is sized for the keys expected, not for the keys seen.
+// 128 MiB), so that a doubling seldom stalls the caller. A large table is
+// mapped memory of its own (see allocSlots), backed as it is touched, or
+// at once by Populate.
 func New(confirm Confirm, hint int) *Set {
 	k := &Set{seed: maphash.MakeSeed(), confirm: confirm, bits: minBits}
 	for k.bits < hintBits && 3<<(k.bits-2) < hint {
@@ -145,6 +146,25 @@ func (k *Set) Err() error { return k.err }
 func (k *Set) Prefetch(hs []uint64) {
 	if len(hs) > 0 {
 		prefetch(unsafe.SliceData(k.slots), hs, 64-k.bits)
+	}
+}
+
+// Populate has the system back the set's table with memory now, the
+// whole of it, in one call rather than a fault at a time: for a caller
+// that expects to fill the set. Each lookup lands on a random slot, so a
+// table with a few thousand keys has touched every page anyway; and a
+// lookup reads a slot before an insert writes it, so that a page not
+// backed costs two faults (the read maps the system's shared zero page,
+// and the write then replaces it, interrupting every core the process
+// runs on to forget the old mapping). The pages are 4 KiB ones: 2 MiB
+// pages would spare the processor's address cache, but where the system
+// is a virtual machine that hands free memory back to its host, a fresh
+// huge page costs far more to fill than the misses it saves
+// (bench/README.md). It is for the set's own goroutine, after New: each
+// set can then fill its table beside the others.
+func (k *Set) Populate() {
+	if len(k.slots) >= mapSlots {
+		populate(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(k.slots))), len(k.slots)*8))
 	}
 }
 
