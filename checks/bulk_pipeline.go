@@ -421,7 +421,7 @@ func (w *keyWorker) lookup(b *keyBatchBuf) {
 // on as many goroutines, each its stretch of them.
 func (sc *bulkScan) finishKeys() error {
 	p := &sc.preview
-	defer func() { // on an error, the sets not released yet
+	defer func() { // the sets of the workers that did not finish
 		for _, w := range sc.workers {
 			w.set.Release()
 		}
@@ -429,7 +429,9 @@ func (sc *bulkScan) finishKeys() error {
 	var wg sync.WaitGroup
 	for _, w := range sc.workers {
 		if w.set.Err() == nil && !w.set.Full() {
-			wg.Go(func() { w.err = w.finish() })
+			// A set is done with once its worker has finished: its memory
+			// goes back beside the other workers' finishing.
+			wg.Go(func() { w.err = w.finish(); w.set.Release() })
 		}
 	}
 	wg.Wait()
@@ -446,7 +448,6 @@ func (sc *bulkScan) finishKeys() error {
 		p.Extra += len(w.dups)
 		p.Repeated += w.repeated
 		p.Unique += w.set.Len()
-		w.set.Release()
 		dups = mergeByLine(dups, w.lines)
 		w.dups, w.lines = nil, nil
 	}
