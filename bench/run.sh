@@ -6,7 +6,7 @@
 #   ROWS=2000000 bench/run.sh    # smaller
 #
 # Environment: ROWS (default 10000000), DUP (0.01), SEED (1),
-# RUNS (3: interleaved runs of each tool; the table shows the median), DUCKDB=0
+# RUNS (5: interleaved runs of each tool; the table shows the median), DUCKDB=0
 # to skip the DuckDB comparison.
 set -euo pipefail
 
@@ -15,7 +15,7 @@ ROWS=${ROWS:-10000000}
 DUP=${DUP:-0.01}
 SEED=${SEED:-1}
 DUCKDB=${DUCKDB:-1}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 DATA=bench/data
 CSV=$DATA/big.csv
 META=$DATA/big.csv.meta

@@ -27,7 +27,7 @@ func (p *scanPart) row(s *csvscan.Scanner, line int) {
 		sc.execution(s, line)
 	}
 	k0 := sc.firstKey(s)
-	if sc.looksLikeHeader(s, p.index == 0 && p.rows == 1, k0) {
+	if first := p.index == 0 && p.rows == 1; sc.maybeHeader(s, first, k0) && sc.looksLikeHeader(s, first, k0) {
 		p.headerLines = append(p.headerLines, line)
 		if sc.header {
 			_, col := s.FieldPos(0)
@@ -56,7 +56,7 @@ func (p *scanPart) row(s *csvscan.Scanner, line int) {
 		p.blank++
 		return
 	}
-	if sc.email && !p.validKey(s, line, addr) {
+	if sc.email && (len(sc.keyCols) > 1 || !addr) && !p.validKey(s, line, addr) { // a key of one part is valid when addr says so
 		return
 	}
 	// The key goes to the worker its hash names, in a batch.
@@ -139,6 +139,17 @@ func (sc *bulkScan) keyPhrase() string {
 		return "row"
 	}
 	return "row's key"
+}
+
+// maybeHeader is looksLikeHeader's first look, false for nearly every
+// data row, and small enough for the compiler to write it out in row,
+// where a call for each row cost 1 to 2% of a large check (perf): false
+// means looksLikeHeader would say false too.
+func (sc *bulkScan) maybeHeader(s *csvscan.Scanner, firstRow bool, k0 []byte) bool {
+	if !sc.header {
+		return firstRow
+	}
+	return s.NumFields() == len(sc.headerRow) && (len(k0) == 0 || sc.headerFirst[k0[0]])
 }
 
 // looksLikeHeader reports whether a data row is a header: with header =
