@@ -149,9 +149,11 @@ type keyWorker struct {
 }
 
 // startWorkers starts n key workers, their sets sized for hint keys in all.
-// A worker first has its set's table backed with memory (see
-// keyset.Set.Populate), the workers beside each other and beside the
-// scan.
+// A worker whose first batch of keys is mostly distinct has its set's
+// table backed with memory at once (see keyset.Set.Populate), beside the
+// other workers and the scan: the set is about to fill it. Where the keys
+// repeat (a large file of a few recipients), the table is backed only
+// where keys land, and memory stays with the distinct keys.
 func (sc *bulkScan) startWorkers(n, hint int) {
 	sc.workers = make([]*keyWorker, n)
 	sc.workersDone.Add(n)
@@ -166,13 +168,24 @@ func (sc *bulkScan) startWorkers(n, hint int) {
 		sc.workers[i] = w
 		go func() {
 			defer sc.workersDone.Done()
-			w.set.Populate()
+			first := true
 			for b := range w.work {
+				if first && mostlyDistinct(b.hashes) {
+					w.set.Populate()
+				}
+				first = false
 				w.lookup(b)
 				b.owner.recycle(b)
 			}
 		}()
 	}
+}
+
+// mostlyDistinct reports whether at least half of the hashes hs differ.
+func mostlyDistinct(hs []uint64) bool {
+	hs = slices.Clone(hs)
+	slices.Sort(hs)
+	return len(slices.Compact(hs))*2 >= len(hs)
 }
 
 // stopWorkers waits for the key workers to look up every key sent.

@@ -3,6 +3,7 @@ package checks
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -185,6 +186,28 @@ func TestRecordStart(t *testing.T) {
 	} {
 		if got := recordStart([]byte(tt.b), tt.at, tt.top); got != tt.want {
 			t.Errorf("recordStart(%q, %d, %v) = %d, want %d", tt.b, tt.at, tt.top, got, tt.want)
+		}
+	}
+}
+
+func TestMostlyDistinct(t *testing.T) {
+	for _, c := range []struct {
+		hs   []uint64
+		want bool
+	}{
+		{nil, true},
+		{[]uint64{7}, true},
+		{[]uint64{3, 1, 2, 1}, true},
+		{[]uint64{5, 5, 5, 6}, true},
+		{[]uint64{5, 5, 5, 5, 6}, false},
+		{[]uint64{9, 9, 9, 9, 9, 9, 9, 9}, false},
+	} {
+		hs := slices.Clone(c.hs)
+		if got := mostlyDistinct(hs); got != c.want {
+			t.Errorf("mostlyDistinct(%v) = %v, want %v", c.hs, got, c.want)
+		}
+		if !slices.Equal(hs, c.hs) {
+			t.Errorf("mostlyDistinct(%v) changed its argument to %v", c.hs, hs)
 		}
 	}
 }
