@@ -42,6 +42,7 @@ type Set struct {
 	wideRef map[uint32]uint64 // by index
 	counts  map[uint32]int    // repetitions of the keys that repeat, by index
 	n       int               // distinct keys
+	backAt  int               // Insert calls Populate at this many keys; -1 once done, or for a table not mapped
 	full    bool
 	err     error
 	// free is the empty slot where Lookup's probe for freeHash ended
@@ -65,6 +66,10 @@ const (
 	wideRef  = math.MaxUint8 // in refHi: the ref is in wideRef
 	hintBits = 24            // New sizes the table for at most 3 << 22 keys
 	mapSlots = 1 << 16       // a table this large or larger is mapped (see allocSlots)
+	// A mapped table not populated yet is populated once it holds a key
+	// for every backEvery slots, every 16 of its 4 KiB pages: from then on
+	// it would soon touch every page.
+	backEvery = 16 * 512
 )
 
 // MaxKeys is how many distinct keys a set holds at most: beyond, Insert
@@ -90,6 +95,10 @@ func New(confirm Confirm, hint int) *Set {
 		k.bits++
 	}
 	k.slots = allocSlots(1 << k.bits)
+	k.backAt = -1
+	if len(k.slots) >= mapSlots {
+		k.backAt = len(k.slots) / backEvery
+	}
 	return k
 }
 
@@ -161,9 +170,12 @@ func (k *Set) Prefetch(hs []uint64) {
 // is a virtual machine that hands free memory back to its host, a fresh
 // huge page costs far more to fill than the misses it saves
 // (bench/README.md). It is for the set's own goroutine, after New: each
-// set can then fill its table beside the others.
+// set can then fill its table beside the others. A set populates its
+// table itself once it has a key for every 16 of its pages, and each
+// table it grows into.
 func (k *Set) Populate() {
-	if len(k.slots) >= mapSlots {
+	if k.backAt >= 0 {
+		k.backAt = -1
 		populate(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(k.slots))), len(k.slots)*8))
 	}
 }
@@ -251,9 +263,9 @@ func (k *Set) Put(key []byte, h uint64, line int, ref uint64) int {
 			}
 		}
 	}
-	if 4*(k.n+1) > 3*len(slots) || k.n&(1<<chunkBits-1) == 0 || ref>>32 >= wideRef || uint64(line) >= wideLine {
+	if 4*(k.n+1) > 3*len(slots) || k.n&(1<<chunkBits-1) == 0 || k.n == k.backAt || ref>>32 >= wideRef || uint64(line) >= wideLine {
 		k.free, k.freeHash = i, h
-		k.Insert(h, line, ref) // grows the table, or adds a chunk, or stores a wide ref or line
+		k.Insert(h, line, ref) // grows or populates the table, or adds a chunk, or stores a wide ref or line
 		return -1
 	}
 	idx := uint32(k.n)
@@ -301,6 +313,9 @@ func (k *Set) Insert(h uint64, line int, ref uint64) {
 			return
 		}
 		k.grow()
+	}
+	if k.n == k.backAt {
+		k.Populate()
 	}
 	idx := uint32(k.n)
 	if idx&(1<<chunkBits-1) == 0 {
@@ -353,6 +368,10 @@ func (k *Set) grow() {
 	old := k.slots
 	k.bits++
 	k.slots = allocSlots(1 << k.bits)
+	if k.backAt = -1; len(k.slots) >= mapSlots {
+		k.backAt = 0
+		k.Populate() // the set is filling its tables: the old one is three quarters full
+	}
 	mask := len(k.slots) - 1
 	shift := 64 - k.bits
 	for _, s := range old {

@@ -129,13 +129,18 @@ func TestConfirmError(t *testing.T) {
 }
 
 // TestRelease keeps the counts, of a set whose table is mapped (a large
-// hint) and populated, as the bulk gate's are.
+// hint) and populates itself once it holds enough keys.
 func TestRelease(t *testing.T) {
 	st := &stored{}
 	k := New(st.confirm, 1<<20)
-	k.Populate()
+	if k.backAt != len(k.slots)/backEvery || k.backAt == 0 {
+		t.Fatalf("a new set of %d slots is to be populated at %d keys", len(k.slots), k.backAt)
+	}
 	for i := range 100000 {
 		st.add(k, fmt.Appendf(nil, "%d", i%60000), i+1)
+		if k.Len() <= len(k.slots)/backEvery && k.backAt < 0 || k.Len() > len(k.slots)/backEvery && k.backAt >= 0 {
+			t.Fatalf("with %d keys in %d slots: backAt %d", k.Len(), len(k.slots), k.backAt)
+		}
 	}
 	k.Release()
 	if k.Len() != 60000 || k.Extra() != 40000 || k.Repeated() != 40000 {
