@@ -375,6 +375,15 @@ func (s *Scanner) endPlain(seps, first int, text, formula, doubled bool, end int
 	s.finishPlain(s.pos + end)
 }
 
+// sepAt is sep, without a call for a delimiter found already: the first
+// one, mostly, which plainRecord found.
+func (s *Scanner) sepAt(k int) int {
+	if k < len(s.seps) {
+		return int(s.seps[k])
+	}
+	return s.sep(k)
+}
+
 // sep returns the offset in the plain record of its k'th delimiter,
 // k < s.nsep. plainRecord only counts them: sep finds those up to the
 // k'th the first time it is asked, so reading a record's first field costs

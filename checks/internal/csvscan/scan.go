@@ -309,10 +309,10 @@ func (s *Scanner) Field(i int) []byte {
 	if s.plain {
 		from, to := 0, s.recEnd
 		if i > 0 {
-			from = s.sep(i-1) + 1
+			from = s.sepAt(i-1) + 1
 		}
 		if i < s.nsep {
-			to = s.sep(i)
+			to = s.sepAt(i)
 		}
 		if from < to && s.buf[s.start+from] == '"' {
 			if raw := s.buf[s.start+from : s.start+to]; s.doubled && bytes.IndexByte(raw[1:len(raw)-1], '"') >= 0 {
@@ -343,7 +343,7 @@ func (s *Scanner) FieldPos(i int) (line, col int) {
 		return s.recLine, 1 // the first field starts the record, even one too long to hold
 	}
 	if s.plain {
-		return s.recLine, s.reportCol(s.recLine, s.sep(i-1)+1)
+		return s.recLine, s.reportCol(s.recLine, s.sepAt(i-1)+1)
 	}
 	f := &s.fields[i]
 	return s.recLine + f.line(), s.reportCol(s.recLine+f.line(), int(f.start))
