@@ -149,11 +149,12 @@ type keyWorker struct {
 }
 
 // startWorkers starts n key workers, their sets sized for hint keys in all.
-// A worker whose first batch of keys is mostly distinct has its set's
-// table backed with memory at once (see keyset.Set.Populate), beside the
-// other workers and the scan: the set is about to fill it. Where the keys
-// repeat (a large file of a few recipients), the table is backed only
-// where keys land, and memory stays with the distinct keys.
+// A worker whose first batch of keys is full and mostly distinct has its
+// set's table backed with memory at once (see keyset.Set.Populate),
+// beside the other workers and the scan: the set is about to fill it.
+// Where the keys repeat (a large file of a few recipients), the table is
+// backed only where keys land until the set has enough keys to back it
+// itself, and memory stays with the distinct keys.
 func (sc *bulkScan) startWorkers(n, hint int) {
 	sc.workers = make([]*keyWorker, n)
 	sc.workersDone.Add(n)
@@ -170,7 +171,7 @@ func (sc *bulkScan) startWorkers(n, hint int) {
 			defer sc.workersDone.Done()
 			first := true
 			for b := range w.work {
-				if first && mostlyDistinct(b.hashes) {
+				if first && len(b.hashes) == keyBatch && mostlyDistinct(b.hashes) {
 					w.set.Populate()
 				}
 				first = false

@@ -42,7 +42,7 @@ type Set struct {
 	wideRef map[uint32]uint64 // by index
 	counts  map[uint32]int    // repetitions of the keys that repeat, by index
 	n       int               // distinct keys
-	backAt  int               // Insert calls Populate at this many keys; -1 once done, or for a table not mapped
+	backAt  int               // Insert calls Populate at this many keys; -1 once done, or for a table too small to map
 	full    bool
 	err     error
 	// free is the empty slot where Lookup's probe for freeHash ended
@@ -184,7 +184,7 @@ func (k *Set) Populate() {
 // Extra, Full and Err still answer.
 func (k *Set) Release() {
 	freeSlots(k.slots)
-	*k = Set{n: k.n, repeated: k.repeated, extra: k.extra, full: k.full, err: k.err}
+	*k = Set{n: k.n, backAt: -1, repeated: k.repeated, extra: k.extra, full: k.full, err: k.err}
 }
 
 // entry returns the ref and first line of the key at index i.
