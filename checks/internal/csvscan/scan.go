@@ -671,30 +671,24 @@ func (s *Scanner) checkText(raw []byte) {
 // time: an 87-byte row with two such letters takes it ~46 ns, and 19 ns
 // here; BenchmarkValidUTF8.)
 func validUTF8(b []byte) bool {
-	for len(b) >= 8 {
-		if len(b) >= 16 && (binary.LittleEndian.Uint64(b)|binary.LittleEndian.Uint64(b[8:]))&0x8080808080808080 == 0 {
+	for len(b) > 0 {
+		switch {
+		case len(b) >= 16 && (binary.LittleEndian.Uint64(b)|binary.LittleEndian.Uint64(b[8:]))&0x8080808080808080 == 0:
 			b = b[16:]
 			continue
-		}
-		high := binary.LittleEndian.Uint64(b) & 0x8080808080808080
-		if high == 0 {
-			b = b[8:]
+		case len(b) >= 8:
+			high := binary.LittleEndian.Uint64(b) & 0x8080808080808080
+			if high == 0 {
+				b = b[8:]
+				continue
+			}
+			b = b[bits.TrailingZeros64(high)/8:]
+		case b[0] < utf8.RuneSelf: // the last 7 bytes at most
+			b = b[1:]
 			continue
 		}
-		b = b[bits.TrailingZeros64(high)/8:]
 		if c := b[0]; c >= 0xc2 && c < 0xe0 && len(b) > 1 && b[1]&0xc0 == 0x80 { // é, ü: two bytes
 			b = b[2:]
-			continue
-		}
-		r, n := utf8.DecodeRune(b)
-		if r == utf8.RuneError && n == 1 {
-			return false
-		}
-		b = b[n:]
-	}
-	for len(b) > 0 { // the last 7 bytes at most
-		if b[0] < utf8.RuneSelf {
-			b = b[1:]
 			continue
 		}
 		r, n := utf8.DecodeRune(b)
