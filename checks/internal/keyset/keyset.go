@@ -175,7 +175,13 @@ func (k *Set) Prefetch(hs []uint64) {
 // table it grows into.
 func (k *Set) Populate() {
 	if k.backAt >= 0 {
-		k.backAt = -1
+		k.back()
+	}
+}
+
+// back populates the table, when it is mapped (see Populate).
+func (k *Set) back() {
+	if k.backAt = -1; len(k.slots) >= mapSlots {
 		populate(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(k.slots))), len(k.slots)*8))
 	}
 }
@@ -368,10 +374,7 @@ func (k *Set) grow() {
 	old := k.slots
 	k.bits++
 	k.slots = allocSlots(1 << k.bits)
-	if k.backAt = -1; len(k.slots) >= mapSlots {
-		k.backAt = 0
-		k.Populate() // the set is filling its tables: the old one is three quarters full
-	}
+	k.back() // the set is filling its tables: the old one is three quarters full
 	mask := len(k.slots) - 1
 	shift := 64 - k.bits
 	for _, s := range old {
