@@ -27,7 +27,7 @@ func (p *scanPart) row(s *csvscan.Scanner, line int) {
 		sc.execution(s, line)
 	}
 	k0 := sc.firstKey(s)
-	if first := p.index == 0 && p.rows == 1; sc.maybeHeader(s, first, k0) && sc.looksLikeHeader(s, first, k0) {
+	if first := p.index == 0 && p.rows == 1; sc.maybeHeader(s, first, k0) && sc.isHeader(s, k0) {
 		p.headerLines = append(p.headerLines, line)
 		if sc.header {
 			_, col := s.FieldPos(0)
@@ -141,26 +141,26 @@ func (sc *bulkScan) keyPhrase() string {
 	return "row's key"
 }
 
-// maybeHeader is looksLikeHeader's first look, false for nearly every
-// data row, and small enough for the compiler to write it out in row,
-// where a call for each row cost 1 to 2% of a large check (perf): false
-// means looksLikeHeader would say false too.
+// maybeHeader and isHeader report whether a data row is a header: with
+// header = false the first row (firstRow) when a key cell is a header
+// label, with header = true any row equal to the header row. k0 is the
+// row's first key field (see firstKey). maybeHeader is the first look,
+// false for nearly every data row and without a call, so that the
+// compiler writes it out in row, where a call for each row cost 1 to 2%
+// of a large check (perf); isHeader is the rest, for a row it let through.
 func (sc *bulkScan) maybeHeader(s *csvscan.Scanner, firstRow bool, k0 []byte) bool {
 	if !sc.header {
 		return firstRow
 	}
+	// A quick look at the key cell: a row as wide as the header has it.
 	return s.NumFields() == len(sc.headerRow) && (len(k0) == 0 || sc.headerFirst[k0[0]])
 }
 
-// looksLikeHeader reports whether a data row is a header: with header =
-// false the first row (firstRow) when a key cell is a header label, with
-// header = true any row equal to the header row. k0 is the row's first
-// key field (see firstKey).
-func (sc *bulkScan) looksLikeHeader(s *csvscan.Scanner, firstRow bool, k0 []byte) bool {
+// isHeader is the rest of maybeHeader's test (see there): with header =
+// false whether a key cell is a header label; with header = true, for a
+// row as wide as the header, whether it is equal to the header row.
+func (sc *bulkScan) isHeader(s *csvscan.Scanner, k0 []byte) bool {
 	if !sc.header {
-		if !firstRow {
-			return false
-		}
 		for _, c := range sc.keyCols {
 			if c < s.NumFields() && headerLabels[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(string(s.Field(c)), "\ufeff")))] {
 				return true
@@ -168,16 +168,8 @@ func (sc *bulkScan) looksLikeHeader(s *csvscan.Scanner, firstRow bool, k0 []byte
 		}
 		return false
 	}
-	if s.NumFields() != len(sc.headerRow) {
+	if len(sc.keyCols) > 0 && !bytes.EqualFold(bytes.TrimSpace(k0), sc.headerBytes[sc.keyCols[0]]) {
 		return false
-	}
-	if len(sc.keyCols) > 0 { // a quick look at the key cell first: the row is as wide as the header, so it has it
-		if len(k0) > 0 && !sc.headerFirst[k0[0]] {
-			return false
-		}
-		if !bytes.EqualFold(bytes.TrimSpace(k0), sc.headerBytes[sc.keyCols[0]]) {
-			return false
-		}
 	}
 	if s.Partial() || sc.headerLost {
 		return false // a row or a header not read is not known to be equal
